@@ -1,0 +1,1 @@
+"""Logging in and out: passwords for moderators and bidders, invitation links for residents."""

@@ -1,0 +1,46 @@
+"""Login and registration forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField, SubmitField
+
+from committee.forms import email, max_length, min_length, optional, required
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mailadres"), validators=[required(), email(), max_length(254)])
+    password = PasswordField(_l("Wachtwoord"), validators=[required(), max_length(200)])
+    submit = SubmitField(_l("Inloggen"))
+
+
+class ContinueForm(FlaskForm):
+    """The single button behind an invitation link (mail scanners only GET)."""
+
+    submit = SubmitField(_l("Doorgaan"))
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField(_l("Uitloggen"))
+
+
+class BidderRegistrationForm(FlaskForm):
+    organisation = StringField(
+        _l("Naam van uw organisatie of initiatief"), validators=[required(), max_length(200)]
+    )
+    kvk_number = StringField(
+        _l("KvK-nummer (als u dat heeft)"), validators=[optional(), max_length(8)]
+    )
+    website = StringField(_l("Website (als u die heeft)"), validators=[optional(), max_length(254)])
+    name = StringField(_l("Uw naam"), validators=[required(), max_length(120)])
+    email = EmailField(_l("E-mailadres"), validators=[required(), email(), max_length(254)])
+    password = PasswordField(
+        _l("Kies een wachtwoord (minstens 12 tekens)"),
+        validators=[required(), min_length(12), max_length(200)],
+    )
+    submit = SubmitField(_l("Registreren"))
+
+    def validate_kvk_number(self, field):
+        from wtforms import ValidationError
+
+        if field.data and not (field.data.isdigit() and len(field.data) == 8):
+            raise ValidationError(_l("Een KvK-nummer heeft 8 cijfers."))

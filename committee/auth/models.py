@@ -1,0 +1,69 @@
+"""Users, their login sessions and residents' invitation links."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from committee.extensions import db
+from committee.timeutil import utcnow
+
+
+class Role(enum.StrEnum):
+    MODERATOR = "moderator"
+    BIDDER = "bidder"
+    RESIDENT = "resident"
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[Role] = mapped_column(sa.Enum(Role, native_enum=False, length=20))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    # Residents may have no e-mail address at all.
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped["Organisation | None"] = relationship(back_populates="users")  # noqa: F821
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role == Role.MODERATOR
+
+    @property
+    def is_bidder(self) -> bool:
+        return self.role == Role.BIDDER
+
+    @property
+    def is_resident(self) -> bool:
+        return self.role == Role.RESIDENT
+
+
+class LoginSession(db.Model):
+    """A server-side record of one login, so that logging out really ends it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class Invitation(db.Model):
+    """A single-use link that logs a resident in; only the hash of its token is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

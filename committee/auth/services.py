@@ -1,0 +1,139 @@
+"""Passwords, login sessions and invitation links."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from committee.auth.models import Invitation, LoginSession, Role, User
+from committee.extensions import db
+from committee.timeutil import utcnow
+
+_hasher = PasswordHasher()
+# Verified when the e-mail address is unknown, so a miss takes as long as a hit.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user with this e-mail and password, if both match and the user may log in by password."""
+    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or user.role == Role.RESIDENT or not user.password_hash:
+        return None
+    return user
+
+
+def create_user(*, role: Role, name: str, email: str | None = None, password: str | None = None,
+                organisation=None) -> User:
+    user = User(
+        role=role,
+        name=name.strip(),
+        email=normalise_email(email) if email else None,
+        password_hash=hash_password(password) if password else None,
+        organisation=organisation,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def email_taken(email: str) -> bool:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(User).where(User.email == normalise_email(email))
+    ) > 0
+
+
+def start_login_session(user: User) -> str:
+    """Record a new login and return its token, to be kept in the signed session cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(token_hash=token_hash(token), user_id=user.id))
+    db.session.flush()
+    return token
+
+
+def end_login_session(token: str | None) -> None:
+    if not token:
+        return
+    db.session.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.token_hash == token_hash(token), LoginSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def user_for_session(user_id: str, token: str | None) -> User | None:
+    """The logged-in user, only while their login session has not been ended."""
+    if not token or not user_id.isdigit():
+        return None
+    return db.session.scalar(
+        sa.select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(
+            User.id == int(user_id),
+            LoginSession.token_hash == token_hash(token),
+            LoginSession.ended_at.is_(None),
+        )
+    )
+
+
+def create_invitation(user: User, *, days: int) -> str:
+    """Issue a new single-use link for a resident; earlier unused links stop working."""
+    now = utcnow()
+    db.session.execute(
+        sa.update(Invitation)
+        .where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
+        .values(expires_at=now)
+    )
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        Invitation(token_hash=token_hash(token), user_id=user.id, expires_at=now + timedelta(days=days))
+    )
+    db.session.flush()
+    return token
+
+
+def valid_invitation(token: str) -> Invitation | None:
+    return db.session.scalar(
+        sa.select(Invitation).where(
+            Invitation.token_hash == token_hash(token),
+            Invitation.used_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+    )
+
+
+def redeem_invitation(token: str) -> User | None:
+    """Use the link once: the resident it belongs to, or None if it is unknown, used or expired."""
+    invitation = valid_invitation(token)
+    if invitation is None:
+        return None
+    # Conditional update, so two simultaneous taps cannot both redeem it.
+    result = db.session.execute(
+        sa.update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if result.rowcount != 1:
+        return None
+    return invitation.user

@@ -1,0 +1,154 @@
+"""Login, logout, invitation links and bidder registration."""
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from committee.access import rule
+from committee.audit import services as audit
+from committee.auth import services
+from committee.auth.forms import (
+    BidderRegistrationForm,
+    ContinueForm,
+    LoginForm,
+    LogoutForm,
+)
+from committee.auth.models import Role
+from committee.extensions import db
+from committee.offers import services as offer_services
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(default: str) -> str:
+    target = request.args.get("next", "")
+    # Only local paths: never redirect to another site.
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def home_for(user) -> str:
+    if user.is_moderator:
+        return url_for("procurement.dashboard")
+    if user.is_bidder:
+        return url_for("offers.dashboard")
+    return url_for("scoring.home")
+
+
+def _log_in(user) -> None:
+    """Start a fresh session (the old one's contents are dropped) bound to a server-side record."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session["sid"] = services.start_login_session(user)
+    login_user(user)
+    if user.is_moderator:
+        audit.record("auth.login", actor=user, obj=user)
+
+
+@bp.get("/inloggen")
+@rule("public")
+def login():
+    form = LoginForm(email=request.args.get("email", ""))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/inloggen")
+@rule("public")
+def login_post():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _log_in(user)
+            db.session.commit()
+            return redirect(_safe_next(home_for(user)))
+        form.password.errors.append(_("Het e-mailadres of het wachtwoord klopt niet."))
+    return render_template("auth/login.html", form=form), 422
+
+
+@bp.post("/uitloggen")
+@rule("login")
+def logout():
+    if LogoutForm().validate_on_submit():
+        services.end_login_session(session.get("sid"))
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("U bent uitgelogd."))
+    return redirect(url_for("publication.home"))
+
+
+@bp.get("/uitnodiging/<token>")
+@rule("public")
+def invitation(token: str):
+    if services.valid_invitation(token) is None:
+        return render_template("auth/invitation_invalid.html"), 404
+    return render_template("auth/invitation.html", form=ContinueForm())
+
+
+@bp.post("/uitnodiging/<token>")
+@rule("public")
+def invitation_post(token: str):
+    form = ContinueForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = services.redeem_invitation(token)
+    if user is None:
+        db.session.rollback()
+        return render_template("auth/invitation_invalid.html"), 404
+    _log_in(user)
+    db.session.commit()
+    return redirect(url_for("scoring.home"))
+
+
+@bp.get("/aanbieder/registreren")
+@rule("public")
+def register():
+    return render_template("auth/register.html", form=BidderRegistrationForm())
+
+
+@bp.post("/aanbieder/registreren")
+@rule("public")
+def register_post():
+    form = BidderRegistrationForm()
+    if form.validate_on_submit():
+        if services.email_taken(form.email.data):
+            # Same words as any other refusal would use; the address is not confirmed either way.
+            form.email.errors.append(
+                _("Met dit e-mailadres kunt u zich niet registreren. Probeer in te loggen.")
+            )
+        else:
+            organisation = offer_services.create_organisation(
+                name=form.organisation.data,
+                kvk_number=form.kvk_number.data or None,
+                website=form.website.data or None,
+            )
+            user = services.create_user(
+                role=Role.BIDDER,
+                name=form.name.data,
+                email=form.email.data,
+                password=form.password.data,
+                organisation=organisation,
+            )
+            _log_in(user)
+            db.session.commit()
+            flash(_("Uw organisatie is geregistreerd."))
+            return redirect(url_for("offers.dashboard"))
+    return render_template("auth/register.html", form=form), 422
+
+
+@bp.app_context_processor
+def inject_logout_form():
+    return {"logout_form": LogoutForm() if current_user.is_authenticated else None}

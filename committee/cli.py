@@ -1,0 +1,73 @@
+"""Command-line tools: demo data, demo login links, audit verification, moderators."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import sqlalchemy as sa
+from flask import current_app, url_for
+
+from committee.extensions import db
+
+
+def register(app) -> None:
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Only when the database has no neighbourhoods.")
+    def seed_demo(if_empty: bool) -> None:
+        """Load the fictional demo municipality (Gemeente Voorbeeldstad)."""
+        from committee import demo
+        from committee.wijk.models import Neighbourhood
+
+        if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(Neighbourhood)):
+            click.echo("Demo data: the database already has data; nothing loaded.")
+            return
+        demo.seed()
+        db.session.commit()
+        click.echo("Demo data loaded (fictional: Gemeente Voorbeeldstad).")
+
+    @app.cli.command("demo-links")
+    def demo_links() -> None:
+        """Print a login link per demo role; residents get fresh single-use invitation links."""
+        from committee import demo
+
+        base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+        with current_app.test_request_context(base_url=base):
+            lines = demo.login_links(url_for)
+        db.session.commit()
+        click.echo("\nDemo logins (fictional people):")
+        for line in lines:
+            click.echo("  " + line)
+        click.echo("")
+
+    @app.cli.command("create-moderator")
+    @click.argument("email")
+    @click.argument("name")
+    @click.password_option()
+    def create_moderator(email: str, name: str, password: str) -> None:
+        """Create a moderator account for municipality staff."""
+        from committee.auth import services
+        from committee.auth.models import Role
+
+        if services.email_taken(email):
+            raise click.ClickException("That e-mail address is already in use.")
+        services.create_user(role=Role.MODERATOR, name=name, email=email, password=password)
+        db.session.commit()
+        click.echo(f"Moderator {email} created.")
+
+    audit = click.Group("audit", help="The tamper-evident audit log.")
+
+    @audit.command("verify")
+    def verify() -> None:
+        """Check the hash chain; exit 1 at the first broken link."""
+        from committee.audit.services import verify_chain
+
+        report = verify_chain()
+        if report.ok:
+            click.echo(f"Audit chain OK: {report.checked} events.")
+            return
+        click.echo(f"Audit chain BROKEN at event {report.broken_at}: {report.reason} "
+                   f"({report.checked} events before it are intact).", err=True)
+        sys.exit(1)
+
+    app.cli.add_command(audit)

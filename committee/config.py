@@ -1,0 +1,70 @@
+"""Configuration: safe defaults here, secrets from the environment or ``instance/``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _instance_secret(instance_path: str) -> str:
+    """Read the local secret key from ``instance/``, creating it once (development only)."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Let ``postgres://`` and ``postgresql://`` URLs use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_config(app, test_config: dict | None = None) -> None:
+    """Fill ``app.config`` from defaults, the environment and ``test_config``."""
+    env = os.environ
+    production = env.get("WIJKIEZEN_ENV", "development") == "production"
+    database_url = env.get("DATABASE_URL") or (
+        "sqlite:///" + os.path.join(app.instance_path, "wijkiezen.sqlite")
+    )
+    app.config.from_mapping(
+        PRODUCTION=production,
+        SQLALCHEMY_DATABASE_URI=normalise_database_url(database_url),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        BABEL_DEFAULT_LOCALE="nl",
+        BABEL_DEFAULT_TIMEZONE="Europe/Amsterdam",
+        LANGUAGES=("nl", "en"),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_SECURE=production,
+        PERMANENT_SESSION_LIFETIME=60 * 60 * 12,
+        MAX_CONTENT_LENGTH=10 * 1024 * 1024,
+        # "outbox" keeps mail in the database for the moderator to read; "smtp" sends it.
+        MAIL_BACKEND=env.get("MAIL_BACKEND", "committee.mail.OutboxBackend"),
+        MAIL_SERVER=env.get("MAIL_SERVER", "localhost"),
+        MAIL_PORT=int(env.get("MAIL_PORT", "25")),
+        MAIL_USE_TLS=env.get("MAIL_USE_TLS", "") == "1",
+        MAIL_USERNAME=env.get("MAIL_USERNAME"),
+        MAIL_PASSWORD=env.get("MAIL_PASSWORD"),
+        MAIL_DEFAULT_SENDER=env.get("MAIL_DEFAULT_SENDER", "WijKiezen <noreply@wijkiezen.example>"),
+        PUBLIC_BASE_URL=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        INVITATION_DAYS=int(env.get("INVITATION_DAYS", "30")),
+    )
+    secret = env.get("SECRET_KEY")
+    if test_config:
+        app.config.update(test_config)
+        secret = secret or test_config.get("SECRET_KEY")
+    if not secret:
+        if production:
+            raise RuntimeError(
+                "SECRET_KEY is not set. Production refuses to start without a real secret key."
+            )
+        secret = _instance_secret(app.instance_path)
+    app.config["SECRET_KEY"] = secret

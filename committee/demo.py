@@ -1,0 +1,138 @@
+"""Demo data: a clearly fictional municipality with procurements standing in different phases."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from committee.auth import services as auth
+from committee.auth.models import Role, User
+from committee.extensions import db
+from committee.offers import services as offers
+from committee.panel import services as panel
+from committee.procurement import services as procurement_services
+from committee.procurement.phases import Phase
+from committee.publication import services as publication
+from committee.scoring import services as scoring
+from committee.timeutil import utcnow
+from committee.wijk import services as wijk
+
+MODERATOR = ("moderator@voorbeeldstad.example", "Mo de Moderator", "demo-moderator-2026")
+BIDDERS = [
+    ("aanbieder-a@voorbeeldstad.example", "Anna Aanbieder", "demo-aanbieder-a-2026",
+     "Stichting Buurtkracht (fictief)", "12345678", "https://buurtkracht.example"),
+    ("aanbieder-b@voorbeeldstad.example", "Bram Bouwer", "demo-aanbieder-b-2026",
+     "Coöperatie Samen Sterk (fictief)", None, None),
+]
+RESIDENTS = ["Ria Bewoner", "Sem Bewoner", "Fatima Bewoner"]
+
+PLANS = [
+    ("Wij openen drie ochtenden per week een huiskamer in het buurthuis. Bewoners bepalen "
+     "samen het programma. Stichting Buurtkracht werkt hier al jaren.",
+     "Twee buurtwerkers (15 jaar ervaring) en tien vrijwilligers uit de wijk.",
+     "Elk kwartaal een open avond met cijfers en verhalen."),
+    ("Een buurtbus haalt ouderen op voor een wekelijkse maaltijd, gekookt door jongeren uit "
+     "de wijk die zo werkervaring opdoen.",
+     "Een coördinator, een kok-leermeester en jongeren uit de buurt.",
+     "Wij tellen deelnemers en vragen twee keer per jaar wat het hen oplevert."),
+]
+
+
+def _user(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def seed(rng: random.Random | None = None) -> None:
+    rng = rng or random.Random(2026)
+    moderator = auth.create_user(role=Role.MODERATOR, name=MODERATOR[1], email=MODERATOR[0],
+                                 password=MODERATOR[2])
+    bidders = []
+    for email, name, password, org_name, kvk, website in BIDDERS:
+        organisation = offers.create_organisation(name=org_name, kvk_number=kvk, website=website)
+        bidders.append(auth.create_user(role=Role.BIDDER, name=name, email=email,
+                                        password=password, organisation=organisation))
+    residents = [auth.create_user(role=Role.RESIDENT, name=name) for name in RESIDENTS]
+
+    place = wijk.create_neighbourhood(
+        actor=moderator, name="Noorderwijk (fictief)", municipality="Gemeente Voorbeeldstad",
+        buurten=["Molenbuurt", "Parkbuurt", "Stationsbuurt", "De Akkers"], cbs_code="WK999901",
+    )
+    today = utcnow().date()
+
+    def new(title: str, task: str, budget: int):
+        return procurement_services.create_procurement(
+            actor=moderator, neighbourhood=place, title=title, task=task, budget_ceiling=budget,
+            criteria_preset="public_value",
+            dates={
+                Phase.OFFERS_OPEN: (today - timedelta(days=7), today + timedelta(days=21)),
+                Phase.SCORING: (today + timedelta(days=22), today + timedelta(days=36)),
+                Phase.PUBLISHED: (today + timedelta(days=50), None),
+            },
+        )
+
+    new("Groen in de wijk", "Meer groen en minder stenen, samen met bewoners.", 40_000)
+
+    def with_offers(procurement, submit_both: bool) -> None:
+        for seat in residents:
+            panel.seat_existing(actor=moderator, procurement=procurement, user=seat)
+        procurement_services.open_offers(actor=moderator, procurement=procurement)
+        for i, bidder in enumerate(bidders):
+            plan, team, results = PLANS[i]
+            offers.save_offer(actor=bidder, procurement=procurement, plan=plan, team=team,
+                              results=results, budget_asked=procurement.budget_ceiling - 5_000 * i,
+                              submit=submit_both or i == 0, today=today)
+
+    open_call = new("Samen tegen eenzaamheid",
+                    "Veel ouderen in Noorderwijk zijn eenzaam. We zoeken een partij die samen met "
+                    "bewoners plekken en momenten maakt om elkaar te ontmoeten.", 120_000)
+    with_offers(open_call, submit_both=False)
+
+    scoring_now = new("Jongerenwerk Noorderwijk",
+                      "Jongeren missen een plek om te zijn. Bewoners ervaren overlast op het plein. "
+                      "We zoeken jongerenwerk dat beide serieus neemt.", 150_000)
+    with_offers(scoring_now, submit_both=True)
+    procurement_services.release_offers(actor=moderator, procurement=scoring_now, rng=rng)
+
+    done = new("Buurtkamer De Akkers",
+               "Een huiskamer voor de wijk waar iedereen binnen kan lopen.", 80_000)
+    with_offers(done, submit_both=True)
+    procurement_services.release_offers(actor=moderator, procurement=done, rng=rng)
+    for member in done.members:
+        for offer in scoring.released_offers(done):
+            for criterion in done.criteria:
+                scoring.save_score(member=member, offer=offer, criterion_id=criterion.id,
+                                   value=rng.randint(2, 5))
+        scoring.submit_scores(member=member)
+    procurement_services.close_scoring(actor=moderator, procurement=done)
+    results = scoring.tally(done)
+    winner = scoring.released_offer(done, results[0].offer)
+    publication.save_rationale(
+        actor=done.members[0].user, procurement=done,
+        body=("De wijk vroeg om een plek waar iedereen welkom is. Aanbod "
+              f"{winner.pseudonym} laat bewoners zelf het programma maken en werkt met mensen "
+              "uit de wijk. Het andere aanbod was goed, maar bereikte minder bewoners. "
+              "Binnen een jaar willen we zien dat de huiskamer drie dagen per week open is."),
+    )
+    publication.record_decision(actor=moderator, procurement=done, offer_id=winner.id)
+    procurement_services.publish(actor=moderator, procurement=done)
+
+
+def login_links(url_for) -> list[str]:
+    """One line per demo role. Residents get a new invitation link each time (links are single-use)."""
+    lines = [f"moderator:  {url_for('auth.login', email=MODERATOR[0], _external=True)}"
+             f"  (wachtwoord: {MODERATOR[2]})"]
+    for email, _name, password, org, *_ in BIDDERS:
+        lines.append(f"aanbieder:  {url_for('auth.login', email=email, _external=True)}"
+                     f"  (wachtwoord: {password}; {org})")
+    for name in RESIDENTS:
+        resident = db.session.scalar(
+            sa.select(User).where(User.name == name, User.role == Role.RESIDENT)
+        )
+        if resident is None:
+            continue
+        token = auth.create_invitation(resident, days=7)
+        lines.append(f"bewoner:    {url_for('auth.invitation', token=token, _external=True)}"
+                     f"  ({name})")
+    return lines

@@ -1,0 +1,27 @@
+"""Shared form helpers: Dutch messages for the common validators."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+
+def required():
+    return DataRequired(message=_l("Vul dit veld in."))
+
+
+def email():
+    return Email(message=_l("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."))
+
+
+def max_length(n: int):
+    return Length(max=n, message=_l("Gebruik hoogstens %(max)d tekens.", max=n))
+
+
+def min_length(n: int):
+    return Length(min=n, message=_l("Gebruik minstens %(min)d tekens.", min=n))
+
+
+def whole_euros(max_value: int = 100_000_000):
+    return NumberRange(min=0, max=max_value, message=_l("Vul een bedrag in hele euro's in."))
+
+
+optional = Optional

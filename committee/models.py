@@ -1,0 +1,34 @@
+"""Imports every domain's models, so Alembic and the user loader see them all."""
+
+from committee.audit.models import AuditEvent
+from committee.auth.models import Invitation, LoginSession, Role, User
+from committee.mail import OutboxMessage
+from committee.offers.models import Offer, OfferStatus, Organisation
+from committee.panel.models import Application, CommitteeMember, MemberKind
+from committee.procurement.models import Criterion, PhaseDate, Procurement
+from committee.publication.models import Decision, Rationale
+from committee.scoring.models import Score
+from committee.wijk.models import Buurt, Neighbourhood
+
+__all__ = [
+    "Application",
+    "AuditEvent",
+    "Buurt",
+    "CommitteeMember",
+    "Criterion",
+    "Decision",
+    "Invitation",
+    "LoginSession",
+    "MemberKind",
+    "Neighbourhood",
+    "Offer",
+    "OutboxMessage",
+    "OfferStatus",
+    "Organisation",
+    "PhaseDate",
+    "Procurement",
+    "Rationale",
+    "Role",
+    "Score",
+    "User",
+]

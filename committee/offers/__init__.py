@@ -1,0 +1,1 @@
+"""Bidders: the call for offers, writing and submitting an offer."""

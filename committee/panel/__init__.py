@@ -1,0 +1,1 @@
+"""Composing the selection committee: applications, invitations, members."""

@@ -1,0 +1,65 @@
+"""A procurement (one call for offers in one neighbourhood), its planned dates and criteria."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from committee.extensions import db
+from committee.procurement.phases import Phase
+from committee.timeutil import utcnow
+
+
+class Procurement(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(sa.ForeignKey("neighbourhood.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    task: Mapped[str] = mapped_column(sa.Text)  # the task in plain words (opgave)
+    budget_ceiling: Mapped[int]  # whole euros per year
+    phase: Mapped[Phase] = mapped_column(
+        sa.Enum(Phase, native_enum=False, length=20), default=Phase.CONCEPT, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    neighbourhood: Mapped["Neighbourhood"] = relationship(back_populates="procurements")  # noqa: F821
+    phase_dates: Mapped[list[PhaseDate]] = relationship(
+        back_populates="procurement", cascade="all, delete-orphan"
+    )
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="procurement", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
+    offers: Mapped[list["Offer"]] = relationship(  # noqa: F821
+        back_populates="procurement", order_by="Offer.pseudonym"
+    )
+    members: Mapped[list["CommitteeMember"]] = relationship(  # noqa: F821
+        back_populates="procurement", order_by="CommitteeMember.id"
+    )
+
+
+class PhaseDate(db.Model):
+    """The planned start and end of one phase of a procurement."""
+
+    __table_args__ = (sa.UniqueConstraint("procurement_id", "phase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"))
+    phase: Mapped[Phase] = mapped_column(sa.Enum(Phase, native_enum=False, length=20))
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+
+    procurement: Mapped[Procurement] = relationship(back_populates="phase_dates")
+
+
+class Criterion(db.Model):
+    __table_args__ = (sa.UniqueConstraint("procurement_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(120))
+    question: Mapped[str] = mapped_column(sa.Text)
+    weight: Mapped[int] = mapped_column(default=1)
+
+    procurement: Mapped[Procurement] = relationship(back_populates="criteria")

@@ -1,0 +1,1 @@
+"""The rationale, the decision, and the public pages that show them."""

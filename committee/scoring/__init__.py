@@ -1,0 +1,1 @@
+"""The committee's work: reading released offers and scoring them."""

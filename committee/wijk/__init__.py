@@ -1,0 +1,1 @@
+"""Neighbourhoods (wijken) and their buurten."""

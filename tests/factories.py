@@ -1,0 +1,114 @@
+"""Factories: build just the world a test needs, through the same services the app uses."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import date, timedelta
+
+from committee.auth import services as auth
+from committee.auth.models import Role
+from committee.extensions import db
+from committee.offers import services as offers
+from committee.panel import services as panel
+from committee.procurement import services as procurement_services
+from committee.procurement.phases import Phase
+from committee.scoring import services as scoring
+from committee.wijk import services as wijk
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+def make_moderator(**overrides):
+    n = next(_counter)
+    return auth.create_user(role=Role.MODERATOR, name=overrides.get("name", f"Moderator {n}"),
+                            email=overrides.get("email", f"moderator{n}@gemeente.example"),
+                            password=overrides.get("password", PASSWORD))
+
+
+def make_bidder(**overrides):
+    n = next(_counter)
+    organisation = offers.create_organisation(
+        name=overrides.get("organisation", f"Stichting Proef {n}"),
+        kvk_number=overrides.get("kvk_number"), website=overrides.get("website"),
+    )
+    return auth.create_user(role=Role.BIDDER, name=overrides.get("name", f"Contact {n}"),
+                            email=overrides.get("email", f"bidder{n}@aanbieder.example"),
+                            password=PASSWORD, organisation=organisation)
+
+
+def make_resident(**overrides):
+    n = next(_counter)
+    return auth.create_user(role=Role.RESIDENT, name=overrides.get("name", f"Bewoner {n}"),
+                            email=overrides.get("email"))
+
+
+def make_neighbourhood(moderator=None, **overrides):
+    moderator = moderator or make_moderator()
+    return wijk.create_neighbourhood(
+        actor=moderator, name=overrides.get("name", f"Testwijk {next(_counter)}"),
+        municipality=overrides.get("municipality", "Gemeente Proefstad"),
+        buurten=overrides.get("buurten", ["Noord", "Zuid"]),
+    )
+
+
+def make_procurement(moderator=None, **overrides):
+    moderator = moderator or make_moderator()
+    neighbourhood = overrides.get("neighbourhood") or make_neighbourhood(moderator)
+    today = date.today()
+    return procurement_services.create_procurement(
+        actor=moderator, neighbourhood=neighbourhood,
+        title=overrides.get("title", "Ontmoeten in de wijk"),
+        task=overrides.get("task", "Minder eenzaamheid, meer ontmoeting."),
+        budget_ceiling=overrides.get("budget_ceiling", 100_000),
+        criteria_preset=overrides.get("criteria", "public_value"),
+        dates=overrides.get("dates", {Phase.OFFERS_OPEN: (today, today + timedelta(days=14))}),
+    )
+
+
+def make_offer(procurement, bidder=None, submit=True, **overrides):
+    bidder = bidder or make_bidder()
+    return offers.save_offer(
+        actor=bidder, procurement=procurement,
+        plan=overrides.get("plan", "Een huiskamer in het buurthuis."),
+        team=overrides.get("team", "Twee buurtwerkers."),
+        results=overrides.get("results", "Elk kwartaal een open avond."),
+        budget_asked=overrides.get("budget_asked", 90_000), submit=submit,
+        today=overrides.get("today", date.today()),
+    )
+
+
+def make_scoring_procurement(members: int = 3, offer_count: int = 2, **overrides):
+    """A procurement in the scoring phase, with residents seated and offers released."""
+    moderator = overrides.pop("moderator", None) or make_moderator()
+    procurement = make_procurement(moderator, **overrides)
+    residents = [make_resident() for _ in range(members)]
+    for resident in residents:
+        panel.seat_existing(actor=moderator, procurement=procurement, user=resident)
+    procurement_services.open_offers(actor=moderator, procurement=procurement)
+    for _ in range(offer_count):
+        make_offer(procurement)
+    procurement_services.release_offers(actor=moderator, procurement=procurement,
+                                        rng=random.Random(1))
+    db.session.flush()
+    return procurement, moderator
+
+
+def score_everything(procurement, value_for=lambda member_index, offer, criterion: 4):
+    for i, member in enumerate(procurement.members):
+        for offer in scoring.released_offers(procurement):
+            for criterion in procurement.criteria:
+                scoring.save_score(member=member, offer=offer, criterion_id=criterion.id,
+                                   value=value_for(i, offer, criterion))
+        scoring.submit_scores(member=member)
+
+
+def login(client, user, password: str = PASSWORD):
+    """Log in through the real forms: password for staff and bidders, invitation for residents."""
+    if user.role == Role.RESIDENT:
+        token = auth.create_invitation(user, days=1)
+        db.session.commit()
+        return client.post(f"/uitnodiging/{token}")
+    db.session.commit()
+    return client.post("/inloggen", data={"email": user.email, "password": password})
