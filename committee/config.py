@@ -47,7 +47,7 @@ def load_config(app, test_config: dict | None = None) -> None:
         PERMANENT_SESSION_LIFETIME=60 * 60 * 12,
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,
         # "outbox" keeps mail in the database for the moderator to read; "smtp" sends it.
-        MAIL_BACKEND=env.get("MAIL_BACKEND", "committee.mail.OutboxBackend"),
+        MAIL_BACKEND=env.get("MAIL_BACKEND", "committee.mail"),
         MAIL_SERVER=env.get("MAIL_SERVER", "localhost"),
         MAIL_PORT=int(env.get("MAIL_PORT", "25")),
         MAIL_USE_TLS=env.get("MAIL_USE_TLS", "") == "1",

@@ -22,7 +22,7 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class OutboxBackend(BaseEmailBackend):
+class EmailBackend(BaseEmailBackend):
     """Stores messages in the database session of the current request (same transaction)."""
 
     def send_messages(self, email_messages):

@@ -46,7 +46,7 @@ def app(database_url):
             "SECRET_KEY": "test-secret-key-not-for-production",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
-            "MAIL_BACKEND": "committee.mail.OutboxBackend",
+            "MAIL_BACKEND": "committee.mail",
             "PUBLIC_BASE_URL": "http://localhost",
         }
     )

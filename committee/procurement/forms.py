@@ -15,6 +15,7 @@ from wtforms import (
     ValidationError,
 )
 from wtforms import Form as PlainForm
+from wtforms.fields.choices import SelectChoice
 
 from committee.forms import max_length, optional, required, whole_euros
 from committee.procurement.phases import PLANNED_PHASES
@@ -30,8 +31,9 @@ class PhaseDatesForm(PlainForm):
 
 
 CRITERIA_CHOICES = [
-    ("public_value", _l("Publieke waarde: draagvlak, effectiviteit, betrokkenheid en aansluiting bij de wijk")),
-    ("quality", _l("Eén criterium: kwaliteit")),
+    SelectChoice("public_value", _l("Publieke waarde: draagvlak, effectiviteit, betrokkenheid "
+                                    "en aansluiting bij de wijk")),
+    SelectChoice("quality", _l("Eén criterium: kwaliteit")),
 ]
 
 

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from committee.access import rule
 from committee.extensions import db
@@ -27,6 +28,11 @@ PHASE_ACTIONS = {
     "close_scoring": services.close_scoring,
     "publish": services.publish,
 }
+
+
+def offer_choices(procurement) -> list[SelectChoice]:
+    return [SelectChoice(o.id, _("Aanbod %(label)s", label=o.pseudonym))
+            for o in scoring.released_offers(procurement)]
 
 
 def get_procurement(procurement_id: int) -> Procurement:
@@ -77,10 +83,7 @@ def render_detail(procurement: Procurement, *, invite_form=None, invitation_link
     decision_form = None
     if procurement.phase == Phase.DELIBERATION:
         decision_form = DecisionForm()
-        decision_form.offer_id.choices = [
-            (o.id, _("Aanbod %(label)s", label=o.pseudonym))
-            for o in scoring.released_offers(procurement)
-        ]
+        decision_form.offer_id.choices = offer_choices(procurement)
     return render_template(
         "procurement/detail.html",
         procurement=procurement,
@@ -127,7 +130,7 @@ def phase_action(procurement_id: int):
 def decide(procurement_id: int):
     procurement = get_procurement(procurement_id)
     form = DecisionForm()
-    form.offer_id.choices = [(o.id, o.pseudonym) for o in scoring.released_offers(procurement)]
+    form.offer_id.choices = offer_choices(procurement)
     if form.validate_on_submit():
         try:
             publication.record_decision(actor=current_user, procurement=procurement,

@@ -3,10 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from committee.forms import max_length, optional
 
-SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+SCALE_CHOICES = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
 
 
 def score_form_class(criteria):
