@@ -1,0 +1,84 @@
+"""Moving a procurement through its phases: each step checks where it stands."""
+
+import random
+from collections import Counter
+
+import pytest
+
+from committee.procurement import services
+from committee.procurement.phases import Phase
+from committee.panel import services as panel
+from tests.factories import make_offer, make_procurement, make_resident
+
+
+def test_a_new_procurement_starts_as_concept_with_the_chosen_criteria(app_ctx):
+    procurement = make_procurement(criteria="quality")
+    assert procurement.phase == Phase.CONCEPT
+    assert [c.name for c in procurement.criteria] == ["Kwaliteit"]
+
+
+def test_public_value_criteria_are_the_triangle_plus_fit_with_the_neighbourhood(app_ctx):
+    procurement = make_procurement()
+    assert [c.name for c in procurement.criteria] == [
+        "Draagvlak", "Effectiviteit", "Betrokkenheid", "Aansluiting bij de wijk"]
+
+
+def test_offers_cannot_be_released_without_a_submitted_offer(app_ctx):
+    procurement = make_procurement()
+    services.open_offers(actor=None, procurement=procurement)
+    panel.seat_existing(actor=None, procurement=procurement, user=make_resident())
+    make_offer(procurement, submit=False)
+    with pytest.raises(services.ProcessError, match="ingediend"):
+        services.release_offers(actor=None, procurement=procurement)
+    assert procurement.phase == Phase.OFFERS_OPEN
+
+
+def test_offers_cannot_be_released_to_an_empty_committee(app_ctx):
+    procurement = make_procurement()
+    services.open_offers(actor=None, procurement=procurement)
+    make_offer(procurement)
+    with pytest.raises(services.ProcessError, match="bewoners"):
+        services.release_offers(actor=None, procurement=procurement)
+
+
+def test_releasing_gives_drafts_no_pseudonym_and_submitted_offers_a_to_n(app_ctx):
+    procurement = make_procurement()
+    services.open_offers(actor=None, procurement=procurement)
+    panel.seat_existing(actor=None, procurement=procurement, user=make_resident())
+    submitted = [make_offer(procurement) for _ in range(3)]
+    draft = make_offer(procurement, submit=False)
+    services.release_offers(actor=None, procurement=procurement)
+    assert sorted(o.pseudonym for o in submitted) == ["A", "B", "C"]
+    assert draft.pseudonym is None
+    assert procurement.phase == Phase.SCORING
+
+
+def test_pseudonym_order_is_random_not_the_order_of_submission(app_ctx):
+    """Over many shuffles the first-submitted offer gets every label, not always 'A'."""
+    seen = Counter()
+    for seed in range(30):
+        procurement = make_procurement()
+        services.open_offers(actor=None, procurement=procurement)
+        panel.seat_existing(actor=None, procurement=procurement, user=make_resident())
+        first = make_offer(procurement)
+        make_offer(procurement)
+        make_offer(procurement)
+        services.release_offers(actor=None, procurement=procurement, rng=random.Random(seed))
+        seen[first.pseudonym] += 1
+    assert set(seen) == {"A", "B", "C"}
+
+
+def test_the_committee_is_fixed_once_scoring_starts(app_ctx):
+    procurement = make_procurement()
+    services.open_offers(actor=None, procurement=procurement)
+    panel.seat_existing(actor=None, procurement=procurement, user=make_resident())
+    make_offer(procurement)
+    services.release_offers(actor=None, procurement=procurement)
+    with pytest.raises(services.ProcessError):
+        panel.invite_member(actor=None, procurement=procurement, name="Laat", email=None, days=1)
+
+
+def test_publishing_needs_a_recorded_decision(app_ctx):
+    procurement = make_procurement()
+    with pytest.raises(services.ProcessError):
+        services.publish(actor=None, procurement=procurement)
