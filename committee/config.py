@@ -56,6 +56,9 @@ def load_config(app, test_config: dict | None = None) -> None:
         MAIL_DEFAULT_SENDER=env.get("MAIL_DEFAULT_SENDER", "WijKiezen <noreply@wijkiezen.example>"),
         PUBLIC_BASE_URL=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         INVITATION_DAYS=int(env.get("INVITATION_DAYS", "30")),
+        # Moderators must set up a second factor (TOTP) before they get in; on by default in
+        # production. A moderator who has set one up always needs it.
+        MODERATOR_TOTP_REQUIRED=env.get("MODERATOR_TOTP_REQUIRED", "1" if production else "0") == "1",
     )
     secret = env.get("SECRET_KEY")
     if test_config:

@@ -44,3 +44,13 @@ class BidderRegistrationForm(FlaskForm):
 
         if field.data and not (field.data.isdigit() and len(field.data) == 8):
             raise ValidationError(_l("Een KvK-nummer heeft 8 cijfers."))
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("Code uit uw authenticator-app"),
+        description=_l("Zes cijfers. De code verandert elke 30 seconden."),
+        validators=[required(), max_length(10)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    submit = SubmitField(_l("Bevestigen"))

@@ -26,6 +26,10 @@ class User(UserMixin, db.Model):
     # Residents may have no e-mail address at all.
     email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    # Second factor for moderators: a TOTP secret (base32) and the last time step used,
+    # so a code cannot be replayed.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_step: Mapped[int | None]
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

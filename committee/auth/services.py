@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 
+import pyotp
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -137,3 +139,58 @@ def redeem_invitation(token: str) -> User | None:
     if result.rowcount != 1:
         return None
     return invitation.user
+
+
+TOTP_ISSUER = "WijKiezen"
+
+
+def needs_second_factor(user: User, *, required_for_moderators: bool) -> bool:
+    """Moderators who set up a second factor always need it; in production all moderators do."""
+    return user.is_moderator and (bool(user.totp_secret) or required_for_moderators)
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email or str(user.id),
+                                               issuer_name=TOTP_ISSUER)
+
+
+def _accepted_step(secret: str, code: str, last_step: int | None, now: float | None = None) -> int | None:
+    """The time step the code belongs to (this one or one either side), if it was not used before."""
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    moment = time.time() if now is None else now
+    step = int(moment // totp.interval)
+    for candidate in (step, step - 1, step + 1):
+        if last_step is not None and candidate <= last_step:
+            continue
+        if secrets.compare_digest(totp.generate_otp(candidate), code):
+            return candidate
+    return None
+
+
+def verify_second_factor(user: User, code: str) -> bool:
+    """Check a moderator's code; each code works once."""
+    if not user.totp_secret:
+        return False
+    step = _accepted_step(user.totp_secret, code, user.totp_last_step)
+    if step is None:
+        return False
+    user.totp_last_step = step
+    db.session.flush()
+    return True
+
+
+def enrol_second_factor(user: User, *, secret: str, code: str) -> bool:
+    """Store the secret once the moderator proves their app produces its codes."""
+    step = _accepted_step(secret, code, None)
+    if step is None:
+        return False
+    user.totp_secret, user.totp_last_step = secret, step
+    db.session.flush()
+    return True

@@ -1,8 +1,12 @@
-"""Login, logout, invitation links and bidder registration."""
+"""Login (with a second factor for moderators), logout, invitation links, bidder registration."""
 
+import time
+
+import segno
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -21,8 +25,9 @@ from committee.auth.forms import (
     ContinueForm,
     LoginForm,
     LogoutForm,
+    SecondFactorForm,
 )
-from committee.auth.models import Role
+from committee.auth.models import Role, User
 from committee.extensions import db
 from committee.offers import services as offer_services
 
@@ -71,11 +76,103 @@ def login_post():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            target = _safe_next(home_for(user))
+            if services.needs_second_factor(
+                user, required_for_moderators=current_app.config["MODERATOR_TOTP_REQUIRED"]
+            ):
+                _await_second_factor(user, target)
+                step = "auth.second_factor" if user.totp_secret else "auth.setup_second_factor"
+                return redirect(url_for(step))
             _log_in(user)
             db.session.commit()
-            return redirect(_safe_next(home_for(user)))
+            return redirect(target)
         form.password.errors.append(_("Het e-mailadres of het wachtwoord klopt niet."))
     return render_template("auth/login.html", form=form), 422
+
+
+PENDING_SECONDS = 600
+
+
+def _await_second_factor(user, target: str) -> None:
+    """Password accepted; the session is not logged in until the code is right."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session["pending_user"], session["pending_at"], session["pending_next"] = (
+        user.id, time.time(), target)
+
+
+def _pending_user():
+    user_id, started = session.get("pending_user"), session.get("pending_at", 0)
+    if user_id is None or time.time() - started > PENDING_SECONDS:
+        return None
+    return db.session.get(User, user_id)
+
+
+def _finish_second_factor(user):
+    target = session.get("pending_next") or home_for(user)
+    _log_in(user)
+    db.session.commit()
+    return redirect(target)
+
+
+@bp.get("/inloggen/code")
+@rule("public")
+def second_factor():
+    if _pending_user() is None:
+        return redirect(url_for("auth.login"))
+    return render_template("auth/second_factor.html", form=SecondFactorForm())
+
+
+@bp.post("/inloggen/code")
+@rule("public")
+def second_factor_post():
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for("auth.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        if services.verify_second_factor(user, form.code.data):
+            return _finish_second_factor(user)
+        form.code.errors.append(_("Deze code klopt niet. Typ de code die uw app nu laat zien."))
+    return render_template("auth/second_factor.html", form=form), 422
+
+
+def _render_setup(user, form, status=200):
+    secret = session.setdefault("pending_totp_secret", services.new_totp_secret())
+    qr = segno.make(services.totp_uri(user, secret), error="m")
+    return render_template(
+        "auth/setup_second_factor.html", form=form, secret=secret,
+        qr=qr.svg_data_uri(scale=5, dark="#001a40"),
+    ), status
+
+
+@bp.get("/inloggen/tweede-stap-instellen")
+@rule("public")
+def setup_second_factor():
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for("auth.login"))
+    if user.totp_secret:
+        return redirect(url_for("auth.second_factor"))
+    return _render_setup(user, SecondFactorForm())
+
+
+@bp.post("/inloggen/tweede-stap-instellen")
+@rule("public")
+def setup_second_factor_post():
+    user = _pending_user()
+    if user is None or user.totp_secret:
+        return redirect(url_for("auth.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        secret = session.get("pending_totp_secret", "")
+        if secret and services.enrol_second_factor(user, secret=secret, code=form.code.data):
+            audit.record("auth.second_factor_enrol", actor=user, obj=user)
+            return _finish_second_factor(user)
+        form.code.errors.append(_("Deze code klopt niet. Typ de code die uw app nu laat zien."))
+    return _render_setup(user, form, 422)
 
 
 @bp.post("/uitloggen")

@@ -44,7 +44,9 @@ def _procurement_form_class():
         title = StringField(_l("Titel"), validators=[required(), max_length(200)])
         task = TextAreaField(
             _l("De opgave in gewone woorden"),
-            description=_l("Wat moet er in de wijk gebeuren? Schrijf het zoals u het aan een buurman uitlegt."),
+            description=_l(
+                "Wat moet er in de wijk gebeuren? Schrijf het zoals u het aan een buurman uitlegt."
+            ),
             validators=[required(), max_length(10000)],
         )
         budget_ceiling = IntegerField(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from committee.audit import services as audit

@@ -64,7 +64,7 @@ def _score_all(person, link: str, title: str):
 
 def test_one_procurement_from_setup_to_published_decision(people, app):
     with app.app_context():
-        moderator = make_moderator(email="mod@gemeente.example")
+        make_moderator(email="mod@gemeente.example")
         db.session.commit()
     title = "Samen tegen eenzaamheid"
     today = date.today()
