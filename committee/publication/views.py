@@ -1,7 +1,9 @@
 """Public pages (no login) and the committee's rationale."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +15,7 @@ from committee.procurement.services import ProcessError
 from committee.publication import services
 from committee.publication.forms import RationaleForm
 from committee.scoring import services as scoring
+from committee.timeutil import utcnow
 from committee.wijk.services import neighbourhoods
 
 bp = Blueprint("publication", __name__)
@@ -29,6 +32,31 @@ def home():
 def healthz():
     db.session.execute(sa.text("SELECT 1"))
     return {"status": "ok"}
+
+
+@bp.get("/privacy")
+@rule("public")
+def privacy():
+    return render_template("publication/privacy.html")
+
+
+@bp.get("/toegankelijkheid")
+@rule("public")
+def accessibility():
+    return render_template("publication/accessibility.html")
+
+
+@bp.get("/.well-known/security.txt")
+@rule("public")
+def security_txt():
+    expires = (utcnow() + timedelta(days=365)).replace(microsecond=0).isoformat() + "Z"
+    body = (
+        f"Contact: {current_app.config['SECURITY_CONTACT']}\n"
+        f"Expires: {expires}\n"
+        "Preferred-Languages: nl, en\n"
+        f"Canonical: {current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/.well-known/security.txt\n"
+    )
+    return Response(body, mimetype="text/plain")
 
 
 @bp.get("/wijk/<slug>")

@@ -68,10 +68,17 @@ class Person:
         self.checked = checked
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
+        self.page.on("response", self._on_response)
 
     def _on_console(self, message):
-        if message.type == "error":
+        # A page answered 404 or 422 on purpose is logged as a failed load: judged in _on_response.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
             self.problems.append(f"console error: {message.text}")
+
+    def _on_response(self, response):
+        """Documents may answer 4xx on purpose (tests check the page); their resources may not."""
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.problems.append(f"{response.status} for {response.url}")
 
     def goto(self, path: str):
         self.page.goto(path)
