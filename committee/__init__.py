@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from committee import security
 from committee.config import load_config
-from committee.extensions import babel, csrf, db, login_manager, mail, migrate
+from committee.extensions import babel, csrf, db, login_manager, migrate
+from committee.extensions import mail as mailman
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -35,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
                     render_as_batch=True)
     csrf.init_app(app)
-    mail.init_app(app)
+    mailman.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,

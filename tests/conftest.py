@@ -7,6 +7,8 @@ import secrets
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
+from flask.testing import FlaskClient
 
 from committee import create_app
 from committee.config import normalise_database_url
@@ -38,6 +40,19 @@ def database_url(tmp_path_factory):
         yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
 
 
+class OwnContextClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    Without it, a test holding an app context (``app_ctx``) would share ``g`` (where Flask-Login
+    caches the user) and the database session with every request, and a fresh client could look
+    logged in.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
     app = create_app(
@@ -50,6 +65,11 @@ def app(database_url):
             "PUBLIC_BASE_URL": "http://localhost",
         }
     )
+    app.test_client_class = OwnContextClient
+    # Cheap Argon2 settings: the tests are about who gets in, not about the cost of hashing.
+    from committee.auth import services as auth
+
+    auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     with app.app_context():
         from flask_migrate import upgrade
 

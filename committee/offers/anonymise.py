@@ -15,7 +15,8 @@ import unicodedata
 MARK = "[weggelaten]"
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.UNICODE)
-_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+# A web address runs to the next space; punctuation that ends the sentence stays.
+_URL = re.compile(r"\b(?:https?://|www\.)\S+?(?=[.,;:!?)\]]*(?:\s|$))", re.IGNORECASE)
 _PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?(?:\d[\s-]?){8,9}(?!\d)")
 
 

@@ -41,3 +41,8 @@ def test_identifiers_include_website_domain_and_kvk_number():
 def test_pseudonyms_run_a_to_z_then_aa():
     labels = pseudonym_letters(28)
     assert labels[:3] == ["A", "B", "C"] and labels[25:] == ["Z", "AA", "AB"]
+
+
+def test_the_full_stop_after_a_web_address_stays():
+    assert redact("Kijk op www.voorbeeld.example.", []) == f"Kijk op {MARK}."
+    assert redact("(https://voorbeeld.example/pad?x=1), en meer", []) == f"({MARK}), en meer"

@@ -1,0 +1,108 @@
+"""The demo: one command loads a fictional municipality, another prints working login links."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+
+from committee.audit import services as audit
+from committee.audit.models import AuditEvent
+from committee.auth.models import User
+from committee.extensions import db
+from committee.procurement.models import Procurement
+from committee.wijk.models import Neighbourhood
+
+LINK = re.compile(r"https?://\S+")
+
+
+def counts() -> dict[str, int]:
+    db.session.expire_all()
+    return {model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+            for model in (Neighbourhood, Procurement, User, AuditEvent)}
+
+
+@pytest.fixture
+def seeded(runner, app_ctx):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def links(runner) -> dict[str, list[str]]:
+    """The printed links, grouped by the role at the start of each line."""
+    result = runner.invoke(args=["demo-links"])
+    assert result.exit_code == 0, result.output
+    found: dict[str, list[str]] = {}
+    for line in result.output.splitlines():
+        match = LINK.search(line)
+        if match:
+            found.setdefault(line.split(":")[0].strip(), []).append(match.group(0))
+    return found
+
+
+def test_seed_demo_loads_data(seeded):
+    loaded = counts()
+    assert loaded["Neighbourhood"] == 1
+    assert loaded["Procurement"] >= 3
+    assert loaded["User"] == 6
+
+
+def test_seed_demo_if_empty_loads_nothing_more(runner, seeded):
+    before = counts()
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert counts() == before
+
+
+def test_seed_demo_if_empty_loads_into_an_empty_database(runner, app_ctx):
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert counts()["Neighbourhood"] == 1
+
+
+def test_demo_links_prints_six_links(runner, seeded):
+    printed = links(runner)
+    assert sum(len(group) for group in printed.values()) == 6
+
+
+def test_demo_links_are_one_moderator_two_bidders_three_residents(runner, seeded):
+    printed = links(runner)
+    assert {role: len(group) for role, group in printed.items()} == {
+        "moderator": 1, "aanbieder": 2, "bewoner": 3}
+
+
+def test_every_printed_resident_link_logs_in_by_post(app, runner, seeded):
+    residents = links(runner)["bewoner"]
+    assert len(residents) == 3
+    for link in residents:
+        path = urlsplit(link).path
+        assert path.startswith("/uitnodiging/")
+        browser = app.test_client()
+        response = browser.post(path)
+        assert response.status_code == 302, link
+        assert urlsplit(response.headers["Location"]).path == "/commissie/"
+        assert browser.get("/commissie/").status_code == 200
+
+
+def test_the_printed_moderator_login_works_with_the_printed_password(app, runner, seeded):
+    result = runner.invoke(args=["demo-links"])
+    line = next(line for line in result.output.splitlines() if line.strip().startswith("moderator"))
+    email = re.search(r"email=([^\s&]+)", line).group(1).replace("%40", "@")
+    password = re.search(r"wachtwoord: ([^\s;)]+)", line).group(1)
+    response = app.test_client().post("/inloggen", data={"email": email, "password": password})
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == "/beheer/"
+
+
+def test_the_demo_audit_chain_verifies(seeded):
+    report = audit.verify_chain()
+    assert report.ok
+    assert report.checked == counts()["AuditEvent"] > 0
+
+
+def test_the_demo_audit_chain_verifies_on_the_command_line(runner, seeded):
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output

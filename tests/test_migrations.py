@@ -1,0 +1,32 @@
+"""The Alembic migrations build exactly the schema the models describe."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import current_app
+
+from committee.extensions import db
+
+
+def schema_differences() -> list:
+    """What autogenerate would put in a new migration for the migrated test database."""
+    settings = dict(current_app.extensions["migrate"].configure_args)
+    settings.pop("process_revision_directives", None)
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "compare_server_default": True, **settings}
+        )
+        return compare_metadata(context, db.metadata)
+
+
+def test_the_models_and_the_migrations_agree(app_ctx):
+    assert schema_differences() == []
+
+
+def test_the_migrations_create_every_model_table(app_ctx):
+    import sqlalchemy as sa
+
+    with db.engine.connect() as connection:
+        tables = set(sa.inspect(connection).get_table_names())
+    assert set(db.metadata.tables) <= tables
