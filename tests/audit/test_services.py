@@ -9,6 +9,7 @@ from itertools import pairwise
 import pytest
 import sqlalchemy as sa
 
+from committee.audit import guard
 from committee.audit import services as audit
 from committee.audit.models import AuditEvent
 from committee.extensions import db
@@ -199,7 +200,9 @@ def test_each_event_points_to_the_hash_of_the_one_before(app_ctx):
 
 
 def _tamper(statement) -> None:
-    db.session.execute(statement)
+    """Change the log as someone with owner rights on the database could: guard lifted."""
+    with guard.suspended(db.session.connection()):
+        db.session.execute(statement)
     db.session.commit()
     db.session.expire_all()
 
@@ -303,3 +306,21 @@ def test_audit_events_hold_no_personal_data_of_residents(client, app_ctx):
             text = str(value).lower()
             for secret in (RESIDENT_NAME, "Zonderspoor", RESIDENT_EMAIL):
                 assert secret.lower() not in text, (row["seq"], column)
+
+
+def test_the_database_refuses_to_change_an_audit_event(app_ctx):
+    a_run_of_actions()
+    db.session.commit()
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        db.session.execute(sa.update(EVENTS).where(EVENTS.c.seq == 2).values(action="forged"))
+    db.session.rollback()
+    assert audit.verify_chain().ok
+
+
+def test_the_database_refuses_to_delete_an_audit_event(app_ctx):
+    a_run_of_actions()
+    db.session.commit()
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        db.session.execute(sa.delete(EVENTS).where(EVENTS.c.seq == 2))
+    db.session.rollback()
+    assert audit.verify_chain().checked == len(events())
