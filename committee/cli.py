@@ -55,6 +55,20 @@ def register(app) -> None:
         db.session.commit()
         click.echo(f"Moderator {email} created.")
 
+    @app.cli.command("backup")
+    @click.argument("target", type=click.Path(dir_okay=False))
+    def backup(target: str) -> None:
+        """Write a consistent copy of the live SQLite database to TARGET."""
+        from pathlib import Path
+
+        from committee.backup import backup_sqlite
+
+        try:
+            path = backup_sqlite(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(target))
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Backup written to {path}.")
+
     audit = click.Group("audit", help="The tamper-evident audit log.")
 
     @audit.command("verify")
