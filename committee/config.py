@@ -55,6 +55,9 @@ def load_config(app, test_config: dict | None = None) -> None:
         MAIL_PASSWORD=env.get("MAIL_PASSWORD"),
         MAIL_DEFAULT_SENDER=env.get("MAIL_DEFAULT_SENDER", "WijKiezen <noreply@wijkiezen.example>"),
         SECURITY_CONTACT=env.get("SECURITY_CONTACT", "mailto:security@wijkiezen.example"),
+        REDIS_URL=env.get("REDIS_URL"),
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
+        PROXY_FIX_HOPS=int(env.get("PROXY_FIX_HOPS", "0")),
         PUBLIC_BASE_URL=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         INVITATION_DAYS=int(env.get("INVITATION_DAYS", "30")),
         # Moderators must set up a second factor (TOTP) before they get in; on by default in

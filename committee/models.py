@@ -7,6 +7,7 @@ from committee.offers.models import Offer, OfferStatus, Organisation
 from committee.panel.models import Application, CommitteeMember, MemberKind
 from committee.procurement.models import Criterion, PhaseDate, Procurement
 from committee.publication.models import Decision, Rationale
+from committee.ratelimit import counters as rate_limit_counters
 from committee.scoring.models import Score
 from committee.wijk.models import Buurt, Neighbourhood
 
@@ -28,6 +29,7 @@ __all__ = [
     "PhaseDate",
     "Procurement",
     "Rationale",
+    "rate_limit_counters",
     "Role",
     "Score",
     "User",

@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from committee import ratelimit
 from committee.access import rule
 from committee.audit import services as audit
 from committee.auth import services
@@ -30,6 +31,7 @@ from committee.auth.forms import (
 from committee.auth.models import Role, User
 from committee.extensions import db
 from committee.offers import services as offer_services
+from committee.ratelimit import limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -71,6 +73,7 @@ def login():
 
 @bp.post("/inloggen")
 @rule("public")
+@limiter.limit(ratelimit.LOGIN)
 def login_post():
     form = LoginForm()
     if form.validate_on_submit():
@@ -127,6 +130,7 @@ def second_factor():
 
 @bp.post("/inloggen/code")
 @rule("public")
+@limiter.limit(ratelimit.SECOND_FACTOR)
 def second_factor_post():
     user = _pending_user()
     if user is None:
@@ -161,6 +165,7 @@ def setup_second_factor():
 
 @bp.post("/inloggen/tweede-stap-instellen")
 @rule("public")
+@limiter.limit(ratelimit.SECOND_FACTOR)
 def setup_second_factor_post():
     user = _pending_user()
     if user is None or user.totp_secret:
@@ -189,6 +194,7 @@ def logout():
 
 @bp.get("/uitnodiging/<token>")
 @rule("public")
+@limiter.limit(ratelimit.INVITATION)
 def invitation(token: str):
     if services.valid_invitation(token) is None:
         return render_template("auth/invitation_invalid.html"), 404
@@ -197,6 +203,7 @@ def invitation(token: str):
 
 @bp.post("/uitnodiging/<token>")
 @rule("public")
+@limiter.limit(ratelimit.INVITATION)
 def invitation_post(token: str):
     form = ContinueForm()
     if not form.validate_on_submit():
@@ -218,6 +225,7 @@ def register():
 
 @bp.post("/aanbieder/registreren")
 @rule("public")
+@limiter.limit(ratelimit.PUBLIC_FORM)
 def register_post():
     form = BidderRegistrationForm()
     if form.validate_on_submit():
