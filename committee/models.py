@@ -6,8 +6,14 @@ from committee.mail import OutboxMessage
 from committee.offers.models import Offer, OfferStatus, Organisation
 from committee.panel.models import Application, CommitteeMember, MemberKind
 from committee.procurement.models import Criterion, PhaseDate, Procurement
-from committee.publication.models import Decision, Rationale
-from committee.scoring.models import Score
+from committee.publication.models import Decision, DecisionVote, Rationale
+from committee.scoring.models import (
+    Declaration,
+    DeclaredConnection,
+    MeetingNote,
+    Reopening,
+    Score,
+)
 from committee.wijk.models import Buurt, Neighbourhood
 
 __all__ = [
@@ -17,8 +23,12 @@ __all__ = [
     "CommitteeMember",
     "Criterion",
     "Decision",
+    "DecisionVote",
+    "Declaration",
+    "DeclaredConnection",
     "Invitation",
     "LoginSession",
+    "MeetingNote",
     "MemberKind",
     "Neighbourhood",
     "Offer",
@@ -28,6 +38,7 @@ __all__ = [
     "PhaseDate",
     "Procurement",
     "Rationale",
+    "Reopening",
     "Role",
     "Score",
     "User",
