@@ -29,9 +29,10 @@ def test_saving_twice_keeps_one_score_with_the_last_value(app_ctx):
 def test_the_database_itself_refuses_a_second_score_for_the_same_cell(app_ctx):
     procurement, _ = make_scoring_procurement()
     member, offer, criterion = _first(procurement)
-    db.session.add(Score(member_id=member.id, offer_id=offer.id, criterion_id=criterion.id, value=3))
+    cell = {"member_id": member.id, "offer_id": offer.id, "criterion_id": criterion.id}
+    db.session.add(Score(**cell, value=3))
     db.session.flush()
-    db.session.add(Score(member_id=member.id, offer_id=offer.id, criterion_id=criterion.id, value=4))
+    db.session.add(Score(**cell, value=4))
     with pytest.raises(IntegrityError):
         db.session.flush()
 

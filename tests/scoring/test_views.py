@@ -39,7 +39,11 @@ def test_with_htmx_the_answer_is_only_the_saved_status_fragment(app, client):
     response = client.post(f"/commissie/{procurement_id}/aanbod/B",
                            data={f"score_{criteria[1]}": "2"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert response.get_data(as_text=True).strip() == "Opgeslagen"
+    body = response.get_data(as_text=True)
+    assert body.strip().splitlines()[0] == "Opgeslagen"
+    assert "<html" not in body
+    # Out of band: the reason hint beside each criterion and the progress line.
+    assert body.count('hx-swap-oob="true"') == len(criteria) + 1
     assert "HX-Request" in response.headers["Vary"]
     assert _scores(app) == [(criteria[1], 2)]
 
@@ -78,7 +82,8 @@ def test_submitting_locks_the_form_and_shows_it(app, client):
                     data={f"score_{c}": "3" for c in criteria})
     response = client.post(f"/commissie/{procurement_id}/indienen", follow_redirects=True)
     assert "Uw scores zijn ingediend." in response.get_data(as_text=True)
-    locked = client.post(f"/commissie/{procurement_id}/aanbod/A", data={f"score_{criteria[0]}": "1"})
+    locked = client.post(f"/commissie/{procurement_id}/aanbod/A",
+                         data={f"score_{criteria[0]}": "1"})
     assert locked.status_code == 422
     with app.test_request_context():
         assert {s.value for s in db.session.scalars(sa.select(Score))} == {3}
