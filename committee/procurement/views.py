@@ -181,7 +181,7 @@ def _criterion(procurement: Procurement, criterion_id: int) -> Criterion:
 
 def render_criteria(procurement: Procurement, *,
                     failed: tuple[int | None, CriterionForm] | None = None,
-                    preset_form=None, status=200):
+                    preset_form=None, error: str | None = None, status=200):
     """The criteria page: one form per criterion, one to add, and the presets."""
     forms = {c.id: CriterionForm(obj=c, prefix=f"c{c.id}", formdata=None)
              for c in procurement.criteria}
@@ -195,7 +195,7 @@ def render_criteria(procurement: Procurement, *,
     return render_template(
         "procurement/criteria.html", procurement=procurement, forms=forms, new_form=new_form,
         preset_form=preset_form or CriteriaPresetForm(), remove_form=RemoveCriterionForm(),
-        editable=policy.criteria_editable(procurement),
+        editable=policy.criteria_editable(procurement), error=error,
     ), status
 
 
@@ -221,6 +221,8 @@ def _save_criterion(procurement: Procurement, criterion: Criterion | None, prefi
             return redirect(url_for("procurement.criteria", procurement_id=procurement.id))
         except services.ProcessError as exc:
             db.session.rollback()
+            if not policy.criteria_editable(procurement):
+                return render_criteria(procurement, error=str(exc), status=422)
             form.form_errors.append(str(exc))
     return render_criteria(procurement, failed=(key, form), status=422)
 
