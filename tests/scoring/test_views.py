@@ -232,3 +232,19 @@ def test_every_route_of_scoring_criteria_and_decision_declares_an_access_rule(ap
         if rule.endpoint.split(".")[0] in ("scoring", "procurement"):
             view = app.view_functions[rule.endpoint]
             assert getattr(view, "access_rule", None), rule.rule
+
+
+def test_a_recused_member_does_not_see_that_offers_scores_beside_the_rationale(app, client):
+    with app.test_request_context():
+        procurement, moderator = make_scoring_procurement(members=2, declared=False)
+        recused, other = procurement.members
+        make_declaration(recused, organisations=[
+            scoring.released_offer(procurement, "B").organisation], moderator=moderator)
+        make_declaration(other, moderator=moderator)
+        score_everything(procurement)
+        procurement_services.close_scoring(actor=moderator, procurement=procurement)
+        procurement_id, user_id = procurement.id, recused.user_id
+        db.session.commit()
+    _login(app, client, user_id)
+    page = client.get(f"/commissie/{procurement_id}/motivering").get_data(as_text=True)
+    assert "Aanbod A" in page and "Aanbod B" not in page
