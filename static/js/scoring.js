@@ -97,7 +97,8 @@
     });
 
     form.addEventListener("htmx:after:swap", function (event) {
-      var sent = event.detail.ctx.wkSent || {};
+      var ctx = event.detail.ctx;
+      var sent = (ctx.response && ctx.response.status === 200 && ctx.wkSent) || {};
       Object.keys(sent).forEach(function (criterion) {
         if (dirty[criterion] === sent[criterion]) { delete dirty[criterion]; }
       });

@@ -87,8 +87,17 @@ def _scores(app, member_id: int) -> list[tuple[str, int, int]]:
         return [tuple(r) for r in rows]
 
 
+def _moderator(people, email: str):
+    mod = people("moderator")
+    mod.goto("/inloggen")
+    mod.page.get_by_label("E-mailadres").fill(email)
+    mod.page.get_by_label("Wachtwoord").fill(PASSWORD)
+    mod.click("button", name="Inloggen")
+    return mod
+
+
 def test_a_member_scores_every_offer_through_a_lost_connection_and_submits(people, app):
-    procurement_id, (member_id,), (token,), _, _ = _world(app)
+    procurement_id, (member_id,), (token,), _, moderator_email = _world(app)
     member = people("bewoner")
     page = member.page
     _enter(member, token)
@@ -142,6 +151,18 @@ def test_a_member_scores_every_offer_through_a_lost_connection_and_submits(peopl
     assert len(scores) == 8 and len(set((o, c) for o, c, _ in scores)) == 8
     assert [v for _, _, v in scores] == [4, 3, 5, 2, 4, 4, 4, 4]
 
+    # The moderator sees that the member submitted, not what; reopening needs a reason.
+    mod = _moderator(people, moderator_email)
+    mod.goto(f"/beheer/aanbesteding/{procurement_id}")
+    expect(mod.page.get_by_text("scores ingediend")).to_be_visible()
+    expect(mod.page.get_by_role("table")).to_have_count(0)
+    mod.click("link", name=re.compile(r"^Scores van .* heropenen$"))
+    mod.page.get_by_label("Waarom heropent u de scores?").fill("U vroeg om een 5 te verbeteren.")
+    mod.click("button", name="Scores heropenen")
+    member.goto(f"/commissie/{procurement_id}/")
+    expect(page.get_by_text("De reden: U vroeg om een 5 te verbeteren.")).to_be_visible()
+    expect(page.get_by_role("button", name="Scores indienen")).to_be_visible()
+
 
 def test_a_second_device_shows_the_same_scores_and_an_older_page_overwrites_nothing(people, app):
     procurement_id, (member_id,), (token,), _, _ = _world(app)
@@ -191,11 +212,7 @@ def test_a_member_with_a_declared_connection_cannot_reach_that_offer(people, app
     expect(page.get_by_text("De gemeente bekijkt uw verklaring")).to_be_visible()
     expect(page.get_by_role("link", name="Aanbod A", exact=True)).to_have_count(0)
 
-    mod = people("moderator")
-    mod.goto("/inloggen")
-    mod.page.get_by_label("E-mailadres").fill(moderator_email)
-    mod.page.get_by_label("Wachtwoord").fill(PASSWORD)
-    mod.click("button", name="Inloggen")
+    mod = _moderator(people, moderator_email)
     mod.goto(f"/beheer/aanbesteding/{procurement_id}")
     expect(mod.page.get_by_text(f"Band gemeld met: {names['B']}.")).to_be_visible()
     mod.click("button", name=re.compile(r"^Verklaring van .* bevestigen$"))
