@@ -15,6 +15,7 @@ from committee.panel import services as panel
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
 from committee.publication import services as publication
+from committee.publication.models import DecisionMethod
 from committee.scoring import services as scoring
 from committee.timeutil import utcnow
 from committee.wijk import services as wijk
@@ -90,7 +91,8 @@ def seed(rng: random.Random | None = None) -> None:
     with_offers(open_call, submit_both=False)
 
     scoring_now = new("Jongerenwerk Noorderwijk",
-                      "Jongeren missen een plek om te zijn. Bewoners ervaren overlast op het plein. "
+                      "Jongeren missen een plek om te zijn. Bewoners ervaren overlast op het "
+                      "plein. "
                       "We zoeken jongerenwerk dat beide serieus neemt.", 150_000)
     with_offers(scoring_now, submit_both=True)
     procurement_services.release_offers(actor=moderator, procurement=scoring_now, rng=rng)
@@ -100,10 +102,14 @@ def seed(rng: random.Random | None = None) -> None:
     with_offers(done, submit_both=True)
     procurement_services.release_offers(actor=moderator, procurement=done, rng=rng)
     for member in done.members:
-        for offer in scoring.released_offers(done):
+        scoring.declare(member=member, accepts_house_rules=True, organisation_ids=[])
+        scoring.confirm_declaration(actor=moderator, member=member)
+        for offer in scoring.offers_for(member):
             for criterion in done.criteria:
+                value = rng.randint(2, 5)
                 scoring.save_score(member=member, offer=offer, criterion_id=criterion.id,
-                                   value=rng.randint(2, 5))
+                                   value=value,
+                                   comment="Sterk punt van dit aanbod." if value == 5 else "")
         scoring.submit_scores(member=member)
     procurement_services.close_scoring(actor=moderator, procurement=done)
     results = scoring.tally(done)
@@ -115,12 +121,16 @@ def seed(rng: random.Random | None = None) -> None:
               "uit de wijk. Het andere aanbod was goed, maar bereikte minder bewoners. "
               "Binnen een jaar willen we zien dat de huiskamer drie dagen per week open is."),
     )
-    publication.record_decision(actor=moderator, procurement=done, offer_id=winner.id)
+    publication.record_decision(
+        actor=moderator, procurement=done, offer_ids=[winner.id],
+        method=DecisionMethod.CONSENSUS,
+        reasons=f"Aanbod {winner.pseudonym} scoorde het hoogst en de commissie was het eens.",
+    )
     procurement_services.publish(actor=moderator, procurement=done)
 
 
 def login_links(url_for) -> list[str]:
-    """One line per demo role. Residents get a new invitation link each time (links are single-use)."""
+    """One line per demo role. Residents get a new invitation link each time (single-use links)."""
     lines = [f"moderator:  {url_for('auth.login', email=MODERATOR[0], _external=True)}"
              f"  (wachtwoord: {MODERATOR[2]})"]
     for email, _name, password, org, *_ in BIDDERS:

@@ -1,7 +1,9 @@
 """Shared form helpers: Dutch messages for the common validators."""
 
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectMultipleField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 def required():
@@ -25,3 +27,10 @@ def whole_euros(max_value: int = 100_000_000):
 
 
 optional = Optional
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (the recipe from the WTForms documentation)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

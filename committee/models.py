@@ -6,9 +6,15 @@ from committee.mail import OutboxMessage
 from committee.offers.models import Offer, OfferStatus, Organisation
 from committee.panel.models import Application, CommitteeMember, MemberKind
 from committee.procurement.models import Criterion, PhaseDate, Procurement
-from committee.publication.models import Decision, Rationale
+from committee.publication.models import Decision, DecisionVote, Rationale
 from committee.ratelimit import counters as rate_limit_counters
-from committee.scoring.models import Score
+from committee.scoring.models import (
+    Declaration,
+    DeclaredConnection,
+    MeetingNote,
+    Reopening,
+    Score,
+)
 from committee.wijk.models import Buurt, Neighbourhood
 
 __all__ = [
@@ -18,8 +24,12 @@ __all__ = [
     "CommitteeMember",
     "Criterion",
     "Decision",
+    "DecisionVote",
+    "Declaration",
+    "DeclaredConnection",
     "Invitation",
     "LoginSession",
+    "MeetingNote",
     "MemberKind",
     "Neighbourhood",
     "Offer",
@@ -30,6 +40,7 @@ __all__ = [
     "Procurement",
     "Rationale",
     "rate_limit_counters",
+    "Reopening",
     "Role",
     "Score",
     "User",

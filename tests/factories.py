@@ -80,8 +80,13 @@ def make_offer(procurement, bidder=None, submit=True, **overrides):
 
 
 def make_scoring_procurement(members: int = 3, offer_count: int = 2, **overrides):
-    """A procurement in the scoring phase, with residents seated and offers released."""
+    """A procurement in the scoring phase, with residents seated and offers released.
+
+    Every member has declared no connections and the moderator has confirmed it, unless
+    ``declared=False``.
+    """
     moderator = overrides.pop("moderator", None) or make_moderator()
+    declared = overrides.pop("declared", True)
     procurement = make_procurement(moderator, **overrides)
     residents = [make_resident() for _ in range(members)]
     for resident in residents:
@@ -92,15 +97,34 @@ def make_scoring_procurement(members: int = 3, offer_count: int = 2, **overrides
     procurement_services.release_offers(actor=moderator, procurement=procurement,
                                         rng=random.Random(1))
     db.session.flush()
+    if declared:
+        for member in procurement.members:
+            make_declaration(member, moderator=moderator)
     return procurement, moderator
 
 
+def make_declaration(member, organisations=(), confirm=True, moderator=None):
+    """The member accepts the house rules and declares these organisations; confirmed."""
+    declaration = scoring.declare(member=member, accepts_house_rules=True,
+                                  organisation_ids=[o.id for o in organisations])
+    if confirm:
+        scoring.confirm_declaration(actor=moderator or make_moderator(), member=member)
+    return declaration
+
+
+def reason_for(value: int) -> str:
+    """A comment that serves as the reason an extreme score needs."""
+    return "Zo staat het in het aanbod." if value in (1, 5) else ""
+
+
 def score_everything(procurement, value_for=lambda member_index, offer, criterion: 4):
+    """Every member scores every offer they may score (with reasons for 1 and 5), and submits."""
     for i, member in enumerate(procurement.members):
-        for offer in scoring.released_offers(procurement):
+        for offer in scoring.offers_for(member):
             for criterion in procurement.criteria:
+                value = value_for(i, offer, criterion)
                 scoring.save_score(member=member, offer=offer, criterion_id=criterion.id,
-                                   value=value_for(i, offer, criterion))
+                                   value=value, comment=reason_for(value))
         scoring.submit_scores(member=member)
 
 
@@ -112,3 +136,21 @@ def login(client, user, password: str = PASSWORD):
         return client.post(f"/uitnodiging/{token}")
     db.session.commit()
     return client.post("/inloggen", data={"email": user.email, "password": password})
+
+
+def decide_by_consensus(procurement, moderator, offer, reasons: str = "Past het best bij de wijk."):
+    """Record the committee's consensus on one offer (after scoring has closed)."""
+    from committee.publication import services as publication
+    from committee.publication.models import DecisionMethod
+
+    return publication.record_decision(actor=moderator, procurement=procurement,
+                                       offer_ids=[offer.id], method=DecisionMethod.CONSENSUS,
+                                       reasons=reasons)
+
+
+def declare_all(procurement, moderator):
+    """Every member who has not yet declared does so (no connections), confirmed by the moderator."""
+    declared = scoring.declarations_of(procurement)
+    for member in procurement.members:
+        if member.id not in declared:
+            make_declaration(member, moderator=moderator)

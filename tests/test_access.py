@@ -16,6 +16,8 @@ from committee.procurement import services as procurement_services
 from committee.publication import services as publication
 from committee.scoring import services as scoring
 from tests.factories import (
+    decide_by_consensus,
+    declare_all,
     login,
     make_bidder,
     make_moderator,
@@ -38,12 +40,13 @@ def redirects_to_login(response) -> bool:
 
 def publish_procurement(procurement, moderator) -> None:
     """Take a procurement in the scoring phase all the way to a published decision."""
+    declare_all(procurement, moderator)
     score_everything(procurement)
     procurement_services.close_scoring(actor=moderator, procurement=procurement)
     publication.save_rationale(actor=procurement.members[0].user, procurement=procurement,
                                body="Dit aanbod past het best bij wat de wijk vroeg.")
     chosen = scoring.released_offers(procurement)[0]
-    publication.record_decision(actor=moderator, procurement=procurement, offer_id=chosen.id)
+    decide_by_consensus(procurement, moderator, chosen)
     procurement_services.publish(actor=moderator, procurement=procurement)
 
 
@@ -72,6 +75,8 @@ def test_every_routed_endpoint_has_a_view_function(app):
 def moderator_area_urls(app, procurement) -> list[str]:
     """Every GET route under /beheer/, filled in with this procurement and its neighbourhood."""
     values = {"procurement_id": procurement.id, "neighbourhood_id": procurement.neighbourhood_id}
+    if procurement.members:
+        values["member_id"] = procurement.members[0].id
     urls = []
     for r in app.url_map.iter_rules():
         if "GET" not in r.methods or not r.rule.startswith("/beheer"):
@@ -83,7 +88,9 @@ def moderator_area_urls(app, procurement) -> list[str]:
 
 
 def test_the_moderator_area_has_the_pages_this_matrix_expects(app, app_ctx):
-    procurement = make_procurement()
+    moderator = make_moderator()
+    procurement = make_procurement(moderator)
+    panel.seat_existing(actor=moderator, procurement=procurement, user=make_resident())
     urls = moderator_area_urls(app, procurement)
     assert "/beheer/" in urls
     assert f"/beheer/aanbesteding/{procurement.id}" in urls
@@ -181,7 +188,8 @@ def _first_member_submits(procurement) -> None:
     member = procurement.members[0]
     for offer in scoring.released_offers(procurement):
         for criterion in procurement.criteria:
-            scoring.save_score(member=member, offer=offer, criterion_id=criterion.id, value=5)
+            scoring.save_score(member=member, offer=offer, criterion_id=criterion.id, value=5,
+                               comment="Sterk plan.")
     scoring.submit_scores(member=member)
 
 
@@ -307,6 +315,7 @@ def _procurement_with_a_talkative_offer():
     )
     procurement_services.release_offers(actor=moderator, procurement=procurement,
                                         rng=random.Random(1))
+    declare_all(procurement, moderator)
     offer = scoring.released_offers(procurement)[0]
     return procurement, moderator, member, offer
 
@@ -322,7 +331,7 @@ def _advance(procurement, moderator, phase: str) -> None:
     publication.save_rationale(actor=procurement.members[0].user, procurement=procurement,
                                body="Dit aanbod past het best bij wat de wijk vroeg.")
     chosen = scoring.released_offers(procurement)[0]
-    publication.record_decision(actor=moderator, procurement=procurement, offer_id=chosen.id)
+    decide_by_consensus(procurement, moderator, chosen)
     assert phase == "decision"
 
 

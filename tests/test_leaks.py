@@ -15,7 +15,7 @@ from committee.mail import OutboxMessage
 from committee.panel import services as panel
 from committee.procurement import services as procurement_services
 from committee.scoring import services as scoring
-from tests.factories import login, make_bidder, make_moderator, make_offer, make_procurement
+from tests.factories import declare_all, login, make_bidder, make_moderator, make_offer, make_procurement
 
 BIDDER_A = {"organisation": "Stichting Kanarie Alfa", "kvk_number": "13572468",
             "website": "https://kanarie-alfa.example", "name": "Karel Kanarievogel"}
@@ -44,6 +44,7 @@ def build_world(phase: str):
                plan=f"{PLAN_A}: wij, Stichting Kanarie Alfa (KvK 13572468), met Karel Kanarievogel.")
     make_offer(procurement, bidder_b, plan=f"{PLAN_B}: Vogelhuis Beta doet het samen.")
     procurement_services.release_offers(actor=moderator, procurement=procurement)
+    declare_all(procurement, moderator)
     offers = scoring.released_offers(procurement)
     for criterion in procurement.criteria:
         for offer in offers:
@@ -61,7 +62,9 @@ def build_world(phase: str):
 
 def forbidden(role: str, phase: str) -> list[str]:
     """Markers this role must not see before the decision is published."""
-    hidden_scores = {"member_1": [SCORE_2], "member_2": [SCORE_1]}
+    # Members read each other's comments (without names) only in the meeting, after scoring closed.
+    hidden_scores = ({"member_1": [SCORE_2], "member_2": [SCORE_1]} if phase == "scoring"
+                     else {"member_1": [], "member_2": []})
     rules = {
         "anonymous": IDENTITY_A + IDENTITY_B + MEMBER_IDS + [PLAN_A, PLAN_B, SCORE_1, SCORE_2],
         "bidder_a": IDENTITY_B + MEMBER_IDS + [PLAN_B, SCORE_1, SCORE_2],
@@ -83,6 +86,7 @@ def _values(world) -> dict[str, list]:
         "pseudonym": ["A", "B"],
         "code": ["nl"],
         "token": ["niet-geldig"],
+        "member_id": [m.id for m in world["members"]],
     }
 
 

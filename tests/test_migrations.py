@@ -9,13 +9,24 @@ from flask import current_app
 from committee.extensions import db
 
 
+def _same_default(context, inspected_column, metadata_column, inspected_default,
+                 metadata_default, rendered_metadata_default):
+    """Treat defaults that differ only in quoting (SQLite reflects '' as "''") as equal."""
+    def bare(value):
+        return (value or "").strip("()").strip("'\"")
+
+    if bare(inspected_default) == bare(rendered_metadata_default):
+        return False
+    return None  # let Alembic compare as usual
+
+
 def schema_differences() -> list:
     """What autogenerate would put in a new migration for the migrated test database."""
     settings = dict(current_app.extensions["migrate"].configure_args)
     settings.pop("process_revision_directives", None)
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "compare_server_default": True, **settings}
+            connection, opts={"compare_type": True, "compare_server_default": _same_default, **settings}
         )
         return compare_metadata(context, db.metadata)
 

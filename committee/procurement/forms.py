@@ -1,5 +1,6 @@
 """Forms for neighbourhoods, procurements and their phase changes."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -16,8 +17,10 @@ from wtforms import (
 )
 from wtforms import Form as PlainForm
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, NumberRange
 
-from committee.forms import max_length, optional, required, whole_euros
+from committee.forms import MultiCheckboxField, max_length, optional, required, whole_euros
+from committee.panel.models import MemberKind
 from committee.procurement.phases import PLANNED_PHASES
 
 
@@ -44,9 +47,8 @@ def _procurement_form_class():
         title = StringField(_l("Titel"), validators=[required(), max_length(200)])
         task = TextAreaField(
             _l("De opgave in gewone woorden"),
-            description=_l(
-                "Wat moet er in de wijk gebeuren? Schrijf het zoals u het aan een buurman uitlegt."
-            ),
+            description=_l("Wat moet er in de wijk gebeuren? "
+                           "Schrijf het zoals u het aan een buurman uitlegt."),
             validators=[required(), max_length(10000)],
         )
         budget_ceiling = IntegerField(
@@ -62,7 +64,8 @@ def _procurement_form_class():
         submit = SubmitField(_l("Aanbesteding opslaan"))
 
     for phase in PLANNED_PHASES:
-        setattr(ProcurementForm, f"dates_{phase.value}", FormField(PhaseDatesForm, label=phase.label))
+        setattr(ProcurementForm, f"dates_{phase.value}",
+                FormField(PhaseDatesForm, label=phase.label))
     return ProcurementForm
 
 
@@ -73,6 +76,73 @@ class PhaseActionForm(FlaskForm):
     action = HiddenField(validators=[required()])
 
 
-class DecisionForm(FlaskForm):
-    offer_id = SelectField(_l("Gekozen aanbod"), coerce=int, validators=[required()])
-    submit = SubmitField(_l("Besluit vastleggen"))
+class CriterionForm(FlaskForm):
+    name = StringField(_l("Naam"), validators=[required(), max_length(120)])
+    question = TextAreaField(
+        _l("De vraag in gewone woorden"),
+        description=_l("Wat vraagt het lid zich af bij dit criterium?"),
+        validators=[required(), max_length(1000)],
+    )
+    weight = IntegerField(
+        _l("Gewicht"),
+        description=_l("Hoe vaak telt dit criterium mee: 1 is gewoon, 2 is dubbel, tot 10."),
+        default=1,
+        validators=[required(), NumberRange(
+            min=1, max=10, message=_l("Vul een heel getal van 1 tot en met 10 in."))],
+    )
+    scale_low = TextAreaField(_l("Zo ziet een 1 eruit"), validators=[required(), max_length(500)])
+    scale_middle = TextAreaField(_l("Zo ziet een 3 eruit"),
+                                 validators=[required(), max_length(500)])
+    scale_high = TextAreaField(_l("Zo ziet een 5 eruit"), validators=[required(), max_length(500)])
+    submit = SubmitField(_l("Criterium opslaan"))
+
+
+class CriteriaPresetForm(FlaskForm):
+    preset = RadioField(_l("Begin opnieuw met een standaardlijst"), choices=CRITERIA_CHOICES,
+                        validators=[required()])
+    submit = SubmitField(_l("Standaardlijst gebruiken"))
+
+
+class RemoveCriterionForm(FlaskForm):
+    submit = SubmitField(_l("Criterium verwijderen"))
+
+
+METHOD_CHOICES = [
+    SelectChoice("consensus", _l("Iedereen is het eens (consensus)")),
+    SelectChoice("vote", _l("Geen consensus: er is gestemd")),
+]
+VOTE_CHOICES = [
+    SelectChoice("", _l("Niet aanwezig")),
+    SelectChoice("for", _l("Voor")),
+    SelectChoice("against", _l("Tegen")),
+    SelectChoice("abstain", _l("Onthoudt zich")),
+]
+
+
+def decision_form_class(offer_choices: list[SelectChoice], voters):
+    """The decision form: chosen offers, the method, the reasons, and a vote per member who
+    may vote (``vote_<member id>``)."""
+
+    class DecisionForm(FlaskForm):
+        offers = MultiCheckboxField(
+            _l("Gekozen aanbod"), choices=offer_choices, coerce=int,
+            description=_l("Eén of meer aanbiedingen; samen binnen het budget."),
+            validators=[DataRequired(message=_l("Kies ten minste één aanbod."))],
+        )
+        method = RadioField(_l("Hoe besliste de commissie?"), choices=METHOD_CHOICES,
+                            default="consensus", validators=[required()])
+        reasons = TextAreaField(
+            _l("Redenen van het besluit"),
+            description=_l("Kort, zoals in het overleg gezegd. De motivering voor de wijk "
+                           "schrijft de commissie apart."),
+            validators=[required(), max_length(10000)],
+        )
+        submit = SubmitField(_l("Besluit vastleggen"))
+
+    for member in voters:
+        label = (_("%(name)s (bewoner)", name=member.user.name)
+                 if member.kind == MemberKind.RESIDENT
+                 else _("%(name)s (geen bewoner)", name=member.user.name))
+        setattr(DecisionForm, f"vote_{member.id}",
+                SelectField(label, choices=VOTE_CHOICES, default="", validators=[optional()]))
+    return DecisionForm

@@ -23,17 +23,17 @@ class Procurement(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    neighbourhood: Mapped["Neighbourhood"] = relationship(back_populates="procurements")  # noqa: F821
+    neighbourhood: Mapped[Neighbourhood] = relationship(back_populates="procurements")  # noqa: F821
     phase_dates: Mapped[list[PhaseDate]] = relationship(
         back_populates="procurement", cascade="all, delete-orphan"
     )
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="procurement", order_by="Criterion.position", cascade="all, delete-orphan"
     )
-    offers: Mapped[list["Offer"]] = relationship(  # noqa: F821
+    offers: Mapped[list[Offer]] = relationship(  # noqa: F821
         back_populates="procurement", order_by="Offer.pseudonym"
     )
-    members: Mapped[list["CommitteeMember"]] = relationship(  # noqa: F821
+    members: Mapped[list[CommitteeMember]] = relationship(  # noqa: F821
         back_populates="procurement", order_by="CommitteeMember.id"
     )
 
@@ -53,6 +53,12 @@ class PhaseDate(db.Model):
 
 
 class Criterion(db.Model):
+    """What the committee judges, as a plain question with a weight and a described 1-5 scale.
+
+    The moderator sets the criteria up; they are frozen once scoring opens
+    (``policy.criteria_editable``).
+    """
+
     __table_args__ = (sa.UniqueConstraint("procurement_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +66,10 @@ class Criterion(db.Model):
     position: Mapped[int]
     name: Mapped[str] = mapped_column(sa.String(120))
     question: Mapped[str] = mapped_column(sa.Text)
-    weight: Mapped[int] = mapped_column(default=1)
+    weight: Mapped[int] = mapped_column(default=1)  # 1-10, checked by the service
+    # What a low (1), middle (3) and high (5) score look like, shown beside the scale.
+    scale_low: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    scale_middle: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    scale_high: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     procurement: Mapped[Procurement] = relationship(back_populates="criteria")

@@ -31,6 +31,55 @@ def scoring_open(procurement) -> bool:
     return procurement.phase == Phase.SCORING
 
 
+def criteria_editable(procurement) -> bool:
+    """The moderator sets the criteria up until scoring opens; from then on they are frozen."""
+    return procurement.phase.is_before(Phase.SCORING)
+
+
+def declaration_open(procurement) -> bool:
+    """Members confirm the house rules and declare connections once the offers are released
+    (only then is it known which organisations bid) and before they read them."""
+    return procurement.phase == Phase.SCORING
+
+
+def declaration_of(member: CommitteeMember):
+    from committee.scoring.models import Declaration
+
+    return db.session.scalar(sa.select(Declaration).where(Declaration.member_id == member.id))
+
+
+def may_read_offers(member: CommitteeMember) -> bool:
+    """A member reads offers only after declaring, and after the moderator confirmed it."""
+    if not offers_released(member.procurement):
+        return False
+    declaration = declaration_of(member)
+    return declaration is not None and declaration.confirmed_at is not None
+
+
+def recused_organisations(member: CommitteeMember) -> set[int]:
+    """The organisations this member declared a connection with."""
+    from committee.scoring.models import DeclaredConnection
+
+    return set(db.session.scalars(
+        sa.select(DeclaredConnection.organisation_id).where(
+            DeclaredConnection.member_id == member.id)
+    ))
+
+
+def recused(member: CommitteeMember, offer) -> bool:
+    """A member with a declared connection never opens, scores or sees the scores of that offer."""
+    return offer.organisation_id in recused_organisations(member)
+
+
+def may_open_offer(member: CommitteeMember, offer) -> bool:
+    return may_read_offers(member) and not recused(member, offer)
+
+
+def scores_reopenable(procurement) -> bool:
+    """Submitted scores can be unlocked only while scoring is open, never after the tally shows."""
+    return procurement.phase == Phase.SCORING
+
+
 def offer_deadline(procurement) -> date | None:
     for planned in procurement.phase_dates:
         if planned.phase == Phase.OFFERS_OPEN:
@@ -39,7 +88,8 @@ def offer_deadline(procurement) -> date | None:
 
 
 def accepts_offers(procurement, today: date) -> bool:
-    """Bidders may write and change offers while offers are open, up to and including the deadline."""
+    """Bidders may write and change offers while offers are open, up to and including the
+    deadline."""
     deadline = offer_deadline(procurement)
     return procurement.phase == Phase.OFFERS_OPEN and (deadline is None or today <= deadline)
 
@@ -47,6 +97,18 @@ def accepts_offers(procurement, today: date) -> bool:
 def scores_visible(procurement) -> bool:
     """Individual scores and the tally are hidden from everyone until scoring has closed."""
     return procurement.phase.at_or_after(Phase.DELIBERATION)
+
+
+def deliberation_visible(user, procurement) -> bool:
+    """The tally and the meeting view: the moderator and the committee, once scoring has closed."""
+    if not scores_visible(procurement) or user is None or not user.is_authenticated:
+        return False
+    return user.is_moderator or membership(user, procurement) is not None
+
+
+def meeting_notes_editable(user, procurement) -> bool:
+    """The moderator keeps the notes of the deliberation meeting, until the decision is taken."""
+    return user.is_moderator and procurement.phase == Phase.DELIBERATION
 
 
 def rationale_editable(procurement) -> bool:

@@ -13,6 +13,7 @@ from committee.audit import services as audit
 from committee.extensions import db
 from committee.offers import services as offer_services
 from committee.offers.models import Offer, OfferStatus
+from committee.procurement import policy
 from committee.procurement.models import Criterion, PhaseDate, Procurement
 from committee.procurement.phases import PLANNED_PHASES, Phase
 from committee.wijk.models import Neighbourhood
@@ -22,17 +23,47 @@ class ProcessError(Exception):
     """A rule of the process refuses this step; the message is for the user, in plain Dutch."""
 
 
+# name, question, weight, (what a 1, a 3 and a 5 look like)
 CRITERIA_PRESETS = {
     "public_value": [
-        ("Draagvlak", "Staan bewoners achter dit aanbod, en past het bij hoe het in de wijk gaat?", 1),
-        ("Effectiviteit", "Bereikt dit aanbod met het budget echt wat de wijk nodig heeft?", 1),
-        ("Betrokkenheid", "Doen bewoners mee, en werken de mensen van het aanbod écht in de wijk?", 1),
-        ("Aansluiting bij de wijk", "Past het aanbod bij wat de wijk zelf heeft gezegd dat nodig is?", 1),
+        ("Draagvlak",
+         "Staan bewoners achter dit aanbod, en past het bij hoe het in de wijk gaat?", 1,
+         ("Bewoners komen er niet in voor; het aanbod is over de wijk bedacht, niet met de wijk.",
+          "Bewoners worden gevraagd wat ze ervan vinden, maar beslissen niet mee.",
+          "Bewoners hebben het mee bedacht en blijven meebeslissen.")),
+        ("Effectiviteit", "Bereikt dit aanbod met het budget echt wat de wijk nodig heeft?", 1,
+         ("Het is niet duidelijk wat er met het geld bereikt wordt.",
+          "Een deel van wat de wijk nodig heeft wordt bereikt, voor een redelijk bedrag.",
+          "Helder wat het oplevert; het geld gaat naar wat de wijk het hardst nodig heeft.")),
+        ("Betrokkenheid",
+         "Doen bewoners mee, en werken de mensen van het aanbod écht in de wijk?", 1,
+         ("De mensen die het werk doen zijn in de wijk nauwelijks te zien.",
+          "Er werken mensen in de wijk, maar bewoners doen zelf weinig mee.",
+          "De werkers kennen de wijk en bewoners doen zelf volop mee.")),
+        ("Aansluiting bij de wijk",
+         "Past het aanbod bij wat de wijk zelf heeft gezegd dat nodig is?", 1,
+         ("Het aanbod gaat over iets anders dan wat de wijk vroeg.",
+          "Het raakt een deel van wat de wijk vroeg.",
+          "Het antwoordt precies op wat de wijk vroeg.")),
     ],
     "quality": [
-        ("Kwaliteit", "Hoe goed helpt dit aanbod de wijk, binnen het budget?", 1),
+        ("Kwaliteit", "Hoe goed helpt dit aanbod de wijk, binnen het budget?", 1,
+         ("Het helpt de wijk nauwelijks of het is niet duidelijk hoe.",
+          "Het helpt de wijk, maar er zijn duidelijke zwakke plekken.",
+          "Het helpt de wijk sterk, met een helder plan en de juiste mensen.")),
     ],
 }
+
+MAX_WEIGHT = 10
+
+
+def _preset_criteria(preset: str) -> list[Criterion]:
+    return [
+        Criterion(position=i, name=name, question=question, weight=weight,
+                  scale_low=low, scale_middle=middle, scale_high=high)
+        for i, (name, question, weight, (low, middle, high))
+        in enumerate(CRITERIA_PRESETS[preset], 1)
+    ]
 
 
 def create_procurement(*, actor, neighbourhood: Neighbourhood, title: str, task: str,
@@ -44,10 +75,7 @@ def create_procurement(*, actor, neighbourhood: Neighbourhood, title: str, task:
         task=task.strip(),
         budget_ceiling=budget_ceiling,
         phase=Phase.CONCEPT,
-        criteria=[
-            Criterion(position=i, name=name, question=question, weight=weight)
-            for i, (name, question, weight) in enumerate(CRITERIA_PRESETS[criteria_preset], 1)
-        ],
+        criteria=_preset_criteria(criteria_preset),
         phase_dates=[
             PhaseDate(phase=phase, starts_on=start, ends_on=end)
             for phase, (start, end) in dates.items()
@@ -103,6 +131,62 @@ def publish(*, actor, procurement: Procurement) -> None:
         raise ProcessError(_("Leg eerst het besluit vast."))
     _set_phase(procurement, Phase.PUBLISHED, actor)
     publication.mark_published(actor=actor, procurement=procurement)
+
+
+def _check_criteria_editable(procurement: Procurement) -> None:
+    if not policy.criteria_editable(procurement):
+        raise ProcessError(_("De criteria liggen vast zodra het beoordelen begint."))
+
+
+def apply_criteria_preset(*, actor, procurement: Procurement, preset: str) -> None:
+    """Replace all criteria by one of the presets (public value, or the single 'quality')."""
+    _check_criteria_editable(procurement)
+    if preset not in CRITERIA_PRESETS:
+        raise ProcessError(_("Kies een van de standaardlijsten."))
+    procurement.criteria.clear()
+    db.session.flush()  # the old positions must be gone before the new ones arrive
+    procurement.criteria.extend(_preset_criteria(preset))
+    db.session.flush()
+    audit.record("criteria.preset", actor=actor, obj=procurement, procurement_id=procurement.id,
+                 details={"preset": preset})
+
+
+def save_criterion(*, actor, procurement: Procurement, criterion: Criterion | None, name: str,
+                   question: str, weight: int, scale_low: str, scale_middle: str,
+                   scale_high: str) -> Criterion:
+    """Change a criterion, or add one (``criterion=None``) at the end of the list."""
+    _check_criteria_editable(procurement)
+    if not 1 <= weight <= MAX_WEIGHT:
+        raise ProcessError(_("Het gewicht is een heel getal van 1 tot en met %(max)d.",
+                             max=MAX_WEIGHT))
+    if criterion is None:
+        position = max((c.position for c in procurement.criteria), default=0) + 1
+        criterion = Criterion(position=position)
+        procurement.criteria.append(criterion)
+    elif criterion.procurement_id != procurement.id:
+        raise ProcessError(_("Dit criterium hoort niet bij deze aanbesteding."))
+    criterion.name, criterion.question = name.strip(), question.strip()
+    criterion.weight = weight
+    criterion.scale_low = scale_low.strip()
+    criterion.scale_middle = scale_middle.strip()
+    criterion.scale_high = scale_high.strip()
+    db.session.flush()
+    audit.record("criteria.save", actor=actor, obj=criterion, procurement_id=procurement.id,
+                 details={"weight": weight})
+    return criterion
+
+
+def remove_criterion(*, actor, procurement: Procurement, criterion: Criterion) -> None:
+    _check_criteria_editable(procurement)
+    if criterion.procurement_id != procurement.id:
+        raise ProcessError(_("Dit criterium hoort niet bij deze aanbesteding."))
+    if len(procurement.criteria) == 1:
+        raise ProcessError(_("Er moet ten minste één criterium overblijven."))
+    criterion_id = criterion.id
+    procurement.criteria.remove(criterion)
+    db.session.flush()
+    audit.record("criteria.remove", actor=actor, obj=None, procurement_id=procurement.id,
+                 details={"criterion": criterion_id})
 
 
 def submitted_offers(procurement: Procurement) -> list[Offer]:

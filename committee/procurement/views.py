@@ -11,11 +11,20 @@ from committee.extensions import db
 from committee.mail import OutboxMessage
 from committee.panel.forms import InviteMemberForm, ReissueInvitationForm
 from committee.procurement import policy, services
-from committee.procurement.forms import DecisionForm, PhaseActionForm, ProcurementForm
-from committee.procurement.models import Procurement
+from committee.procurement.forms import (
+    CriteriaPresetForm,
+    CriterionForm,
+    PhaseActionForm,
+    ProcurementForm,
+    RemoveCriterionForm,
+    decision_form_class,
+)
+from committee.procurement.models import Criterion, Procurement
 from committee.procurement.phases import PLANNED_PHASES, Phase
 from committee.publication import services as publication
+from committee.publication.models import DecisionMethod, VoteChoice
 from committee.scoring import services as scoring
+from committee.scoring.forms import ConfirmDeclarationForm
 from committee.wijk.models import Neighbourhood
 from committee.wijk.services import neighbourhoods
 
@@ -31,8 +40,18 @@ PHASE_ACTIONS = {
 
 
 def offer_choices(procurement) -> list[SelectChoice]:
-    return [SelectChoice(o.id, _("Aanbod %(label)s", label=o.pseudonym))
+    return [SelectChoice(o.id, _("Aanbod %(label)s (vraagt %(amount)s)", label=o.pseudonym,
+                                 amount=publication.format_currency(o.budget_asked or 0)))
             for o in scoring.released_offers(procurement)]
+
+
+def voters(procurement):
+    """Members who may vote: not those with a declared connection (see publication.voting)."""
+    return [m for m in procurement.members if not policy.recused_organisations(m)]
+
+
+def decision_form(procurement, **kwargs):
+    return decision_form_class(offer_choices(procurement), voters(procurement))(**kwargs)
 
 
 def get_procurement(procurement_id: int) -> Procurement:
@@ -78,12 +97,10 @@ def create(neighbourhood_id: int):
 
 
 def render_detail(procurement: Procurement, *, invite_form=None, invitation_link=None,
-                  status=200):
+                  decision_form_=None, status=200):
     closed = policy.scores_visible(procurement)
-    decision_form = None
-    if procurement.phase == Phase.DELIBERATION:
-        decision_form = DecisionForm()
-        decision_form.offer_id.choices = offer_choices(procurement)
+    if decision_form_ is None and procurement.phase == Phase.DELIBERATION:
+        decision_form_ = decision_form(procurement)
     return render_template(
         "procurement/detail.html",
         procurement=procurement,
@@ -92,11 +109,15 @@ def render_detail(procurement: Procurement, *, invite_form=None, invitation_link
         invite_form=invite_form or InviteMemberForm(),
         reissue_form=ReissueInvitationForm(),
         action_form=PhaseActionForm(),
-        decision_form=decision_form,
+        confirm_form=ConfirmDeclarationForm(),
+        decision_form=decision_form_,
+        voters={m.id for m in voters(procurement)},
+        declarations=scoring.declarations_of(procurement),
         invitation_link=invitation_link,
         results=scoring.tally(procurement) if closed else [],
         decision=publication.decision_of(procurement),
         rationale=publication.rationale_of(procurement),
+        criteria_editable=policy.criteria_editable(procurement),
         Phase=Phase,
     ), status
 
@@ -129,18 +150,130 @@ def phase_action(procurement_id: int):
 @rule("moderator")
 def decide(procurement_id: int):
     procurement = get_procurement(procurement_id)
-    form = DecisionForm()
-    form.offer_id.choices = offer_choices(procurement)
+    form = decision_form(procurement)
     if form.validate_on_submit():
+        method = DecisionMethod(form.method.data)
+        votes = {m.id: VoteChoice(form[f"vote_{m.id}"].data) for m in voters(procurement)
+                 if form[f"vote_{m.id}"].data}
         try:
-            publication.record_decision(actor=current_user, procurement=procurement,
-                                        offer_id=form.offer_id.data)
+            publication.record_decision(
+                actor=current_user, procurement=procurement, offer_ids=form.offers.data,
+                method=method, reasons=form.reasons.data,
+                votes=votes if method == DecisionMethod.VOTE else None,
+            )
             db.session.commit()
             flash(_("Het besluit is vastgelegd."))
+            return redirect(url_for("procurement.detail", procurement_id=procurement_id))
+        except services.ProcessError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+    return render_detail(procurement, decision_form_=form, status=422)
+
+
+# -- criteria -------------------------------------------------------------------------------
+
+def _criterion(procurement: Procurement, criterion_id: int) -> Criterion:
+    criterion = db.session.get(Criterion, criterion_id)
+    if criterion is None or criterion.procurement_id != procurement.id:
+        abort(404)
+    return criterion
+
+
+def render_criteria(procurement: Procurement, *,
+                    failed: tuple[int | None, CriterionForm] | None = None,
+                    preset_form=None, error: str | None = None, status=200):
+    """The criteria page: one form per criterion, one to add, and the presets."""
+    forms = {c.id: CriterionForm(obj=c, prefix=f"c{c.id}", formdata=None)
+             for c in procurement.criteria}
+    new_form = CriterionForm(prefix="nieuw", formdata=None)
+    if failed is not None:
+        criterion_id, form = failed
+        if criterion_id is None:
+            new_form = form
+        else:
+            forms[criterion_id] = form
+    return render_template(
+        "procurement/criteria.html", procurement=procurement, forms=forms, new_form=new_form,
+        preset_form=preset_form or CriteriaPresetForm(), remove_form=RemoveCriterionForm(),
+        editable=policy.criteria_editable(procurement), error=error,
+    ), status
+
+
+@bp.get("/beheer/aanbesteding/<int:procurement_id>/criteria")
+@rule("moderator")
+def criteria(procurement_id: int):
+    return render_criteria(get_procurement(procurement_id))
+
+
+def _save_criterion(procurement: Procurement, criterion: Criterion | None, prefix: str):
+    form = CriterionForm(prefix=prefix)
+    key = criterion.id if criterion else None
+    if form.validate_on_submit():
+        try:
+            services.save_criterion(
+                actor=current_user, procurement=procurement, criterion=criterion,
+                name=form.name.data, question=form.question.data, weight=form.weight.data,
+                scale_low=form.scale_low.data, scale_middle=form.scale_middle.data,
+                scale_high=form.scale_high.data,
+            )
+            db.session.commit()
+            flash(_("Het criterium is opgeslagen."))
+            return redirect(url_for("procurement.criteria", procurement_id=procurement.id))
+        except services.ProcessError as exc:
+            db.session.rollback()
+            if not policy.criteria_editable(procurement):
+                return render_criteria(procurement, error=str(exc), status=422)
+            form.form_errors.append(str(exc))
+    return render_criteria(procurement, failed=(key, form), status=422)
+
+
+@bp.post("/beheer/aanbesteding/<int:procurement_id>/criteria/nieuw")
+@rule("moderator")
+def add_criterion(procurement_id: int):
+    return _save_criterion(get_procurement(procurement_id), None, "nieuw")
+
+
+@bp.post("/beheer/aanbesteding/<int:procurement_id>/criteria/<int:criterion_id>")
+@rule("moderator")
+def save_criterion(procurement_id: int, criterion_id: int):
+    procurement = get_procurement(procurement_id)
+    criterion = _criterion(procurement, criterion_id)
+    return _save_criterion(procurement, criterion, f"c{criterion.id}")
+
+
+@bp.post("/beheer/aanbesteding/<int:procurement_id>/criteria/<int:criterion_id>/verwijderen")
+@rule("moderator")
+def remove_criterion(procurement_id: int, criterion_id: int):
+    procurement = get_procurement(procurement_id)
+    criterion = _criterion(procurement, criterion_id)
+    if RemoveCriterionForm().validate_on_submit():
+        try:
+            services.remove_criterion(actor=current_user, procurement=procurement,
+                                      criterion=criterion)
+            db.session.commit()
+            flash(_("Het criterium is verwijderd."))
         except services.ProcessError as exc:
             db.session.rollback()
             flash(str(exc), "error")
-    return redirect(url_for("procurement.detail", procurement_id=procurement_id))
+    return redirect(url_for("procurement.criteria", procurement_id=procurement_id))
+
+
+@bp.post("/beheer/aanbesteding/<int:procurement_id>/criteria/standaard")
+@rule("moderator")
+def criteria_preset(procurement_id: int):
+    procurement = get_procurement(procurement_id)
+    form = CriteriaPresetForm()
+    if form.validate_on_submit():
+        try:
+            services.apply_criteria_preset(actor=current_user, procurement=procurement,
+                                           preset=form.preset.data)
+            db.session.commit()
+            flash(_("De criteria zijn vervangen door de standaardlijst."))
+            return redirect(url_for("procurement.criteria", procurement_id=procurement_id))
+        except services.ProcessError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+    return render_criteria(procurement, preset_form=form, status=422)
 
 
 @bp.get("/beheer/uitgaande-post")

@@ -71,7 +71,8 @@ def neighbourhood(slug: str):
 
 def _public_procurement(slug: str, procurement_id: int) -> Procurement:
     procurement = db.session.get(Procurement, procurement_id)
-    if procurement is None or procurement.neighbourhood.slug != slug or not policy.is_public(procurement):
+    if (procurement is None or procurement.neighbourhood.slug != slug
+            or not policy.is_public(procurement)):
         abort(404)
     return procurement
 
@@ -105,7 +106,9 @@ def _render_rationale(procurement, form, status=200):
     return render_template(
         "publication/rationale.html", procurement=procurement, form=form,
         editable=policy.rationale_editable(procurement),
-        results=scoring.tally(procurement) if policy.scores_visible(procurement) else [],
+        # A member recused from an offer does not see its scores here either.
+        results=scoring.tally_for(current_user, procurement)
+        if policy.scores_visible(procurement) else [],
     ), status
 
 
@@ -124,7 +127,8 @@ def rationale_post(procurement_id: int):
     form = RationaleForm()
     if form.validate_on_submit():
         try:
-            services.save_rationale(actor=current_user, procurement=procurement, body=form.body.data)
+            services.save_rationale(actor=current_user, procurement=procurement,
+                                    body=form.body.data)
             db.session.commit()
             flash(_("De motivering is opgeslagen."))
             return redirect(url_for("publication.rationale", procurement_id=procurement.id))

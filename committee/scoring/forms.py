@@ -1,11 +1,17 @@
-"""The score form: one 1-5 scale and a comment per criterion."""
+"""The committee's forms: the declaration, the score form, submitting, reopening, meeting notes."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
 
-from committee.forms import max_length, optional
+from committee.forms import MultiCheckboxField, max_length, min_length, optional, required
 
 SCALE_CHOICES = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
 
@@ -20,10 +26,48 @@ def score_form_class(criteria):
         setattr(ScoreForm, f"score_{criterion.id}",
                 RadioField(criterion.name, choices=SCALE_CHOICES, validators=[optional()]))
         setattr(ScoreForm, f"comment_{criterion.id}",
-                TextAreaField(_l("Toelichting (niet verplicht)"),
-                              validators=[optional(), max_length(4000)]))
+                TextAreaField(_l("Toelichting"), validators=[optional(), max_length(4000)]))
     return ScoreForm
+
+
+class DeclarationForm(FlaskForm):
+    house_rules = BooleanField(
+        _l("Ik heb de spelregels gelezen en houd me eraan."),
+        validators=[InputRequired(message=_l("Vink dit aan om verder te gaan."))],
+    )
+    organisations = MultiCheckboxField(
+        _l("Met welke organisaties heeft u een band?"),
+        description=_l("Kruis een organisatie aan als u er werkt of heeft gewerkt, er familie of "
+                       "goede vrienden heeft, of er geld of hulp van krijgt. Heeft u met geen "
+                       "enkele een band? Kruis dan niets aan."),
+        coerce=int, validators=[optional()],
+    )
+    note = TextAreaField(
+        _l("Wilt u iets uitleggen? (niet verplicht)"),
+        description=_l("Alleen de gemeente leest dit."),
+        validators=[optional(), max_length(2000)],
+    )
+    submit = SubmitField(_l("Verklaring versturen"))
+
+
+class ConfirmDeclarationForm(FlaskForm):
+    submit = SubmitField(_l("Verklaring bevestigen"))
 
 
 class SubmitScoresForm(FlaskForm):
     submit = SubmitField(_l("Scores indienen"))
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Waarom heropent u de scores?"),
+        description=_l("Het lid ziet deze reden. Het heropenen komt in het logboek."),
+        validators=[required(), min_length(5), max_length(2000)],
+    )
+    submit = SubmitField(_l("Scores heropenen"))
+
+
+class MeetingNoteForm(FlaskForm):
+    body = TextAreaField(_l("Aantekeningen van het overleg"),
+                         validators=[optional(), max_length(20000)])
+    submit = SubmitField(_l("Aantekeningen opslaan"))

@@ -1,4 +1,4 @@
-"""A committee member's score for one offer on one criterion."""
+"""Scores, the member's declaration before reading, reopened scores and the meeting's notes."""
 
 from __future__ import annotations
 
@@ -11,6 +11,12 @@ from committee.extensions import db
 from committee.timeutil import utcnow
 
 SCALE = range(1, 6)  # 1 (weak) .. 5 (strong)
+EXTREMES = (1, 5)  # scores that need a short reason
+
+
+def needs_reason(value: int, comment: str) -> bool:
+    """An extreme score (1 or 5) needs a short reason in its comment."""
+    return value in EXTREMES and not comment.strip()
 
 
 class Score(db.Model):
@@ -28,5 +34,67 @@ class Score(db.Model):
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    member: Mapped["CommitteeMember"] = relationship()  # noqa: F821
-    criterion: Mapped["Criterion"] = relationship()  # noqa: F821
+    member: Mapped[CommitteeMember] = relationship()  # noqa: F821
+    criterion: Mapped[Criterion] = relationship()  # noqa: F821
+
+    @property
+    def needs_reason(self) -> bool:
+        return needs_reason(self.value, self.comment)
+
+
+class Declaration(db.Model):
+    """A member's word before reading: the house rules accepted, connections declared.
+
+    The member may change it until the moderator confirms it; then it is fixed. Every declared
+    connection recuses the member from that organisation's offer.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("committee_member.id"), unique=True)
+    house_rules_accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    declared_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Free text for the moderator ("my neighbour works there"); never shown to others.
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    confirmed_at: Mapped[datetime | None]
+    confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    member: Mapped[CommitteeMember] = relationship()  # noqa: F821
+    connections: Mapped[list[DeclaredConnection]] = relationship(
+        back_populates="declaration", cascade="all, delete-orphan"
+    )
+
+
+class DeclaredConnection(db.Model):
+    """The member knows someone at, works for, or gets money from this organisation."""
+
+    __table_args__ = (sa.UniqueConstraint("declaration_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(sa.ForeignKey("declaration.id"))
+    # Repeated from the declaration so that "is this member recused?" is one indexed lookup.
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("committee_member.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
+
+    declaration: Mapped[Declaration] = relationship(back_populates="connections")
+    organisation: Mapped[Organisation] = relationship()  # noqa: F821
+
+
+class Reopening(db.Model):
+    """The moderator unlocked a member's submitted scores; the reason is kept here, not in the
+    hashed audit payload, so it can be erased with the person's other data."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("committee_member.id"), index=True)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    reopened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reopened_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+
+
+class MeetingNote(db.Model):
+    """What the committee said about one offer in the deliberation meeting."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(sa.ForeignKey("offer.id"), unique=True)
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))

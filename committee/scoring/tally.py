@@ -1,12 +1,27 @@
 """The tally: pure functions over plain data, so the rules are easy to read and to test.
 
 Rules, in plain words:
-- A member's total for an offer is the weighted mean of that member's scores on the criteria.
-- An offer's score is the mean of its members' totals; the median is given beside it.
-- The spread is the highest minus the lowest member total. A spread of ``DISAGREEMENT`` points
-  or more flags the offer for discussion.
-- Offers are ranked by their mean, highest first. Offers whose means are equal share a rank:
-  a tie is shown as a tie and never broken silently.
+- Which scores count is the caller's business: the app passes the scores of members who
+  submitted them (``scoring.services.tally``).
+- A member's total for an offer is the weighted mean of that member's scores on the criteria:
+  a criterion with weight 2 counts twice as much as one with weight 1.
+- An offer's score is the mean of its members' totals; the median of those totals is given
+  beside it. A member who is recused from an offer simply has no total for it.
+- Per criterion the breakdown gives the mean, the lowest and the highest score, and how many
+  members gave each score from 1 to 5.
+- The spread is the highest minus the lowest member total. Members disagree strongly about an
+  offer when the spread is ``DISAGREEMENT`` points or more, or when on one criterion the scores
+  lie ``CRITERION_DISAGREEMENT`` points or more apart (a 1 beside a 4). Such an offer is
+  flagged for discussion.
+- Offers are ranked by their mean, highest first. Offers whose means are equal share a rank and
+  are marked as tied; the next rank skips (1, 1, 3). A tie is shown as a tie and never broken
+  silently; tied offers are listed by their pseudonym only so that the order is stable.
+- Discussion order (the meeting): flagged offers first, the largest spread first; then the rest
+  in the order of the ranking.
+- Robustness (leave one out): the tally is made again without one member's scores, for each
+  member in turn. The ranking is robust when every one of those tallies gives every offer the
+  same rank, ties included, as the full tally. We report how many of them change the order and
+  how many change which offer(s) rank first, never which member it was.
 """
 
 from __future__ import annotations
@@ -16,6 +31,8 @@ from dataclasses import dataclass, field
 from statistics import mean, median
 
 DISAGREEMENT = 2.0
+CRITERION_DISAGREEMENT = 3
+SCALE = range(1, 6)
 _EPSILON = 1e-9
 
 
@@ -28,6 +45,22 @@ class ScoreRow:
 
 
 @dataclass
+class CriterionResult:
+    mean: float
+    low: int
+    high: int
+    counts: dict[int, int]  # score (1-5) -> how many members gave it
+
+    @property
+    def spread(self) -> int:
+        return self.high - self.low
+
+    @property
+    def disputed(self) -> bool:
+        return self.spread >= CRITERION_DISAGREEMENT
+
+
+@dataclass
 class OfferResult:
     offer: str
     mean: float
@@ -37,10 +70,31 @@ class OfferResult:
     members: int = 0
     rank: int = 0
     tied: bool = False
+    criteria: dict[int, CriterionResult] = field(default_factory=dict)
+
+    @property
+    def disputed_criteria(self) -> list[int]:
+        return [c for c, result in self.criteria.items() if result.disputed]
 
     @property
     def disputed(self) -> bool:
-        return self.spread >= DISAGREEMENT
+        return self.spread >= DISAGREEMENT - _EPSILON or bool(self.disputed_criteria)
+
+
+@dataclass(frozen=True)
+class Robustness:
+    members: int  # how many leave-one-out tallies were made
+    order_changes: int  # of those, how many give some offer another rank
+    top_changes: int  # of those, how many put another offer (or set of tied offers) first
+
+    @property
+    def checked(self) -> bool:
+        """Leaving one out says something only when at least two members scored."""
+        return self.members >= 2
+
+    @property
+    def robust(self) -> bool:
+        return self.checked and self.order_changes == 0
 
 
 def member_totals(rows: list[ScoreRow], weights: dict[int, int]) -> dict[str, dict[int, float]]:
@@ -58,31 +112,39 @@ def member_totals(rows: list[ScoreRow], weights: dict[int, int]) -> dict[str, di
     return totals
 
 
+def _criterion_results(rows: list[ScoreRow], offer: str) -> dict[int, CriterionResult]:
+    values: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        if row.offer == offer:
+            values[row.criterion].append(row.value)
+    return {
+        criterion: CriterionResult(
+            mean=mean(vals), low=min(vals), high=max(vals),
+            counts={n: vals.count(n) for n in SCALE},
+        )
+        for criterion, vals in sorted(values.items())
+    }
+
+
 def tally(rows: list[ScoreRow], weights: dict[int, int]) -> list[OfferResult]:
     """Rank the offers by mean score, with ties sharing a rank (see the module rules)."""
     totals = member_totals(rows, weights)
-    by_criterion: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for row in rows:
-        by_criterion[(row.offer, row.criterion)].append(row.value)
-
     results = []
     for offer, per_member in totals.items():
         values = list(per_member.values())
+        criteria = _criterion_results(rows, offer)
         results.append(
             OfferResult(
                 offer=offer,
                 mean=mean(values),
                 median=median(values),
                 spread=max(values) - min(values),
-                per_criterion={
-                    criterion: mean(vals)
-                    for (o, criterion), vals in sorted(by_criterion.items())
-                    if o == offer
-                },
+                per_criterion={c: result.mean for c, result in criteria.items()},
                 members=len(values),
+                criteria=criteria,
             )
         )
-    results.sort(key=lambda r: (-r.mean, r.offer))
+    results.sort(key=lambda r: (-r.mean, len(r.offer), r.offer))
     for position, result in enumerate(results, 1):
         previous = results[position - 2] if position > 1 else None
         if previous and abs(previous.mean - result.mean) < _EPSILON:
@@ -91,3 +153,35 @@ def tally(rows: list[ScoreRow], weights: dict[int, int]) -> list[OfferResult]:
         else:
             result.rank = position
     return results
+
+
+def ranking(results: list[OfferResult]) -> dict[str, int]:
+    """offer -> rank, ties included."""
+    return {r.offer: r.rank for r in results}
+
+
+def _first(results: list[OfferResult]) -> frozenset[str]:
+    return frozenset(r.offer for r in results if r.rank == 1)
+
+
+def leave_one_out(rows: list[ScoreRow], weights: dict[int, int]) -> Robustness:
+    """Does the ranking hold when any one member's scores are left out? (See the module rules.)"""
+    full = tally(rows, weights)
+    members = sorted({row.member for row in rows})
+    if len(members) < 2:
+        return Robustness(members=0, order_changes=0, top_changes=0)
+    order_changes = top_changes = 0
+    for member in members:
+        without = tally([row for row in rows if row.member != member], weights)
+        if ranking(without) != ranking(full):
+            order_changes += 1
+        if _first(without) != _first(full):
+            top_changes += 1
+    return Robustness(members=len(members), order_changes=order_changes, top_changes=top_changes)
+
+
+def discussion_order(results: list[OfferResult]) -> list[OfferResult]:
+    """Flagged offers first, the largest spread first; then the rest in ranking order."""
+    flagged = sorted((r for r in results if r.disputed), key=lambda r: (-r.spread, r.rank))
+    calm = [r for r in results if not r.disputed]
+    return flagged + calm

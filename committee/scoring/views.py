@@ -1,9 +1,11 @@
-"""The committee member's pages: their procurements, the offers, the score form."""
+"""The committee's pages: the declaration, the offers, the score form, the tally and the meeting;
+and the moderator's part in them (confirming declarations, reopening scores, meeting notes)."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from committee.access import rule
 from committee.extensions import db
@@ -13,7 +15,14 @@ from committee.panel.models import CommitteeMember
 from committee.procurement import policy
 from committee.procurement.models import Procurement
 from committee.scoring import services
-from committee.scoring.forms import SubmitScoresForm, score_form_class
+from committee.scoring.forms import (
+    ConfirmDeclarationForm,
+    DeclarationForm,
+    MeetingNoteForm,
+    ReopenForm,
+    SubmitScoresForm,
+    score_form_class,
+)
 
 bp = Blueprint("scoring", __name__)
 
@@ -27,10 +36,9 @@ def _membership(procurement_id: int) -> CommitteeMember:
 
 
 def _offer(member: CommitteeMember, pseudonym: str):
-    if not policy.offers_released(member.procurement):
-        abort(404)
+    """The offer, if this member may open it; a recused member gets the same 404 as anyone."""
     offer = services.released_offer(member.procurement, pseudonym)
-    if offer is None:
+    if offer is None or not policy.may_open_offer(member, offer):
         abort(404)
     return offer
 
@@ -49,24 +57,94 @@ def home():
 def offers(procurement_id: int):
     member = _membership(procurement_id)
     procurement = member.procurement
-    released = policy.offers_released(procurement)
-    offers = services.released_offers(procurement) if released else []
+    may_read = policy.may_read_offers(member)
+    offers = services.offers_for(member) if may_read else []
     done, total = services.progress(member, offers)
-    scored = {o.id for o in offers if len(services.scores_of(member, o)) >= len(procurement.criteria)}
     return render_template(
         "scoring/offers.html", member=member, procurement=procurement, offers=offers,
-        released=released, done=done, total=total, scored=scored, submit_form=SubmitScoresForm(),
-        scoring_open=policy.scoring_open(procurement),
+        released=policy.offers_released(procurement), may_read=may_read,
+        declaration=policy.declaration_of(member),
+        declaration_open=policy.declaration_open(procurement),
+        recused=len(services.released_offers(procurement)) - len(offers) if may_read else 0,
+        done=done, total=total,
+        complete={o.id for o in offers if not services.incomplete(member, o)},
+        reopening=services.latest_reopening(member) if member.submitted_at is None else None,
+        submit_form=SubmitScoresForm(), scoring_open=policy.scoring_open(procurement),
+        deliberation=policy.deliberation_visible(current_user, procurement),
     )
 
 
+# -- before reading ---------------------------------------------------------------------------
+
+def _render_declaration(member, form, status=200):
+    return render_template(
+        "scoring/declaration.html", member=member, procurement=member.procurement, form=form,
+        declaration=policy.declaration_of(member),
+    ), status
+
+
+def _declaration_form(member, **kwargs) -> DeclarationForm:
+    form = DeclarationForm(**kwargs)
+    form.organisations.choices = [
+        SelectChoice(o.id, o.name) for o in services.declarable_organisations(member.procurement)
+    ]
+    return form
+
+
+@bp.get("/commissie/<int:procurement_id>/verklaring")
+@rule("resident")
+def declaration(procurement_id: int):
+    member = _membership(procurement_id)
+    if not policy.declaration_open(member.procurement):
+        abort(404)
+    existing = policy.declaration_of(member)
+    data = {}
+    if existing is not None:
+        data = {"house_rules": True, "note": existing.note,
+                "organisations": [c.organisation_id for c in existing.connections]}
+    return _render_declaration(member, _declaration_form(member, data=data))
+
+
+@bp.post("/commissie/<int:procurement_id>/verklaring")
+@rule("resident")
+def declare(procurement_id: int):
+    member = _membership(procurement_id)
+    if not policy.declaration_open(member.procurement):
+        abort(404)
+    form = _declaration_form(member)
+    if form.validate_on_submit():
+        try:
+            services.declare(member=member, accepts_house_rules=form.house_rules.data,
+                             organisation_ids=form.organisations.data or [],
+                             note=form.note.data or "")
+            db.session.commit()
+            flash(_("Dank u. De gemeente bekijkt uw verklaring; daarna kunt u de "
+                    "aanbiedingen lezen."))
+            return redirect(url_for("scoring.offers", procurement_id=procurement_id))
+        except services.ScoringError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+    return _render_declaration(member, form, 422)
+
+
+# -- scoring ----------------------------------------------------------------------------------
+
 def _render_offer(member, offer, form, status=200):
     procurement = member.procurement
+    mine = services.offers_for(member)
+    position = next(i for i, o in enumerate(mine) if o.id == offer.id)
+    saved = services.scores_of(member, offer)
+    done, total = services.progress(member, mine)
     return render_template(
         "scoring/offer.html", member=member, procurement=procurement, offer=offer,
         text=offer_services.anonymised_view(offer), form=form,
         editable=policy.scoring_open(procurement) and member.submitted_at is None,
         revealed=policy.identities_revealed(procurement),
+        position=position + 1, count=len(mine),
+        previous=mine[position - 1] if position > 0 else None,
+        next=mine[position + 1] if position + 1 < len(mine) else None,
+        reasons_missing={c for c, s in saved.items() if s.needs_reason},
+        done=done, total=total,
     ), status
 
 
@@ -84,22 +162,32 @@ def offer(procurement_id: int, pseudonym: str):
     return _render_offer(member, offer, form_class(data=data))
 
 
+def _changed_criteria() -> set[int] | None:
+    """With JavaScript the page says which criteria the member touched since the last save, so a
+    second, stale device cannot overwrite the others. Without it, the whole form counts."""
+    if not request.form.get("changed_only"):
+        return None
+    return {int(v) for v in request.form.getlist("changed") if v.isdigit()}
+
+
 @bp.post("/commissie/<int:procurement_id>/aanbod/<pseudonym>")
 @rule("resident")
 def save(procurement_id: int, pseudonym: str):
     member = _membership(procurement_id)
     offer = _offer(member, pseudonym)
-    form = score_form_class(member.procurement.criteria)()
-    error = None
+    criteria = member.procurement.criteria
+    form = score_form_class(criteria)()
+    error, result = None, None
     if form.validate_on_submit():
-        try:
-            for criterion in member.procurement.criteria:
+        only = _changed_criteria()
+        answers = {}
+        for criterion in criteria:
+            if only is None or criterion.id in only:
                 value = form[f"score_{criterion.id}"].data
-                if value:
-                    services.save_score(
-                        member=member, offer=offer, criterion_id=criterion.id, value=int(value),
-                        comment=form[f"comment_{criterion.id}"].data or "",
-                    )
+                answers[criterion.id] = (int(value) if value else None,
+                                         form[f"comment_{criterion.id}"].data or "")
+        try:
+            result = services.save_scores(member=member, offer=offer, answers=answers)
             db.session.commit()
         except services.ScoringError as exc:
             db.session.rollback()
@@ -107,7 +195,19 @@ def save(procurement_id: int, pseudonym: str):
     else:
         error = _("Niet opgeslagen. Kijk bij de vragen wat er mis is.")
     if is_htmx():
-        return render_template("scoring/_save_status.html", error=error), 422 if error else 200
+        done, total = services.progress(member, services.offers_for(member))
+        names = {c.id: c.name for c in criteria}
+        return render_template(
+            "scoring/_save_status.html", error=error, result=result, criteria=criteria,
+            reason_names=[names[c] for c in result.reasons_missing] if result else [],
+            unsaved_names=[names[c] for c in result.comment_without_score] if result else [],
+            done=done, total=total,
+        ), 422 if error else 200
+    if result is not None and result.comment_without_score:
+        for criterion_id in result.comment_without_score:
+            form[f"comment_{criterion_id}"].errors = [
+                _("Kies ook een score; dan bewaren we uw toelichting.")]
+        error = _("Een toelichting is nog niet bewaard: kies ook een score.")
     if error:
         form.form_errors.append(error)
         return _render_offer(member, offer, form, 422)
@@ -128,3 +228,124 @@ def submit(procurement_id: int):
             db.session.rollback()
             flash(str(exc), "error")
     return redirect(url_for("scoring.offers", procurement_id=procurement_id))
+
+
+# -- the moderator's part during scoring -------------------------------------------------------
+
+def _member_of(procurement_id: int, member_id: int) -> CommitteeMember:
+    member = db.session.get(CommitteeMember, member_id)
+    if member is None or member.procurement_id != procurement_id:
+        abort(404)
+    return member
+
+
+@bp.post("/beheer/aanbesteding/<int:procurement_id>/leden/<int:member_id>/verklaring")
+@rule("moderator")
+def confirm_declaration(procurement_id: int, member_id: int):
+    member = _member_of(procurement_id, member_id)
+    if ConfirmDeclarationForm().validate_on_submit():
+        try:
+            services.confirm_declaration(actor=current_user, member=member)
+            db.session.commit()
+            flash(_("De verklaring van %(name)s is bevestigd.", name=member.user.name))
+        except services.ScoringError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+    return redirect(url_for("procurement.detail", procurement_id=procurement_id, _anchor="members"))
+
+
+def _render_reopen(member, form, status=200):
+    return render_template("scoring/reopen.html", member=member, procurement=member.procurement,
+                           form=form), status
+
+
+@bp.get("/beheer/aanbesteding/<int:procurement_id>/leden/<int:member_id>/heropenen")
+@rule("moderator")
+def reopen(procurement_id: int, member_id: int):
+    return _render_reopen(_member_of(procurement_id, member_id), ReopenForm())
+
+
+@bp.post("/beheer/aanbesteding/<int:procurement_id>/leden/<int:member_id>/heropenen")
+@rule("moderator")
+def reopen_post(procurement_id: int, member_id: int):
+    member = _member_of(procurement_id, member_id)
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            services.reopen_scores(actor=current_user, member=member, reason=form.reason.data)
+            db.session.commit()
+            flash(_("De scores van %(name)s zijn heropend.", name=member.user.name))
+            return redirect(url_for("procurement.detail", procurement_id=procurement_id))
+        except services.ScoringError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+    return _render_reopen(member, form, 422)
+
+
+# -- after scoring: the tally and the meeting --------------------------------------------------
+
+def _deliberation_target(procurement_id: int) -> Procurement:
+    procurement = db.session.get(Procurement, procurement_id)
+    if procurement is None or not policy.deliberation_visible(current_user, procurement):
+        abort(404)
+    return procurement
+
+
+@bp.get("/commissie/<int:procurement_id>/uitslag")
+@rule("member_or_moderator")
+def tally(procurement_id: int):
+    procurement = _deliberation_target(procurement_id)
+    return render_template(
+        "scoring/tally.html", procurement=procurement,
+        results=services.tally_for(current_user, procurement),
+        order=services.discussion_order(current_user, procurement),
+        robustness=services.robustness(procurement),
+        submitted=sum(1 for m in procurement.members if m.submitted_at),
+    )
+
+
+def _render_meeting(procurement, pseudonym: str, form=None, status=200):
+    order = services.discussion_order(current_user, procurement)
+    position = next((i for i, r in enumerate(order) if r.offer == pseudonym), None)
+    if position is None:
+        abort(404)
+    offer = services.released_offer(procurement, pseudonym)
+    note = services.note_of(offer)
+    editable = policy.meeting_notes_editable(current_user, procurement)
+    if form is None and editable:
+        form = MeetingNoteForm(body=note.body if note else "")
+    return render_template(
+        "scoring/meeting.html", procurement=procurement, offer=offer, result=order[position],
+        position=position + 1, count=len(order),
+        previous=order[position - 1] if position > 0 else None,
+        next=order[position + 1] if position + 1 < len(order) else None,
+        comments=services.comments_on(offer), note=note, form=form, editable=editable,
+    ), status
+
+
+@bp.get("/commissie/<int:procurement_id>/overleg/<pseudonym>")
+@rule("member_or_moderator")
+def meeting(procurement_id: int, pseudonym: str):
+    return _render_meeting(_deliberation_target(procurement_id), pseudonym)
+
+
+@bp.post("/commissie/<int:procurement_id>/overleg/<pseudonym>")
+@rule("moderator")
+def meeting_note(procurement_id: int, pseudonym: str):
+    procurement = _deliberation_target(procurement_id)
+    offer = services.released_offer(procurement, pseudonym)
+    if offer is None:
+        abort(404)
+    form = MeetingNoteForm()
+    if form.validate_on_submit():
+        try:
+            services.save_note(actor=current_user, procurement=procurement, offer=offer,
+                               body=form.body.data or "")
+            db.session.commit()
+            flash(_("De aantekeningen zijn opgeslagen."))
+            return redirect(url_for("scoring.meeting", procurement_id=procurement_id,
+                                    pseudonym=pseudonym))
+        except services.ScoringError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+    return _render_meeting(procurement, pseudonym, form, 422)

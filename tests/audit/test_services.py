@@ -18,6 +18,8 @@ from committee.procurement import services as procurement_services
 from committee.publication import services as publication
 from committee.scoring import services as scoring
 from tests.factories import (
+    decide_by_consensus,
+    declare_all,
     login,
     make_moderator,
     make_offer,
@@ -50,7 +52,7 @@ def deliberating():
 def decided():
     procurement, moderator = deliberating()
     offer = scoring.released_offers(procurement)[0]
-    publication.record_decision(actor=moderator, procurement=procurement, offer_id=offer.id)
+    decide_by_consensus(procurement, moderator, offer)
     return procurement, moderator
 
 
@@ -136,7 +138,7 @@ def test_recording_the_decision_writes_an_event(app_ctx):
     [event] = events("decision.record")
     assert event.actor_id == moderator.id
     assert event.procurement_id == procurement.id
-    assert event.details["offer"] == publication.decision_of(procurement).offer.pseudonym
+    assert event.details["offers"] == [o.pseudonym for o in publication.decision_of(procurement).offers]
 
 
 def test_publishing_writes_an_event(app_ctx):
@@ -288,12 +290,13 @@ def test_audit_events_hold_no_personal_data_of_residents(client, app_ctx):
     make_offer(procurement)
     procurement_services.release_offers(actor=moderator, procurement=procurement,
                                         rng=random.Random(1))
+    declare_all(procurement, moderator)
     score_everything(procurement)
     procurement_services.close_scoring(actor=moderator, procurement=procurement)
     publication.save_rationale(actor=member.user, procurement=procurement,
                                body=f"Geschreven door {RESIDENT_NAME}.")
     offer = scoring.released_offers(procurement)[0]
-    publication.record_decision(actor=moderator, procurement=procurement, offer_id=offer.id)
+    decide_by_consensus(procurement, moderator, offer)
     procurement_services.publish(actor=moderator, procurement=procurement)
     db.session.commit()
     login(client, member.user)  # the resident also logs in through the web

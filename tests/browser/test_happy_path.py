@@ -41,12 +41,22 @@ def _register_and_submit(person, organisation: str, email: str, title: str, plan
     expect(page.get_by_role("heading", name="Ontvangstbewijs")).to_be_visible()
 
 
-def _score_all(person, link: str, title: str):
+def _declare(person, link: str, title: str):
+    """Open the invitation, accept the house rules and declare no connections."""
     page = person.page
     person.goto(link.replace(person.base_url, ""))
     expect(page.get_by_role("heading", name="Welkom bij de selectiecommissie")).to_be_visible()
     person.click("button", name="Doorgaan")
     person.click("link", name=f"Naar de aanbiedingen van {title}")
+    person.click("link", name="Spelregels lezen en verklaring afleggen")
+    page.get_by_label("Ik heb de spelregels gelezen en houd me eraan.").check()
+    person.click("button", name="Verklaring versturen")
+    expect(page.get_by_text("De gemeente bekijkt uw verklaring")).to_be_visible()
+
+
+def _score_all(person):
+    page = person.page
+    person.goto(page.url.replace(person.base_url, ""))  # the declaration is now confirmed
     expect(page.get_by_text("0 van 2 beoordeeld")).to_be_visible()
     for label in ("A", "B"):
         person.click("link", name=f"Aanbod {label}", exact=True)
@@ -89,7 +99,8 @@ def test_one_procurement_from_setup_to_published_decision(people, app):
     expect(page.get_by_role("heading", name=title)).to_be_visible()
 
     links = []
-    for name, email in (("Ria Proef", "ria@bewoner.example"), ("Sem Proef", ""), ("Fatma Proef", "")):
+    invited = (("Ria Proef", "ria@bewoner.example"), ("Sem Proef", ""), ("Fatma Proef", ""))
+    for name, email in invited:
         page.get_by_label("Naam van de bewoner").fill(name)
         page.get_by_label("E-mailadres (niet verplicht)").fill(email)
         mod.click("button", name="Uitnodigen")
@@ -110,10 +121,19 @@ def test_one_procurement_from_setup_to_published_decision(people, app):
     mod.click("button", name="Aanbod vrijgeven aan de commissie")
     expect(page.locator(".phase-badge")).to_have_text("Beoordelen")
 
-    # Three residents open their invitation on a phone and score every offer.
+    # Three residents open their invitation on a phone, accept the house rules and declare
+    # that they have no connection with the bidders; the moderator confirms.
     residents = [people(f"bewoner {i}") for i in range(1, 4)]
     for resident, link in zip(residents, links, strict=True):
-        _score_all(resident, link, title)
+        _declare(resident, link, title)
+    mod.goto(procurement_url)
+    for name in ("Ria Proef", "Sem Proef", "Fatma Proef"):
+        mod.click("button", name=f"Verklaring van {name} bevestigen")
+    expect(page.get_by_text("Verklaring bevestigd.")).to_have_count(3)
+
+    # Each resident scores every offer and submits.
+    for resident in residents:
+        _score_all(resident)
 
     # Moderator closes scoring and sees the tally.
     mod.goto(procurement_url)
@@ -131,8 +151,11 @@ def test_one_procurement_from_setup_to_published_decision(people, app):
 
     # Moderator records the decision and publishes it.
     mod.goto(procurement_url)
-    page.get_by_label("Gekozen aanbod").select_option(label="Aanbod A")
+    page.get_by_label("Aanbod A (vraagt").check()
+    page.get_by_label("Iedereen is het eens (consensus)").check()
+    page.get_by_label("Redenen van het besluit").fill("Aanbod A past het best bij de vraag.")
     mod.click("button", name="Besluit vastleggen")
+    expect(page.get_by_text("Besloten met consensus.")).to_be_visible()
     mod.click("button", name="Besluit publiceren")
     expect(page.locator(".phase-badge")).to_have_text("Gepubliceerd")
 

@@ -4,11 +4,18 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from committee.audit import services as audit
 from committee.extensions import db
+from committee.procurement import policy
 from committee.procurement import services as procurement_services
 from committee.scoring import services
 from committee.scoring.models import Score
-from tests.factories import make_scoring_procurement, score_everything
+from tests.factories import (
+    make_bidder,
+    make_declaration,
+    make_scoring_procurement,
+    score_everything,
+)
 
 
 def _first(procurement):
@@ -29,9 +36,10 @@ def test_saving_twice_keeps_one_score_with_the_last_value(app_ctx):
 def test_the_database_itself_refuses_a_second_score_for_the_same_cell(app_ctx):
     procurement, _ = make_scoring_procurement()
     member, offer, criterion = _first(procurement)
-    db.session.add(Score(member_id=member.id, offer_id=offer.id, criterion_id=criterion.id, value=3))
+    cell = {"member_id": member.id, "offer_id": offer.id, "criterion_id": criterion.id}
+    db.session.add(Score(**cell, value=3))
     db.session.flush()
-    db.session.add(Score(member_id=member.id, offer_id=offer.id, criterion_id=criterion.id, value=4))
+    db.session.add(Score(**cell, value=4))
     with pytest.raises(IntegrityError):
         db.session.flush()
 
@@ -81,3 +89,207 @@ def test_tally_uses_every_members_scores(app_ctx):
     score_everything(procurement, value_for=lambda i, offer, c: 5 if offer.pseudonym == "A" else 2)
     results = services.tally(procurement)
     assert [(r.offer, r.mean, r.members) for r in results] == [("A", 5, 2), ("B", 2, 2)]
+
+
+# -- before reading: house rules, declared connections, recusal -------------------------------
+
+def _organisation_of(procurement, pseudonym):
+    return services.released_offer(procurement, pseudonym).organisation
+
+
+def test_without_accepting_the_house_rules_there_is_no_declaration(app_ctx):
+    procurement, _ = make_scoring_procurement(members=1, declared=False)
+    member = procurement.members[0]
+    with pytest.raises(services.ScoringError, match="spelregels"):
+        services.declare(member=member, accepts_house_rules=False, organisation_ids=[])
+    assert policy.declaration_of(member) is None
+
+
+def test_a_member_declares_only_organisations_that_made_an_offer_here(app_ctx):
+    procurement, _ = make_scoring_procurement(members=1, declared=False)
+    stranger = make_bidder().organisation
+    with pytest.raises(services.ScoringError):
+        services.declare(member=procurement.members[0], accepts_house_rules=True,
+                         organisation_ids=[stranger.id])
+
+
+def test_the_organisations_to_declare_are_listed_by_name_not_by_pseudonym(app_ctx):
+    procurement, _ = make_scoring_procurement(members=1, offer_count=3, declared=False)
+    names = [o.name for o in services.declarable_organisations(procurement)]
+    assert names == sorted(names)
+    assert len(names) == 3
+
+
+def test_a_member_reads_offers_only_after_the_moderator_confirmed_the_declaration(app_ctx):
+    procurement, moderator = make_scoring_procurement(members=1, declared=False)
+    member, offer, criterion = _first(procurement)
+    make_declaration(member, confirm=False)
+    assert not policy.may_read_offers(member)
+    with pytest.raises(services.ScoringError):
+        services.save_score(member=member, offer=offer, criterion_id=criterion.id, value=3)
+    services.confirm_declaration(actor=moderator, member=member)
+    assert policy.may_read_offers(member)
+
+
+def test_a_declaration_can_be_changed_until_it_is_confirmed(app_ctx):
+    procurement, moderator = make_scoring_procurement(members=1, declared=False)
+    member = procurement.members[0]
+    organisation = _organisation_of(procurement, "A")
+    make_declaration(member, organisations=[organisation], confirm=False)
+    make_declaration(member, organisations=[], confirm=False)
+    assert policy.recused_organisations(member) == set()
+    services.confirm_declaration(actor=moderator, member=member)
+    with pytest.raises(services.ScoringError, match="bevestigd"):
+        make_declaration(member, organisations=[organisation], confirm=False)
+
+
+def test_a_declared_connection_recuses_the_member_from_that_offer_only(app_ctx):
+    procurement, _ = make_scoring_procurement(members=1, offer_count=3, declared=False)
+    member = procurement.members[0]
+    make_declaration(member, organisations=[_organisation_of(procurement, "B")])
+    assert [o.pseudonym for o in services.offers_for(member)] == ["A", "C"]
+    recused_offer = services.released_offer(procurement, "B")
+    assert not policy.may_open_offer(member, recused_offer)
+    with pytest.raises(services.ScoringError, match="niet"):
+        services.save_score(member=member, offer=recused_offer,
+                            criterion_id=procurement.criteria[0].id, value=3)
+
+
+def test_confirming_records_the_recusal_in_the_audit_log(app_ctx):
+    procurement, moderator = make_scoring_procurement(members=1, declared=False)
+    member = procurement.members[0]
+    make_declaration(member, organisations=[_organisation_of(procurement, "A")],
+                     moderator=moderator)
+    event = audit.events_for(procurement_id=procurement.id, action="declaration.confirm")[0]
+    assert event.details == {"member": member.id, "recused_from": ["A"]}
+    assert event.actor_id == moderator.id
+
+
+def test_a_recused_member_submits_without_scoring_that_offer(app_ctx):
+    procurement, _ = make_scoring_procurement(members=1, offer_count=2, declared=False)
+    member = procurement.members[0]
+    make_declaration(member, organisations=[_organisation_of(procurement, "A")])
+    score_everything(procurement)
+    assert member.submitted_at is not None
+    assert services.progress(member, services.offers_for(member)) == (1, 1)
+
+
+# -- extreme scores and comments ---------------------------------------------------------------
+
+def _score_all_criteria(member, offer, value, comment=""):
+    for criterion in member.procurement.criteria:
+        services.save_score(member=member, offer=offer, criterion_id=criterion.id, value=value,
+                            comment=comment)
+
+
+def test_an_extreme_score_without_a_reason_is_saved_but_the_offer_is_not_done(app_ctx):
+    procurement, _ = make_scoring_procurement(members=1, offer_count=1)
+    member, offer, _ = _first(procurement)
+    _score_all_criteria(member, offer, 5)
+    assert len(services.scores_of(member, offer)) == len(procurement.criteria)
+    assert services.incomplete(member, offer)
+    assert services.progress(member, [offer]) == (0, 1)
+    with pytest.raises(services.ScoringError):
+        services.submit_scores(member=member)
+
+
+def test_a_short_reason_completes_an_extreme_score(app_ctx):
+    procurement, _ = make_scoring_procurement(members=1, offer_count=1)
+    member, offer, _ = _first(procurement)
+    _score_all_criteria(member, offer, 1, comment="Het plan ontbreekt.")
+    assert services.progress(member, [offer]) == (1, 1)
+
+
+def test_saving_answers_reports_missing_reasons_and_comments_without_a_score(app_ctx):
+    procurement, _ = make_scoring_procurement(members=1, offer_count=1)
+    member, offer, _ = _first(procurement)
+    first, second = procurement.criteria[0].id, procurement.criteria[1].id
+    result = services.save_scores(member=member, offer=offer,
+                                  answers={first: (5, ""), second: (None, "Nog twijfel.")})
+    assert result.saved == [first]
+    assert result.reasons_missing == [first]
+    assert result.comment_without_score == [second]
+    assert set(services.scores_of(member, offer)) == {first}
+
+
+def test_a_comment_alone_updates_an_existing_score_and_keeps_its_value(app_ctx):
+    procurement, _ = make_scoring_procurement(members=1, offer_count=1)
+    member, offer, criterion = _first(procurement)
+    services.save_score(member=member, offer=offer, criterion_id=criterion.id, value=5)
+    result = services.save_scores(member=member, offer=offer,
+                                  answers={criterion.id: (None, "Sterk team.")})
+    score = services.scores_of(member, offer)[criterion.id]
+    assert (score.value, score.comment, result.reasons_missing) == (5, "Sterk team.", [])
+
+
+# -- reopening ---------------------------------------------------------------------------------
+
+def test_the_moderator_reopens_submitted_scores_only_with_a_reason(app_ctx):
+    procurement, moderator = make_scoring_procurement(members=1)
+    score_everything(procurement)
+    member = procurement.members[0]
+    with pytest.raises(services.ScoringError, match="waarom"):
+        services.reopen_scores(actor=moderator, member=member, reason="  ")
+    assert member.submitted_at is not None
+    services.reopen_scores(actor=moderator, member=member, reason="Lid vroeg om een correctie.")
+    assert member.submitted_at is None
+    assert services.latest_reopening(member).reason == "Lid vroeg om een correctie."
+
+
+def test_the_reason_for_reopening_stays_out_of_the_hashed_audit_log(app_ctx):
+    procurement, moderator = make_scoring_procurement(members=1)
+    score_everything(procurement)
+    member = procurement.members[0]
+    services.reopen_scores(actor=moderator, member=member, reason="Lid vroeg om een correctie.")
+    event = audit.events_for(procurement_id=procurement.id, action="scores.reopen")[0]
+    assert event.details == {"member": member.id}
+    assert event.object_type == "reopening"
+
+
+def test_scores_cannot_be_reopened_once_scoring_has_closed(app_ctx):
+    procurement, moderator = make_scoring_procurement(members=1)
+    score_everything(procurement)
+    procurement_services.close_scoring(actor=moderator, procurement=procurement)
+    with pytest.raises(services.ScoringError):
+        services.reopen_scores(actor=moderator, member=procurement.members[0],
+                               reason="Te laat bedacht.")
+
+
+# -- tally and meeting -------------------------------------------------------------------------
+
+def test_only_submitted_scores_count_in_the_tally(app_ctx):
+    procurement, _ = make_scoring_procurement(members=2, offer_count=1)
+    submitter, drafter = procurement.members
+    offer = services.released_offers(procurement)[0]
+    _score_all_criteria(submitter, offer, 4)
+    services.submit_scores(member=submitter)
+    _score_all_criteria(drafter, offer, 2)  # never submitted
+    assert [(r.offer, r.mean, r.members) for r in services.tally(procurement)] == [("A", 4, 1)]
+
+
+def test_a_recused_member_does_not_see_that_offers_scores(app_ctx):
+    procurement, moderator = make_scoring_procurement(members=2, offer_count=2, declared=False)
+    recused, other = procurement.members
+    make_declaration(recused, organisations=[_organisation_of(procurement, "B")],
+                     moderator=moderator)
+    make_declaration(other, moderator=moderator)
+    score_everything(procurement)
+    procurement_services.close_scoring(actor=moderator, procurement=procurement)
+    assert [r.offer for r in services.tally_for(recused.user, procurement)] == ["A"]
+    assert {r.offer for r in services.tally_for(other.user, procurement)} == {"A", "B"}
+    assert {r.offer for r in services.tally_for(moderator, procurement)} == {"A", "B"}
+
+
+def test_only_the_moderator_keeps_meeting_notes_and_only_during_deliberation(app_ctx):
+    procurement, moderator = make_scoring_procurement(members=1)
+    offer = services.released_offers(procurement)[0]
+    with pytest.raises(services.ScoringError):
+        services.save_note(actor=moderator, procurement=procurement, offer=offer, body="Te vroeg.")
+    score_everything(procurement)
+    procurement_services.close_scoring(actor=moderator, procurement=procurement)
+    with pytest.raises(services.ScoringError):
+        services.save_note(actor=procurement.members[0].user, procurement=procurement,
+                           offer=offer, body="Van een lid.")
+    note = services.save_note(actor=moderator, procurement=procurement, offer=offer,
+                              body="Twijfel over het bereik.")
+    assert services.note_of(offer).body == note.body == "Twijfel over het bereik."
