@@ -25,3 +25,16 @@ def whole_euros(max_value: int = 100_000_000):
 
 
 optional = Optional
+
+
+def kvk_number():
+    """A KvK number has eight digits; empty is fine (initiatives may have none)."""
+    from wtforms import ValidationError
+
+    def check(form, field):
+        value = (field.data or "").replace(" ", "")
+        if value and not (value.isdigit() and len(value) == 8):
+            raise ValidationError(_l("Een KvK-nummer heeft 8 cijfers."))
+        field.data = value or None
+
+    return check

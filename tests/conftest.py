@@ -39,7 +39,7 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     app = create_app(
         {
             "TESTING": True,
@@ -48,6 +48,7 @@ def app(database_url):
             "WTF_CSRF_ENABLED": False,
             "MAIL_BACKEND": "committee.mail",
             "PUBLIC_BASE_URL": "http://localhost",
+            "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
         }
     )
     with app.app_context():

@@ -9,8 +9,10 @@ from datetime import date, timedelta
 from committee.auth import services as auth
 from committee.auth.models import Role
 from committee.extensions import db
+from committee.offers import review
 from committee.offers import services as offers
 from committee.panel import services as panel
+from committee.procurement import policy
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
 from committee.scoring import services as scoring
@@ -79,6 +81,27 @@ def make_offer(procurement, bidder=None, submit=True, **overrides):
     )
 
 
+def close_offers(procurement, moderator=None):
+    """Close offers as the moderator does the day after the deadline."""
+    deadline = policy.offer_deadline(procurement) or date.today()
+    procurement_services.close_offers(actor=moderator, procurement=procurement,
+                                      today=deadline + timedelta(days=1))
+
+
+def approve_all(procurement, moderator=None):
+    """The moderator approves every submitted offer's anonymised version as it stands."""
+    for offer in procurement_services.submitted_offers(procurement):
+        review.approve(actor=moderator, offer=offer)
+
+
+def release_to_committee(procurement, moderator=None, rng=None):
+    """From offers open to scoring: close, approve every offer, release under pseudonyms."""
+    close_offers(procurement, moderator)
+    approve_all(procurement, moderator)
+    procurement_services.release_offers(actor=moderator, procurement=procurement,
+                                        rng=rng or random.Random(1))
+
+
 def make_scoring_procurement(members: int = 3, offer_count: int = 2, **overrides):
     """A procurement in the scoring phase, with residents seated and offers released."""
     moderator = overrides.pop("moderator", None) or make_moderator()
@@ -89,8 +112,7 @@ def make_scoring_procurement(members: int = 3, offer_count: int = 2, **overrides
     procurement_services.open_offers(actor=moderator, procurement=procurement)
     for _ in range(offer_count):
         make_offer(procurement)
-    procurement_services.release_offers(actor=moderator, procurement=procurement,
-                                        rng=random.Random(1))
+    release_to_committee(procurement, moderator)
     db.session.flush()
     return procurement, moderator
 

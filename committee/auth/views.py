@@ -25,6 +25,7 @@ from committee.auth.forms import (
 from committee.auth.models import Role
 from committee.extensions import db
 from committee.offers import services as offer_services
+from committee.offers.models import OrganisationKind
 
 bp = Blueprint("auth", __name__)
 
@@ -134,6 +135,8 @@ def register_post():
                 name=form.organisation.data,
                 kvk_number=form.kvk_number.data or None,
                 website=form.website.data or None,
+                kind=OrganisationKind(form.kind.data),
+                lead_name=form.lead_name.data,
             )
             user = services.create_user(
                 role=Role.BIDDER,
