@@ -134,3 +134,17 @@ def login(client, user, password: str = PASSWORD):
         return client.post(f"/uitnodiging/{token}")
     db.session.commit()
     return client.post("/inloggen", data={"email": user.email, "password": password})
+
+
+def open_procurement(moderator=None, **overrides):
+    """A procurement accepting offers, with one resident on its committee."""
+    moderator = moderator or make_moderator()
+    procurement = make_procurement(moderator, **overrides)
+    panel.seat_existing(actor=moderator, procurement=procurement, user=make_resident())
+    procurement_services.open_offers(actor=moderator, procurement=procurement)
+    return procurement
+
+
+def add_annex(procurement, bidder, data: bytes, filename: str = "bijlage.pdf", **overrides):
+    return offers.add_annex(actor=bidder, procurement=procurement, data=data, filename=filename,
+                            today=overrides.get("today", date.today()))

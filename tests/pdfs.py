@@ -249,7 +249,7 @@ def make_pdf(
     if xmp:
         writer._root_object[NameObject("/Metadata")] = _xmp_stream(writer, xmp)
     if bookmark:
-        writer.add_outline_item(bookmark, 0)
+        writer.add_outline_item(title=bookmark, page_number=0)
     if attachment:
         writer.add_attachment(*attachment)
     if javascript:

@@ -252,7 +252,8 @@ def find(text: str, identifiers: Iterable[str]) -> list[Redaction]:
     found: list[Redaction] = []
 
     def add(kind: str, start: int, end: int) -> None:
-        while end > start and folded[end - 1].isspace():
+        # A match never ends on a space or punctuation ("bel 06-12345678." keeps its full stop).
+        while end > start and not folded[end - 1].isalnum():
             end -= 1
         if end > start:
             found.append(Redaction(index[start], index[end - 1] + 1, kind))

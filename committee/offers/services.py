@@ -278,7 +278,7 @@ def answer_question(*, actor, question: Question, public_question: str, answer: 
     question.public_question = public_question.strip()
     question.answer = answer.strip()
     question.answered_at = utcnow() if question.answer else None
-    question.answered_by_id = actor.id if question.answer else None
+    question.answered_by_id = getattr(actor, "id", None) if question.answer else None
     db.session.flush()
     audit.record(
         "question.answer", actor=actor, obj=question, procurement_id=question.procurement_id

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import Session
 
 from committee.extensions import db
 from committee.offers.pdf import Limits
@@ -48,29 +49,32 @@ def current_storage() -> Storage:
     return Storage.from_config(current_app.config)
 
 
-def _on(event: str, paths: list[Path]) -> None:
-    session = db.session()
+_ON_COMMIT = "wijkiezen_remove_on_commit"
+_ON_ROLLBACK = "wijkiezen_remove_on_rollback"
 
-    def remove(_session) -> None:
-        for path in paths:
-            path.unlink(missing_ok=True)
-        sa.event.remove(session, event, remove)
-        sa.event.remove(session, other, forget)
 
-    def forget(_session) -> None:
-        sa.event.remove(session, event, remove)
-        sa.event.remove(session, other, forget)
+def _remove(session, key: str) -> None:
+    for path in session.info.pop(key, []):
+        path.unlink(missing_ok=True)
 
-    other = "after_rollback" if event == "after_commit" else "after_commit"
-    sa.event.listen(session, event, remove)
-    sa.event.listen(session, other, forget)
+
+@sa.event.listens_for(Session, "after_commit")
+def _after_commit(session) -> None:
+    _remove(session, _ON_COMMIT)
+    session.info.pop(_ON_ROLLBACK, None)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _after_rollback(session) -> None:
+    _remove(session, _ON_ROLLBACK)
+    session.info.pop(_ON_COMMIT, None)
 
 
 def remove_if_rolled_back(*paths: Path) -> None:
     """Delete these new files if the current transaction is rolled back."""
-    _on("after_rollback", list(paths))
+    db.session.info.setdefault(_ON_ROLLBACK, []).extend(paths)
 
 
 def remove_when_committed(*paths: Path) -> None:
     """Delete these files once the current transaction (which dropped their rows) commits."""
-    _on("after_commit", list(paths))
+    db.session.info.setdefault(_ON_COMMIT, []).extend(paths)
