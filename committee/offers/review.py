@@ -8,6 +8,7 @@ Every function flushes but does not commit, and audits decision-relevant steps.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -191,6 +192,28 @@ def set_pages(*, actor, annex: Annex, excluded: set[int], checked: set[int]) -> 
     )
 
 
+def _member_copy(annex: Annex, keep: list[int], identifiers: list[str], storage: Storage) -> str:
+    """Write the file members get: the clean copy, without the pages left out. Returns its name."""
+    target = storage.path(storage.new_name())
+    if len(keep) == annex.page_count:
+        # Nothing left out: the clean copy as it was rebuilt and scanned at upload.
+        shutil.copyfile(storage.path(annex.clean_file), target)
+        remove_if_rolled_back(target)
+        return target.name
+    try:
+        scans = pdf.rebuild(storage.path(annex.clean_file), target, storage.limits, keep=keep)
+    except pdf.PdfRefused as refused:
+        message = _("Bijlage %(annex)d kon niet opnieuw worden opgebouwd.", annex=annex.position)
+        raise ReviewError([message]) from refused
+    remove_if_rolled_back(target)
+    # The file members get is scanned once more, as it is.
+    if any(anonymise.find(s.text, identifiers) or anonymise.find(s.hidden, identifiers)
+           for s in scans):
+        raise ReviewError([_("Bijlage %(annex)d bevat na het opnieuw opbouwen nog iets dat de "
+                             "aanbieder kan herkennen.", annex=annex.position)])
+    return target.name
+
+
 def approve(*, actor, offer: Offer, storage: Storage | None = None) -> None:
     """Approve the anonymised version: its text is fixed and each annex is written once more
     without the pages left out. Refused while a page still holds a finding or unchecked images."""
@@ -208,52 +231,14 @@ def approve(*, actor, offer: Offer, storage: Storage | None = None) -> None:
     for annex in offer.annexes:
         keep = [p.number for p in annex.pages if not p.excluded]
         left_out += annex.page_count - len(keep)
-        old = annex.member_file
-        annex.member_file = None
-        if keep:
-            target = storage.path(storage.new_name())
-            try:
-                scans = pdf.rebuild(
-                    storage.path(annex.clean_file), target, storage.limits, keep=keep
-                )
-            except pdf.PdfRefused as refused:
-                raise ReviewError(
-                    [
-                        _(
-                            "Bijlage %(annex)d kon niet opnieuw worden opgebouwd.",
-                            annex=annex.position,
-                        )
-                    ]
-                ) from refused
-            remove_if_rolled_back(target)
-            # The file members get is scanned once more, as it is.
-            if any(
-                anonymise.find(s.text, identifiers) or anonymise.find(s.hidden, identifiers)
-                for s in scans
-            ):
-                target.unlink(missing_ok=True)
-                raise ReviewError(
-                    [
-                        _(
-                            "Bijlage %(annex)d bevat na het opnieuw opbouwen nog iets dat "
-                            "de aanbieder kan herkennen.",
-                            annex=annex.position,
-                        )
-                    ]
-                )
-            annex.member_file = target.name
-        if old:
-            remove_when_committed(storage.path(old))
+        if annex.member_file:
+            remove_when_committed(storage.path(annex.member_file))
+        annex.member_file = _member_copy(annex, keep, identifiers, storage) if keep else None
     review.approved_at = utcnow()
     review.approved_by_id = getattr(actor, "id", None)
     db.session.flush()
-    audit.record(
-        "review.approve",
-        actor=actor,
-        obj=offer,
-        procurement_id=offer.procurement_id,
-        details={"annexes": len(offer.annexes), "pages_left_out": left_out},
-    )
+    audit.record("review.approve", actor=actor, obj=offer, procurement_id=offer.procurement_id,
+                 details={"annexes": len(offer.annexes), "pages_left_out": left_out})
 
 
 def release_blockers(procurement) -> list[str]:

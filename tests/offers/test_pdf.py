@@ -25,18 +25,22 @@ def test_the_pages_and_their_text_survive(tmp_path):
     assert len(PdfReader(io.BytesIO(out)).pages) == 2
 
 
-@pytest.mark.parametrize("extra", [
-    {"info": {"/Author": SECRET, "/Title": SECRET, "/Creator": SECRET}},
-    {"xmp": SECRET},
-    {"annotation": SECRET},
-    {"link": f"https://{SECRET}.nl"},
-    {"bookmark": SECRET},
-    {"attachment": (f"{SECRET}.txt", SECRET.encode())},
-    {"field_value": SECRET},
-    {"javascript": f"app.alert('{SECRET}')"},
-    {"page_piece_info": SECRET},
-    {"image": True, "image_metadata": SECRET},
-], ids=lambda extra: next(iter(extra)))
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"info": {"/Author": SECRET, "/Title": SECRET, "/Creator": SECRET}},
+        {"xmp": SECRET},
+        {"annotation": SECRET},
+        {"link": f"https://{SECRET}.nl"},
+        {"bookmark": SECRET},
+        {"attachment": (f"{SECRET}.txt", SECRET.encode())},
+        {"field_value": SECRET},
+        {"javascript": f"app.alert('{SECRET}')"},
+        {"page_piece_info": SECRET},
+        {"image": True, "image_metadata": SECRET},
+    ],
+    ids=lambda extra: next(iter(extra)),
+)
 def test_what_is_not_on_the_page_is_not_in_the_new_file(tmp_path, extra):
     data = make_pdf(**extra)
     assert SECRET.lower() in everything_in(data).lower()  # the hostile file really holds it
@@ -60,11 +64,19 @@ def test_the_new_file_has_no_document_information_and_a_bare_catalogue(tmp_path)
     assert set(reader.trailer["/Root"].keys()) == {"/Type", "/Pages"}
 
 
-@pytest.mark.parametrize("extra", [
-    {"actual_text": SECRET}, {"form_text": SECRET}, {"font_name": SECRET},
-    {"resource_name": SECRET}, {"invisible_text": SECRET}, {"hex_text": SECRET},
-    {"tj_pieces": ["Kwis", "pel", "staart"]},
-], ids=lambda extra: next(iter(extra)))
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"actual_text": SECRET},
+        {"form_text": SECRET},
+        {"font_name": SECRET},
+        {"resource_name": SECRET},
+        {"invisible_text": SECRET},
+        {"hex_text": SECRET},
+        {"tj_pieces": ["Kwis", "pel", "staart"]},
+    ],
+    ids=lambda extra: next(iter(extra)),
+)
 def test_text_that_stays_on_the_page_is_reported_for_the_scan(tmp_path, extra):
     pages, _ = _rebuild(tmp_path, make_pdf(**extra))
     assert SECRET.lower() in (pages[0].text + pages[0].hidden).lower()

@@ -40,8 +40,9 @@ def test_offers_cannot_be_closed_before_the_deadline_day_is_over(app_ctx):
     deadline = policy.offer_deadline(procurement)
     with pytest.raises(procurement_services.ProcessError, match="tot en met"):
         procurement_services.close_offers(actor=None, procurement=procurement, today=deadline)
-    procurement_services.close_offers(actor=None, procurement=procurement,
-                                      today=deadline + timedelta(days=1))
+    procurement_services.close_offers(
+        actor=None, procurement=procurement, today=deadline + timedelta(days=1)
+    )
     assert procurement.phase == Phase.ANONYMISATION
 
 
@@ -71,7 +72,9 @@ def test_the_review_shows_each_redaction_in_the_original_and_the_result(app_ctx)
     *_, offer, _ = _closed_with_offer(plan=f"Wij zijn {NAME}. Bel 06-12345678.")
     plan = review.text_review(offer)[0]
     assert [(p.text, p.kind) for p in plan["original"] if p.redacted] == [
-        (NAME, "identifier"), ("06-12345678", "phone")]
+        (NAME, "identifier"),
+        ("06-12345678", "phone"),
+    ]
     assert "".join(p.text for p in plan["anonymised"]) == f"Wij zijn {MARK}. Bel {MARK}."
 
 
@@ -134,11 +137,19 @@ def test_changing_page_choices_withdraws_the_approval(app_ctx):
 
 
 def test_release_is_blocked_while_an_approved_version_holds_a_declared_identifier(app_ctx):
-    procurement, moderator, bidder, offer, _ = _closed_with_offer(plan="Samen met Bakkerij Korstje.")
+    procurement, moderator, bidder, offer, _ = _closed_with_offer(
+        plan="Samen met Bakkerij Korstje."
+    )
     review.approve(actor=moderator, offer=offer)
     # After approval the bidder declares a partner whose name is in the approved text.
-    services.add_partner(actor=bidder, organisation=bidder.organisation, name="Bakkerij Korstje",
-                         kvk_number=None, website=None, is_lead=True)
+    services.add_partner(
+        actor=bidder,
+        organisation=bidder.organisation,
+        name="Bakkerij Korstje",
+        kvk_number=None,
+        website=None,
+        is_lead=True,
+    )
     assert review.release_blockers(procurement)
     with pytest.raises(procurement_services.ProcessError, match="bevat nog"):
         procurement_services.release_offers(actor=moderator, procurement=procurement)
@@ -157,7 +168,8 @@ def test_review_actions_are_refused_once_offers_are_released(app_ctx):
 def test_questions_and_offers_stop_when_offers_close(app_ctx):
     procurement, _, bidder, *_ = _closed_with_offer()
     with pytest.raises(services.OfferError):
-        services.ask_question(actor=bidder, procurement=procurement, body="Nog iets?",
-                              today=date.today())
+        services.ask_question(
+            actor=bidder, procurement=procurement, body="Nog iets?", today=date.today()
+        )
     with pytest.raises(services.OfferError):
         make_offer(procurement, bidder, plan="Te laat")
