@@ -32,7 +32,7 @@ class BidderRegistrationForm(FlaskForm):
         _l("Naam van de penvoerder (alleen bij een samenwerkingsverband)"),
         description=_l("De partij die het aanbod indient namens alle partners. Partners voegt u "
                        "daarna toe."),
-        validators=[optional(), max_length(200)],
+        validators=[max_length(200)],
     )
     kvk_number = StringField(
         _l("KvK-nummer (als u dat heeft)"), validators=[optional(), max_length(8)]

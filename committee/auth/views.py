@@ -154,4 +154,5 @@ def register_post():
 
 @bp.app_context_processor
 def inject_logout_form():
-    return {"logout_form": LogoutForm() if current_user.is_authenticated else None}
+    # formdata=None: rendering the menu must never read the request body (a 413 page would fail).
+    return {"logout_form": LogoutForm(formdata=None) if current_user.is_authenticated else None}
