@@ -6,6 +6,8 @@ import itertools
 import random
 from datetime import date, timedelta
 
+import sqlalchemy as sa
+
 from committee.auth import services as auth
 from committee.auth.models import Role
 from committee.extensions import db
@@ -148,3 +150,12 @@ def open_procurement(moderator=None, **overrides):
 def add_annex(procurement, bidder, data: bytes, filename: str = "bijlage.pdf", **overrides):
     return offers.add_annex(actor=bidder, procurement=procurement, data=data, filename=filename,
                             today=overrides.get("today", date.today()))
+
+
+def pass_the_offer_deadline():
+    """Move every procurement's offer deadline to yesterday (browser tests cannot wait a day)."""
+    from committee.procurement.models import PhaseDate
+
+    for planned in db.session.scalars(sa.select(PhaseDate).where(PhaseDate.phase == Phase.OFFERS_OPEN)):
+        planned.ends_on = date.today() - timedelta(days=1)
+    db.session.commit()

@@ -112,7 +112,8 @@ _END = r"(?![^\W_])"  # not followed by a letter or digit
 
 _EMAIL = re.compile(
     _START + r"[\w.+-]+\s*(?:@|[(\[{]\s*(?:at|apenstaartje)\s*[)\]}])\s*[\w-]+"
-    r"(?:\s*(?:\.|[(\[{]\s*(?:dot|punt)\s*[)\]}])\s*[\w-]+)+",
+    # A spelled-out "(punt)" may have spaces around it; a real dot may not ("nl. Tweede zin").
+    r"(?:(?:\.|\s*[(\[{]\s*(?:dot|punt)\s*[)\]}]\s*)[\w-]+)+",
     re.IGNORECASE,
 )
 _URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)

@@ -142,3 +142,7 @@ def test_identifiers_include_partners_contacts_and_other_names():
     found = set(identifiers_for(organisation, []))
     assert {"Buurtbakkerij De Korst", "87654321", "korst.example", "Joke Jansen",
             "joke@korst.example", "06 1111 2222", "CNW", "Huiskamer Het Anker"} <= found
+
+
+def test_an_email_address_at_the_end_of_a_sentence_leaves_the_next_word():
+    assert redact("Mail info@kwispel.nl.\nTweede zin.", []) == f"Mail {MARK}.\nTweede zin."
