@@ -156,6 +156,7 @@ def pass_the_offer_deadline():
     """Move every procurement's offer deadline to yesterday (browser tests cannot wait a day)."""
     from committee.procurement.models import PhaseDate
 
-    for planned in db.session.scalars(sa.select(PhaseDate).where(PhaseDate.phase == Phase.OFFERS_OPEN)):
+    offers_open = sa.select(PhaseDate).where(PhaseDate.phase == Phase.OFFERS_OPEN)
+    for planned in db.session.scalars(offers_open):
         planned.ends_on = date.today() - timedelta(days=1)
     db.session.commit()
