@@ -99,6 +99,16 @@ def seed(rng: random.Random | None = None) -> None:
                     "Veel ouderen in Noorderwijk zijn eenzaam. We zoeken een partij die samen met "
                     "bewoners plekken en momenten maakt om elkaar te ontmoeten.", 120_000)
     with_offers(open_call, submit_both=False)
+    offers.save_call(actor=moderator, procurement=open_call,
+                     needs="Bewoners kozen: eenzaamheid onder ouderen en plekken om elkaar te "
+                           "ontmoeten.", house_rules=offers.DEFAULT_HOUSE_RULES,
+                     questions_until=today + timedelta(days=14))
+    question = offers.ask_question(actor=bidders[1], procurement=open_call, today=today,
+                                   body="Mag het budget ook naar vervoer gaan?")
+    offers.answer_question(actor=moderator, question=question,
+                           public_question="Mag het budget ook naar vervoer gaan?",
+                           answer="Ja, als het helpt om bewoners samen te brengen.")
+    offers.publish_answers(actor=moderator, procurement=open_call)
 
     scoring_now = new("Jongerenwerk Noorderwijk",
                       "Jongeren missen een plek om te zijn. Bewoners ervaren overlast op het plein. "
