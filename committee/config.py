@@ -64,6 +64,14 @@ def load_config(app, test_config: dict | None = None) -> None:
         # Moderators must set up a second factor (TOTP) before they get in; on by default in
         # production. A moderator who has set one up always needs it.
         MODERATOR_TOTP_REQUIRED=env.get("MODERATOR_TOTP_REQUIRED", "1" if production else "0") == "1",
+        # Bidders' PDF annexes: originals and rebuilt copies live here, never in static/.
+        UPLOAD_FOLDER=env.get("UPLOAD_FOLDER", os.path.join(app.instance_path, "uploads")),
+        ANNEX_MAX_BYTES=int(env.get("ANNEX_MAX_BYTES", str(5 * 1024 * 1024))),
+        ANNEX_MAX_PAGES=int(env.get("ANNEX_MAX_PAGES", "30")),
+        ANNEX_MAX_COUNT=int(env.get("ANNEX_MAX_COUNT", "3")),
+        # Limits for the separate process that reads and rebuilds an uploaded PDF.
+        PDF_TIME_LIMIT=float(env.get("PDF_TIME_LIMIT", "30")),
+        PDF_MEMORY_LIMIT_MB=int(env.get("PDF_MEMORY_LIMIT_MB", "768")),
     )
     secret = env.get("SECRET_KEY")
     if test_config:

@@ -10,8 +10,10 @@ import sqlalchemy as sa
 from committee.auth import services as auth
 from committee.auth.models import Role, User
 from committee.extensions import db
+from committee.offers import review
 from committee.offers import services as offers
 from committee.panel import services as panel
+from committee.procurement import policy
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
 from committee.publication import services as publication
@@ -85,22 +87,41 @@ def seed(rng: random.Random | None = None) -> None:
                               results=results, budget_asked=procurement.budget_ceiling - 5_000 * i,
                               submit=submit_both or i == 0, today=today)
 
+    def release(procurement) -> None:
+        """Close after the deadline, approve the anonymised offers, release them."""
+        deadline = policy.offer_deadline(procurement)
+        procurement_services.close_offers(actor=moderator, procurement=procurement,
+                                          today=deadline + timedelta(days=1))
+        for offer in procurement_services.submitted_offers(procurement):
+            review.approve(actor=moderator, offer=offer)
+        procurement_services.release_offers(actor=moderator, procurement=procurement, rng=rng)
+
     open_call = new("Samen tegen eenzaamheid",
                     "Veel ouderen in Noorderwijk zijn eenzaam. We zoeken een partij die samen met "
                     "bewoners plekken en momenten maakt om elkaar te ontmoeten.", 120_000)
     with_offers(open_call, submit_both=False)
+    offers.save_call(actor=moderator, procurement=open_call,
+                     needs="Bewoners kozen: eenzaamheid onder ouderen en plekken om elkaar te "
+                           "ontmoeten.", house_rules=offers.DEFAULT_HOUSE_RULES,
+                     questions_until=today + timedelta(days=14))
+    question = offers.ask_question(actor=bidders[1], procurement=open_call, today=today,
+                                   body="Mag het budget ook naar vervoer gaan?")
+    offers.answer_question(actor=moderator, question=question,
+                           public_question="Mag het budget ook naar vervoer gaan?",
+                           answer="Ja, als het helpt om bewoners samen te brengen.")
+    offers.publish_answers(actor=moderator, procurement=open_call)
 
     scoring_now = new("Jongerenwerk Noorderwijk",
                       "Jongeren missen een plek om te zijn. Bewoners ervaren overlast op het "
                       "plein. "
                       "We zoeken jongerenwerk dat beide serieus neemt.", 150_000)
     with_offers(scoring_now, submit_both=True)
-    procurement_services.release_offers(actor=moderator, procurement=scoring_now, rng=rng)
+    release(scoring_now)
 
     done = new("Buurtkamer De Akkers",
                "Een huiskamer voor de wijk waar iedereen binnen kan lopen.", 80_000)
     with_offers(done, submit_both=True)
-    procurement_services.release_offers(actor=moderator, procurement=done, rng=rng)
+    release(done)
     for member in done.members:
         scoring.declare(member=member, accepts_house_rules=True, organisation_ids=[])
         scoring.confirm_declaration(actor=moderator, member=member)

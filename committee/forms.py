@@ -34,3 +34,14 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+def kvk_number():
+    """A KvK number has eight digits; empty is fine (initiatives may have none)."""
+    from wtforms import ValidationError
+
+    def check(form, field):
+        value = (field.data or "").replace(" ", "")
+        if value and not (value.isdigit() and len(value) == 8):
+            raise ValidationError(_l("Een KvK-nummer heeft 8 cijfers."))
+        field.data = value or None
+
+    return check

@@ -3,7 +3,20 @@
 from committee.audit.models import AuditEvent
 from committee.auth.models import Invitation, LoginSession, Role, User
 from committee.mail import OutboxMessage
-from committee.offers.models import Offer, OfferStatus, Organisation
+from committee.offers.models import (
+    Annex,
+    AnnexPage,
+    Call,
+    Contact,
+    ManualRedaction,
+    Offer,
+    OfferStatus,
+    Organisation,
+    OrganisationKind,
+    Partner,
+    Question,
+    Review,
+)
 from committee.panel.models import Application, CommitteeMember, MemberKind
 from committee.procurement.models import Criterion, PhaseDate, Procurement
 from committee.publication.models import Decision, DecisionVote, Rationale
@@ -18,10 +31,14 @@ from committee.scoring.models import (
 from committee.wijk.models import Buurt, Neighbourhood
 
 __all__ = [
+    "Annex",
+    "AnnexPage",
     "Application",
     "AuditEvent",
     "Buurt",
+    "Call",
     "CommitteeMember",
+    "Contact",
     "Criterion",
     "Decision",
     "DecisionVote",
@@ -30,17 +47,22 @@ __all__ = [
     "Invitation",
     "LoginSession",
     "MeetingNote",
+    "ManualRedaction",
     "MemberKind",
     "Neighbourhood",
     "Offer",
-    "OutboxMessage",
     "OfferStatus",
     "Organisation",
+    "OrganisationKind",
+    "OutboxMessage",
+    "Partner",
     "PhaseDate",
     "Procurement",
+    "Question",
     "Rationale",
     "rate_limit_counters",
     "Reopening",
+    "Review",
     "Role",
     "Score",
     "User",

@@ -55,7 +55,7 @@ class OwnContextClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     app = create_app(
         {
             "TESTING": True,
@@ -64,6 +64,7 @@ def app(database_url):
             "WTF_CSRF_ENABLED": False,
             "MAIL_BACKEND": "committee.mail",
             "PUBLIC_BASE_URL": "http://localhost",
+            "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
         }
     )
     app.test_client_class = OwnContextClient

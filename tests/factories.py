@@ -6,11 +6,15 @@ import itertools
 import random
 from datetime import date, timedelta
 
+import sqlalchemy as sa
+
 from committee.auth import services as auth
 from committee.auth.models import Role
 from committee.extensions import db
+from committee.offers import review
 from committee.offers import services as offers
 from committee.panel import services as panel
+from committee.procurement import policy
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
 from committee.scoring import services as scoring
@@ -79,6 +83,27 @@ def make_offer(procurement, bidder=None, submit=True, **overrides):
     )
 
 
+def close_offers(procurement, moderator=None):
+    """Close offers as the moderator does the day after the deadline."""
+    deadline = policy.offer_deadline(procurement) or date.today()
+    procurement_services.close_offers(actor=moderator, procurement=procurement,
+                                      today=deadline + timedelta(days=1))
+
+
+def approve_all(procurement, moderator=None):
+    """The moderator approves every submitted offer's anonymised version as it stands."""
+    for offer in procurement_services.submitted_offers(procurement):
+        review.approve(actor=moderator, offer=offer)
+
+
+def release_to_committee(procurement, moderator=None, rng=None):
+    """From offers open to scoring: close, approve every offer, release under pseudonyms."""
+    close_offers(procurement, moderator)
+    approve_all(procurement, moderator)
+    procurement_services.release_offers(actor=moderator, procurement=procurement,
+                                        rng=rng or random.Random(1))
+
+
 def make_scoring_procurement(members: int = 3, offer_count: int = 2, **overrides):
     """A procurement in the scoring phase, with residents seated and offers released.
 
@@ -94,8 +119,7 @@ def make_scoring_procurement(members: int = 3, offer_count: int = 2, **overrides
     procurement_services.open_offers(actor=moderator, procurement=procurement)
     for _ in range(offer_count):
         make_offer(procurement)
-    procurement_services.release_offers(actor=moderator, procurement=procurement,
-                                        rng=random.Random(1))
+    release_to_committee(procurement, moderator)
     db.session.flush()
     if declared:
         for member in procurement.members:
@@ -154,3 +178,25 @@ def declare_all(procurement, moderator):
     for member in procurement.members:
         if member.id not in declared:
             make_declaration(member, moderator=moderator)
+def open_procurement(moderator=None, **overrides):
+    """A procurement accepting offers, with one resident on its committee."""
+    moderator = moderator or make_moderator()
+    procurement = make_procurement(moderator, **overrides)
+    panel.seat_existing(actor=moderator, procurement=procurement, user=make_resident())
+    procurement_services.open_offers(actor=moderator, procurement=procurement)
+    return procurement
+
+
+def add_annex(procurement, bidder, data: bytes, filename: str = "bijlage.pdf", **overrides):
+    return offers.add_annex(actor=bidder, procurement=procurement, data=data, filename=filename,
+                            today=overrides.get("today", date.today()))
+
+
+def pass_the_offer_deadline():
+    """Move every procurement's offer deadline to yesterday (browser tests cannot wait a day)."""
+    from committee.procurement.models import PhaseDate
+
+    offers_open = sa.select(PhaseDate).where(PhaseDate.phase == Phase.OFFERS_OPEN)
+    for planned in db.session.scalars(offers_open):
+        planned.ends_on = date.today() - timedelta(days=1)
+    db.session.commit()

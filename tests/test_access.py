@@ -16,6 +16,7 @@ from committee.procurement import services as procurement_services
 from committee.publication import services as publication
 from committee.scoring import services as scoring
 from tests.factories import (
+    add_annex,
     decide_by_consensus,
     declare_all,
     login,
@@ -25,8 +26,10 @@ from tests.factories import (
     make_procurement,
     make_resident,
     make_scoring_procurement,
+    release_to_committee,
     score_everything,
 )
+from tests.pdfs import make_pdf
 
 
 def html_of(response) -> str:
@@ -77,6 +80,11 @@ def moderator_area_urls(app, procurement) -> list[str]:
     values = {"procurement_id": procurement.id, "neighbourhood_id": procurement.neighbourhood_id}
     if procurement.members:
         values["member_id"] = procurement.members[0].id
+    if procurement.offers:
+        values["offer_id"] = procurement.offers[0].id
+        annexes = procurement.offers[0].annexes
+        if annexes:
+            values["annex_id"] = annexes[0].id
     urls = []
     for r in app.url_map.iter_rules():
         if "GET" not in r.methods or not r.rule.startswith("/beheer"):
@@ -91,6 +99,11 @@ def test_the_moderator_area_has_the_pages_this_matrix_expects(app, app_ctx):
     moderator = make_moderator()
     procurement = make_procurement(moderator)
     panel.seat_existing(actor=moderator, procurement=procurement, user=make_resident())
+    procurement_services.open_offers(actor=moderator, procurement=procurement)
+    author = make_bidder()
+    make_offer(procurement, author)
+    add_annex(procurement, author, make_pdf([["Bijlage"]]))
+    db.session.refresh(procurement)
     urls = moderator_area_urls(app, procurement)
     assert "/beheer/" in urls
     assert f"/beheer/aanbesteding/{procurement.id}" in urls
@@ -107,6 +120,11 @@ def test_moderator_area_answers_each_role_as_expected(app, client, app_ctx, role
     moderator = make_moderator()
     procurement = make_procurement(moderator)
     member = panel.seat_existing(actor=moderator, procurement=procurement, user=make_resident())
+    procurement_services.open_offers(actor=moderator, procurement=procurement)
+    author = make_bidder()
+    make_offer(procurement, author)
+    add_annex(procurement, author, make_pdf([["Bijlage"]]))
+    db.session.refresh(procurement)
     users = {"anonymous": None, "bidder": make_bidder(), "resident": member.user,
              "moderator": moderator}
     urls = moderator_area_urls(app, procurement)
@@ -275,8 +293,7 @@ def test_bidder_pages_never_name_committee_members(app, client, app_ctx, phase):
     make_offer(procurement, bidder=bidder)
     make_offer(procurement)
     if phase != "offers_open":
-        procurement_services.release_offers(actor=moderator, procurement=procurement,
-                                            rng=random.Random(1))
+        release_to_committee(procurement, moderator)
     if phase == "published":
         publish_procurement(procurement, moderator)
     login(client, bidder)
@@ -313,8 +330,7 @@ def _procurement_with_a_talkative_offer():
         team=f"Onder leiding van {CONTACT}, al twintig jaar in de wijk.",
         results=f"Wij rapporteren elk kwartaal (KvK {KVK}).",
     )
-    procurement_services.release_offers(actor=moderator, procurement=procurement,
-                                        rng=random.Random(1))
+    release_to_committee(procurement, moderator)
     declare_all(procurement, moderator)
     offer = scoring.released_offers(procurement)[0]
     return procurement, moderator, member, offer

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField, ValidationError
 
 from committee.forms import email, max_length, min_length, optional, required
 
@@ -27,6 +27,13 @@ class BidderRegistrationForm(FlaskForm):
     organisation = StringField(
         _l("Naam van uw organisatie of initiatief"), validators=[required(), max_length(200)]
     )
+    kind = RadioField(_l("U schrijft in als"), default="organisation", validators=[required()])
+    lead_name = StringField(
+        _l("Naam van de penvoerder (alleen bij een samenwerkingsverband)"),
+        description=_l("De partij die het aanbod indient namens alle partners. Partners voegt u "
+                       "daarna toe."),
+        validators=[max_length(200)],
+    )
     kvk_number = StringField(
         _l("KvK-nummer (als u dat heeft)"), validators=[optional(), max_length(8)]
     )
@@ -39,9 +46,17 @@ class BidderRegistrationForm(FlaskForm):
     )
     submit = SubmitField(_l("Registreren"))
 
-    def validate_kvk_number(self, field):
-        from wtforms import ValidationError
+    def __init__(self, *args, **kwargs):
+        from committee.offers.forms import KIND_CHOICES
 
+        super().__init__(*args, **kwargs)
+        self.kind.choices = KIND_CHOICES
+
+    def validate_lead_name(self, field):
+        if self.kind.data == "coalition" and not (field.data or "").strip():
+            raise ValidationError(_l("Vul in welke partij de penvoerder is."))
+
+    def validate_kvk_number(self, field):
         if field.data and not (field.data.isdigit() and len(field.data) == 8):
             raise ValidationError(_l("Een KvK-nummer heeft 8 cijfers."))
 

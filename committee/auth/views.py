@@ -31,6 +31,7 @@ from committee.auth.forms import (
 from committee.auth.models import Role, User
 from committee.extensions import db
 from committee.offers import services as offer_services
+from committee.offers.models import OrganisationKind
 from committee.ratelimit import limiter
 
 bp = Blueprint("auth", __name__)
@@ -239,6 +240,8 @@ def register_post():
                 name=form.organisation.data,
                 kvk_number=form.kvk_number.data or None,
                 website=form.website.data or None,
+                kind=OrganisationKind(form.kind.data),
+                lead_name=form.lead_name.data,
             )
             user = services.create_user(
                 role=Role.BIDDER,
@@ -256,4 +259,5 @@ def register_post():
 
 @bp.app_context_processor
 def inject_logout_form():
-    return {"logout_form": LogoutForm() if current_user.is_authenticated else None}
+    # formdata=None: rendering the menu must never read the request body (a 413 page would fail).
+    return {"logout_form": LogoutForm(formdata=None) if current_user.is_authenticated else None}

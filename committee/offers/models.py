@@ -1,9 +1,10 @@
-"""Bidding organisations and their offers."""
+"""Bidding organisations (alone or as a coalition), the call for offers, questions, offers,
+their PDF annexes and the moderator's anonymisation review."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,14 +13,106 @@ from committee.extensions import db
 from committee.timeutil import utcnow
 
 
+class OrganisationKind(enum.StrEnum):
+    ORGANISATION = "organisation"
+    COALITION = "coalition"  # a samenwerkingsverband of partners with one lead party (penvoerder)
+
+
 class Organisation(db.Model):
+    """The bidder: one organisation or initiative, or a coalition of partners."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
-    kvk_number: Mapped[str | None] = mapped_column(sa.String(8))  # optional: initiatives may lack one
+    kvk_number: Mapped[str | None] = mapped_column(
+        sa.String(8)
+    )  # optional: initiatives may lack one
     website: Mapped[str | None] = mapped_column(sa.String(254))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[OrganisationKind] = mapped_column(
+        sa.Enum(OrganisationKind, native_enum=False, length=20),
+        default=OrganisationKind.ORGANISATION,
+        server_default=OrganisationKind.ORGANISATION.name,
+    )
+    # Other names, abbreviations, addresses or brands people know the bidder by; one per line.
+    # Declared so that anonymisation can hide them too.
+    other_identifiers: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
-    users: Mapped[list["User"]] = relationship(back_populates="organisation")  # noqa: F821
+    users: Mapped[list[User]] = relationship(back_populates="organisation")  # noqa: F821
+    partners: Mapped[list[Partner]] = relationship(
+        back_populates="organisation", order_by="Partner.id", cascade="all, delete-orphan"
+    )
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="organisation", order_by="Contact.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def lead_partner(self) -> Partner | None:
+        return next((p for p in self.partners if p.is_lead), None)
+
+
+class Partner(db.Model):
+    """A party in a coalition. Exactly one may be the lead party (penvoerder)."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "name"),
+        sa.Index(
+            "uq_partner_lead",
+            "organisation_id",
+            unique=True,
+            sqlite_where=sa.text("is_lead"),
+            postgresql_where=sa.text("is_lead"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kvk_number: Mapped[str | None] = mapped_column(sa.String(8))
+    website: Mapped[str | None] = mapped_column(sa.String(254))
+    is_lead: Mapped[bool] = mapped_column(default=False)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="partners")
+
+
+class Contact(db.Model):
+    """A contact person of the bidder, besides the people who log in."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="contacts")
+
+
+class Call(db.Model):
+    """What the public call for offers says beyond the procurement itself."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"), unique=True)
+    needs: Mapped[str] = mapped_column(sa.Text, default="")  # what the neighbourhood asked for
+    house_rules: Mapped[str] = mapped_column(sa.Text, default="")  # spelregels
+    questions_until: Mapped[date | None]  # last day bidders may ask questions
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Question(db.Model):
+    """A bidder's question for the nota van inlichtingen. Published without saying who asked."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    asked_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The question as published: the moderator may rephrase it so it does not give away the asker.
+    public_question: Mapped[str] = mapped_column(sa.Text, default="")
+    answer: Mapped[str] = mapped_column(sa.Text, default="")
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class OfferStatus(enum.StrEnum):
@@ -49,5 +142,84 @@ class Offer(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]
 
-    procurement: Mapped["Procurement"] = relationship(back_populates="offers")  # noqa: F821
+    procurement: Mapped[Procurement] = relationship(back_populates="offers")  # noqa: F821
     organisation: Mapped[Organisation] = relationship()
+    annexes: Mapped[list[Annex]] = relationship(
+        back_populates="offer", order_by="Annex.position", cascade="all, delete-orphan"
+    )
+    review: Mapped[Review | None] = relationship(
+        back_populates="offer", cascade="all, delete-orphan"
+    )
+    manual_redactions: Mapped[list[ManualRedaction]] = relationship(
+        order_by="ManualRedaction.id", cascade="all, delete-orphan"
+    )
+
+
+class Annex(db.Model):
+    """A PDF annex: the bidder's original (never shown to the committee) and its rebuilt copy."""
+
+    __table_args__ = (sa.UniqueConstraint("offer_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(sa.ForeignKey("offer.id"), index=True)
+    position: Mapped[int]  # 1, 2, … : "bijlage 1"
+    original_name: Mapped[str] = mapped_column(
+        sa.String(255)
+    )  # shown to the bidder and moderator only
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    page_count: Mapped[int]
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Random file names under UPLOAD_FOLDER, never derived from what the bidder called the file.
+    original_file: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    clean_file: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    # The copy members get: the clean file without the pages the moderator left out.
+    member_file: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
+
+    offer: Mapped[Offer] = relationship(back_populates="annexes")
+    pages: Mapped[list[AnnexPage]] = relationship(
+        back_populates="annex", order_by="AnnexPage.number", cascade="all, delete-orphan"
+    )
+
+
+class AnnexPage(db.Model):
+    """One page of a rebuilt annex, with what the scan needs and the moderator's choices."""
+
+    __table_args__ = (sa.UniqueConstraint("annex_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    annex_id: Mapped[int] = mapped_column(sa.ForeignKey("annex.id"))
+    number: Mapped[int]
+    text: Mapped[str] = mapped_column(sa.Text, default="")  # the page's extracted text
+    hidden: Mapped[str] = mapped_column(sa.Text, default="")  # every other string on the page
+    has_images: Mapped[bool] = mapped_column(default=False)
+    excluded: Mapped[bool] = mapped_column(default=False)  # left out by the moderator
+    images_checked: Mapped[bool] = mapped_column(default=False)  # looked at by eye
+
+    annex: Mapped[Annex] = relationship(back_populates="pages")
+
+
+class Review(db.Model):
+    """The moderator's anonymisation check of one offer, and the approved text members read."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(sa.ForeignKey("offer.id"), unique=True)
+    plan: Mapped[str] = mapped_column(sa.Text, default="")
+    team: Mapped[str] = mapped_column(sa.Text, default="")
+    results: Mapped[str] = mapped_column(sa.Text, default="")
+    approved_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    offer: Mapped[Offer] = relationship(back_populates="review")
+
+
+class ManualRedaction(db.Model):
+    """A word or phrase the moderator added to hide in one offer, on top of the automatic ones."""
+
+    __table_args__ = (sa.UniqueConstraint("offer_id", "phrase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(sa.ForeignKey("offer.id"), index=True)
+    phrase: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))

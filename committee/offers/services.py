@@ -1,7 +1,11 @@
-"""Organisations, drafts, submission and pseudonyms of offers."""
+"""The bidder's side: organisations and coalitions, the call, questions, offers and annexes.
+
+Every function flushes but does not commit, and writes its audit event in the same transaction.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import date
 
@@ -10,8 +14,25 @@ from flask_babel import gettext as _
 
 from committee.audit import services as audit
 from committee.extensions import db
-from committee.offers import anonymise
-from committee.offers.models import Offer, OfferStatus, Organisation
+from committee.offers import anonymise, pdf
+from committee.offers.models import (
+    Annex,
+    AnnexPage,
+    Call,
+    Contact,
+    Offer,
+    OfferStatus,
+    Organisation,
+    OrganisationKind,
+    Partner,
+    Question,
+)
+from committee.offers.storage import (
+    Storage,
+    current_storage,
+    remove_if_rolled_back,
+    remove_when_committed,
+)
 from committee.procurement import policy
 from committee.procurement.phases import Phase
 from committee.timeutil import utcnow
@@ -21,11 +42,149 @@ class OfferError(Exception):
     """The offer cannot be saved as asked; the message is for the bidder, in plain Dutch."""
 
 
-def create_organisation(*, name: str, kvk_number: str | None, website: str | None) -> Organisation:
-    organisation = Organisation(name=name.strip(), kvk_number=kvk_number, website=website)
+DEFAULT_HOUSE_RULES = (
+    "Alle vragen over deze uitvraag stelt u via deze pagina. De antwoorden verschijnen voor "
+    "iedereen tegelijk in de nota van inlichtingen, zonder te zeggen wie de vraag stelde.\n"
+    "U benadert de leden van de selectiecommissie niet op eigen initiatief. Wie er in de "
+    "commissie zit, maken wij niet bekend.\n"
+    "De commissie leest uw aanbod zonder uw naam. Zet daarom geen namen, logo's, website, "
+    "e-mailadres of telefoonnummer in uw aanbod of bijlagen.\n"
+    "Presenteert u zich later aan de commissie, kom dan met de mensen die echt in de wijk gaan "
+    "werken."
+)
+
+REFUSALS = {
+    "not_pdf": lambda: _(
+        "Dit bestand is geen PDF. Sla uw document op als PDF en probeer het opnieuw."
+    ),
+    "encrypted": lambda: _(
+        "Deze PDF is beveiligd met een wachtwoord. Haal de beveiliging eraf en probeer het opnieuw."
+    ),
+    "unreadable": lambda: _(
+        "Deze PDF konden we niet lezen. Sla hem opnieuw op als PDF en probeer het nog eens."
+    ),
+    "timeout": lambda: _(
+        "Het verwerken van deze PDF duurde te lang. Maak het bestand kleiner of "
+        "eenvoudiger en probeer het opnieuw."
+    ),
+}
+
+
+# Organisations and coalitions ---------------------------------------------------------------
+
+
+def create_organisation(
+    *,
+    name: str,
+    kvk_number: str | None,
+    website: str | None,
+    kind: OrganisationKind = OrganisationKind.ORGANISATION,
+    lead_name: str | None = None,
+) -> Organisation:
+    """A new bidder. A coalition may name its lead party (penvoerder) at once."""
+    organisation = Organisation(
+        name=name.strip(),
+        kvk_number=kvk_number or None,
+        website=(website or "").strip() or None,
+        kind=kind,
+    )
     db.session.add(organisation)
+    if kind == OrganisationKind.COALITION and lead_name and lead_name.strip():
+        organisation.partners.append(Partner(name=lead_name.strip(), is_lead=True))
     db.session.flush()
     return organisation
+
+
+def update_organisation(
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    kind: OrganisationKind,
+    kvk_number: str | None,
+    website: str | None,
+    other_identifiers: str,
+) -> None:
+    organisation.name = name.strip()
+    organisation.kind = kind
+    organisation.kvk_number = kvk_number or None
+    organisation.website = (website or "").strip() or None
+    lines = [line.strip() for line in other_identifiers.splitlines()]
+    organisation.other_identifiers = "\n".join(line for line in lines if line)
+    db.session.flush()
+    audit.record("organisation.update", actor=actor, obj=organisation)
+
+
+def add_partner(
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    kvk_number: str | None,
+    website: str | None,
+    is_lead: bool,
+) -> Partner:
+    """Add a partner to a coalition; a new lead party (penvoerder) replaces the old one."""
+    name = name.strip()
+    if any(p.name.casefold() == name.casefold() for p in organisation.partners):
+        raise OfferError(_("Deze partner staat er al bij."))
+    if is_lead:
+        for partner in organisation.partners:
+            partner.is_lead = False
+        db.session.flush()  # the database allows one lead per coalition
+    partner = Partner(
+        name=name,
+        kvk_number=kvk_number or None,
+        website=(website or "").strip() or None,
+        is_lead=is_lead,
+    )
+    organisation.partners.append(partner)
+    if organisation.kind != OrganisationKind.COALITION:
+        organisation.kind = OrganisationKind.COALITION
+    db.session.flush()
+    audit.record("organisation.partner_add", actor=actor, obj=partner, details={"lead": is_lead})
+    return partner
+
+
+def remove_partner(*, actor, organisation: Organisation, partner_id: int) -> None:
+    partner = next((p for p in organisation.partners if p.id == partner_id), None)
+    if partner is None:
+        raise OfferError(_("Deze partner bestaat niet (meer)."))
+    organisation.partners.remove(partner)
+    db.session.flush()
+    audit.record("organisation.partner_remove", actor=actor, obj=organisation)
+
+
+def add_contact(
+    *, actor, organisation: Organisation, name: str, email: str | None, phone: str | None
+) -> Contact:
+    contact = Contact(
+        name=name.strip(), email=(email or "").strip() or None, phone=(phone or "").strip() or None
+    )
+    organisation.contacts.append(contact)
+    db.session.flush()
+    audit.record("organisation.contact_add", actor=actor, obj=contact)
+    return contact
+
+
+def remove_contact(*, actor, organisation: Organisation, contact_id: int) -> None:
+    contact = next((c for c in organisation.contacts if c.id == contact_id), None)
+    if contact is None:
+        raise OfferError(_("Deze contactpersoon bestaat niet (meer)."))
+    organisation.contacts.remove(contact)
+    db.session.flush()
+    audit.record("organisation.contact_remove", actor=actor, obj=organisation)
+
+
+def declared_identifiers(organisation: Organisation, extra: list[str] | None = None) -> list[str]:
+    """Everything the bidder told us about itself, plus ``extra`` words to hide."""
+    people = [user.name for user in organisation.users] + [
+        user.email or "" for user in organisation.users
+    ]
+    return anonymise.identifiers_for(organisation, people, extra or [])
+
+
+# The call and its questions -----------------------------------------------------------------
 
 
 def open_calls():
@@ -33,8 +192,145 @@ def open_calls():
     from committee.procurement.models import Procurement
 
     return db.session.scalars(
-        sa.select(Procurement).where(Procurement.phase == Phase.OFFERS_OPEN).order_by(Procurement.id)
+        sa.select(Procurement)
+        .where(Procurement.phase == Phase.OFFERS_OPEN)
+        .order_by(Procurement.id)
     ).all()
+
+
+def call_of(procurement) -> Call:
+    """The call's details; a fresh, unsaved one with the default house rules if none was saved."""
+    call = db.session.scalar(sa.select(Call).where(Call.procurement_id == procurement.id))
+    return call or Call(procurement_id=procurement.id, needs="", house_rules=DEFAULT_HOUSE_RULES)
+
+
+def save_call(
+    *, actor, procurement, needs: str, house_rules: str, questions_until: date | None
+) -> Call:
+    if procurement.phase.at_or_after(Phase.ANONYMISATION):
+        raise OfferError(_("De uitvraag ligt vast zodra het indienen gesloten is."))
+    deadline = policy.offer_deadline(procurement)
+    if questions_until and deadline and questions_until > deadline:
+        raise OfferError(_("Vragen stellen moet eindigen vóór of op de laatste dag van indienen."))
+    call = call_of(procurement)
+    call.needs, call.house_rules = needs.strip(), house_rules.strip()
+    call.questions_until = questions_until
+    db.session.add(call)
+    db.session.flush()
+    audit.record("call.update", actor=actor, obj=call, procurement_id=procurement.id)
+    return call
+
+
+def ask_question(*, actor, procurement, body: str, today: date) -> Question:
+    """A bidder's question, until the question deadline. Nobody else sees it until it is answered
+    and published, and then without the asker's name."""
+    if not policy.accepts_questions(procurement, call_of(procurement).questions_until, today):
+        raise OfferError(_("Vragen stellen kan niet meer: de termijn is voorbij."))
+    question = Question(
+        procurement_id=procurement.id,
+        organisation_id=actor.organisation_id,
+        asked_by_id=actor.id,
+        body=body.strip(),
+    )
+    organisation = db.session.get(Organisation, actor.organisation_id)
+    # A first proposal for the published wording, without the asker's declared names.
+    question.public_question = anonymise.redact(question.body, declared_identifiers(organisation))
+    db.session.add(question)
+    db.session.flush()
+    audit.record("question.ask", actor=actor, obj=question, procurement_id=procurement.id)
+    return question
+
+
+def questions_of(organisation_id: int, procurement_id: int) -> list[Question]:
+    return db.session.scalars(
+        sa.select(Question)
+        .where(
+            Question.organisation_id == organisation_id, Question.procurement_id == procurement_id
+        )
+        .order_by(Question.id)
+    ).all()
+
+
+def all_questions(procurement) -> list[Question]:
+    return db.session.scalars(
+        sa.select(Question).where(Question.procurement_id == procurement.id).order_by(Question.id)
+    ).all()
+
+
+def published_notes(procurement) -> list[tuple[int, object, list[Question]]]:
+    """The nota's of inlichtingen: (number, published at, questions) in order of publication."""
+    rows = db.session.scalars(
+        sa.select(Question)
+        .where(Question.procurement_id == procurement.id, Question.published_at.is_not(None))
+        .order_by(Question.published_at, Question.id)
+    ).all()
+    notes: list[tuple[int, object, list[Question]]] = []
+    for question in rows:
+        if not notes or notes[-1][1] != question.published_at:
+            notes.append((len(notes) + 1, question.published_at, []))
+        notes[-1][2].append(question)
+    return notes
+
+
+def answer_question(*, actor, question: Question, public_question: str, answer: str) -> None:
+    if question.published_at is not None:
+        raise OfferError(_("Deze vraag is al gepubliceerd en kan niet meer worden gewijzigd."))
+    question.public_question = public_question.strip()
+    question.answer = answer.strip()
+    question.answered_at = utcnow() if question.answer else None
+    question.answered_by_id = getattr(actor, "id", None) if question.answer else None
+    db.session.flush()
+    audit.record(
+        "question.answer", actor=actor, obj=question, procurement_id=question.procurement_id
+    )
+
+
+def publish_answers(*, actor, procurement) -> list[Question]:
+    """Publish every answered, unpublished question at one moment: one nota van inlichtingen."""
+    ready = [
+        q
+        for q in all_questions(procurement)
+        if q.published_at is None and q.answer and q.public_question
+    ]
+    if not ready:
+        raise OfferError(_("Er zijn geen beantwoorde vragen om te publiceren."))
+    now = utcnow()
+    for question in ready:
+        question.published_at = now
+    db.session.flush()
+    audit.record(
+        "questions.publish",
+        actor=actor,
+        obj=procurement,
+        procurement_id=procurement.id,
+        details={"questions": len(ready)},
+    )
+    return ready
+
+
+def bidders_to_notify(procurement) -> list:
+    """Bidders with an offer or a question in this procurement, who have an e-mail address."""
+    from committee.auth.models import User
+
+    organisation_ids = set(
+        db.session.scalars(
+            sa.select(Offer.organisation_id).where(Offer.procurement_id == procurement.id)
+        )
+    ) | set(
+        db.session.scalars(
+            sa.select(Question.organisation_id).where(Question.procurement_id == procurement.id)
+        )
+    )
+    if not organisation_ids:
+        return []
+    return db.session.scalars(
+        sa.select(User)
+        .where(User.organisation_id.in_(organisation_ids), User.email.is_not(None))
+        .order_by(User.id)
+    ).all()
+
+
+# Offers ---------------------------------------------------------------------------------------
 
 
 def offer_of(organisation_id: int, procurement_id: int) -> Offer | None:
@@ -51,34 +347,158 @@ def offers_of(organisation_id: int) -> list[Offer]:
     ).all()
 
 
-def save_offer(*, actor, procurement, plan: str, team: str, results: str,
-               budget_asked: int | None, submit: bool, today: date) -> Offer:
-    """Save the bidder's offer as a draft, or submit it. Both are refused after the deadline."""
+def _offer_for_change(actor, procurement, today: date) -> Offer:
     if not policy.accepts_offers(procurement, today):
         raise OfferError(_("De termijn om aanbod in te dienen is voorbij."))
-    if budget_asked is not None and budget_asked > procurement.budget_ceiling:
-        raise OfferError(_("Het gevraagde budget is hoger dan het maximum van de gemeente."))
     offer = offer_of(actor.organisation_id, procurement.id)
     if offer is None:
         offer = Offer(procurement=procurement, organisation_id=actor.organisation_id)
         db.session.add(offer)
+    return offer
+
+
+def save_offer(
+    *,
+    actor,
+    procurement,
+    plan: str,
+    team: str,
+    results: str,
+    budget_asked: int | None,
+    submit: bool,
+    today: date,
+) -> Offer:
+    """Save the bidder's offer as a draft, or submit it. Both are refused after the deadline.
+
+    Once submitted, a change counts only when it is submitted again (with a new receipt): a
+    submitted offer is never silently turned back into a draft.
+    """
+    offer = _offer_for_change(actor, procurement, today)
+    if budget_asked is not None and budget_asked > procurement.budget_ceiling:
+        raise OfferError(_("Het gevraagde budget is hoger dan het maximum van de gemeente."))
+    if offer.status == OfferStatus.SUBMITTED and not submit:
+        raise OfferError(
+            _(
+                "Uw aanbod is al ingediend. Kies ‘Wijziging indienen’ om een "
+                "wijziging mee te laten tellen."
+            )
+        )
     offer.plan, offer.team, offer.results = plan.strip(), team.strip(), results.strip()
     offer.budget_asked = budget_asked
     if submit:
-        missing = [label for label, value in (
-            (_("het plan"), offer.plan), (_("het team"), offer.team),
-            (_("hoe resultaten zichtbaar worden"), offer.results),
-        ) if not value]
+        missing = [
+            label
+            for label, value in (
+                (_("het plan"), offer.plan),
+                (_("het team"), offer.team),
+                (_("hoe resultaten zichtbaar worden"), offer.results),
+            )
+            if not value
+        ]
         if budget_asked is None:
             missing.append(_("het gevraagde budget"))
         if missing:
             raise OfferError(_("Vul nog in: %(missing)s.", missing=", ".join(missing)))
+        organisation = db.session.get(Organisation, actor.organisation_id)
+        if organisation.kind == OrganisationKind.COALITION and organisation.lead_partner is None:
+            raise OfferError(_("Kies eerst bij ‘Uw organisatie’ welke partner de penvoerder is."))
         offer.status = OfferStatus.SUBMITTED
         offer.submitted_at = utcnow()
     db.session.flush()
-    audit.record("offer.submit" if submit else "offer.draft", actor=actor, obj=offer,
-                 procurement_id=procurement.id)
+    audit.record(
+        "offer.submit" if submit else "offer.draft",
+        actor=actor,
+        obj=offer,
+        procurement_id=procurement.id,
+    )
     return offer
+
+
+def add_annex(
+    *, actor, procurement, data: bytes, filename: str, today: date, storage: Storage | None = None
+) -> Annex:
+    """Keep an uploaded PDF annex and its rebuilt copy (see ``pdf_worker``).
+
+    Refused after the deadline, beyond the size, page or number limits, and for anything that is
+    not really a PDF. A change to a submitted offer counts as submitted again, at once.
+    """
+    storage = storage or current_storage()
+    offer = _offer_for_change(actor, procurement, today)
+    if len(offer.annexes) >= storage.max_count:
+        raise OfferError(_("U kunt hoogstens %(n)d bijlagen toevoegen.", n=storage.max_count))
+    if not data:
+        raise OfferError(_("Kies een PDF-bestand."))
+    if len(data) > storage.max_bytes:
+        raise OfferError(
+            _(
+                "Dit bestand is te groot: hoogstens %(mb)d MB.",
+                mb=storage.max_bytes // (1024 * 1024),
+            )
+        )
+    if not pdf.looks_like_pdf(data):
+        raise OfferError(REFUSALS["not_pdf"]())
+    original = storage.path(storage.new_name())
+    clean = storage.path(storage.new_name())
+    original.write_bytes(data)
+    try:
+        pages = pdf.rebuild(original, clean, storage.limits)
+    except pdf.PdfRefused as refused:
+        original.unlink(missing_ok=True)
+        if refused.code == "too_many_pages":
+            raise OfferError(
+                _(
+                    "Deze PDF heeft %(pages)d pagina's; hoogstens %(max)d mag.",
+                    pages=refused.pages or 0,
+                    max=storage.limits.max_pages,
+                )
+            ) from None
+        raise OfferError(REFUSALS.get(refused.code, REFUSALS["unreadable"])()) from None
+    remove_if_rolled_back(original, clean)
+    position = max((a.position for a in offer.annexes), default=0) + 1
+    annex = Annex(
+        position=position,
+        original_name=(filename or "bijlage.pdf")[-255:],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        page_count=len(pages),
+        original_file=original.name,
+        clean_file=clean.name,
+        pages=[
+            AnnexPage(number=i, text=p.text, hidden=p.hidden, has_images=p.images)
+            for i, p in enumerate(pages, 1)
+        ],
+    )
+    offer.annexes.append(annex)
+    if offer.status == OfferStatus.SUBMITTED:
+        offer.submitted_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "annex.upload",
+        actor=actor,
+        obj=annex,
+        procurement_id=procurement.id,
+        details={"pages": len(pages), "sha256": annex.sha256},
+    )
+    return annex
+
+
+def remove_annex(
+    *, actor, procurement, annex_id: int, today: date, storage: Storage | None = None
+) -> None:
+    storage = storage or current_storage()
+    offer = _offer_for_change(actor, procurement, today)
+    annex = next((a for a in offer.annexes if a.id == annex_id), None)
+    if annex is None:
+        raise OfferError(_("Deze bijlage bestaat niet (meer)."))
+    files = [
+        storage.path(n) for n in (annex.original_file, annex.clean_file, annex.member_file) if n
+    ]
+    offer.annexes.remove(annex)
+    if offer.status == OfferStatus.SUBMITTED:
+        offer.submitted_at = utcnow()
+    db.session.flush()
+    remove_when_committed(*files)
+    audit.record("annex.remove", actor=actor, obj=offer, procurement_id=procurement.id)
 
 
 def assign_pseudonyms(offers: list[Offer], rng=None) -> None:
@@ -92,11 +512,32 @@ def assign_pseudonyms(offers: list[Offer], rng=None) -> None:
 
 
 def anonymised_view(offer: Offer) -> dict[str, str]:
-    """The offer's text as a committee member may read it: identifiers redacted."""
-    contacts = [user.name for user in offer.organisation.users]
-    identifiers = anonymise.identifiers_for(offer.organisation, contacts)
+    """The offer's text as a committee member may read it.
+
+    That is the version the moderator approved, redacted once more with what the bidder declares
+    today (so a name added later is hidden too). Without an approval, the automatic redaction.
+    """
+    from committee.offers import review
+
+    identifiers = review.identifiers_of(offer)
+    source = offer.review if offer.review and offer.review.approved_at else offer
     return {
-        "plan": anonymise.redact(offer.plan, identifiers),
-        "team": anonymise.redact(offer.team, identifiers),
-        "results": anonymise.redact(offer.results, identifiers),
+        "plan": anonymise.redact(source.plan, identifiers),
+        "team": anonymise.redact(source.team, identifiers),
+        "results": anonymise.redact(source.results, identifiers),
     }
+
+
+def member_annexes(offer: Offer) -> list[dict]:
+    """The annexes a member may open for this offer: number, and pages left out."""
+    if not (offer.review and offer.review.approved_at and offer.pseudonym):
+        return []
+    return [
+        {
+            "number": annex.position,
+            "available": annex.member_file is not None,
+            "pages": sum(1 for p in annex.pages if not p.excluded),
+            "left_out": [p.number for p in annex.pages if p.excluded],
+        }
+        for annex in offer.annexes
+    ]

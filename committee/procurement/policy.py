@@ -127,3 +127,33 @@ def decision_public(procurement) -> bool:
 def identities_revealed(procurement) -> bool:
     """Bidders' names appear to the committee and the public only once the decision is published."""
     return procurement.phase.at_or_after(Phase.PUBLISHED)
+
+
+def call_public(procurement) -> bool:
+    """The call for offers (uitvraag) is public from the moment offers open."""
+    return procurement.phase.at_or_after(Phase.OFFERS_OPEN)
+
+
+def accepts_questions(procurement, questions_until: date | None, today: date) -> bool:
+    """Bidders may ask questions while offers are open, up to and including the question deadline
+    (or, when none is set, the offer deadline)."""
+    last = questions_until or offer_deadline(procurement)
+    return procurement.phase == Phase.OFFERS_OPEN and (last is None or today <= last)
+
+
+def offers_closable(procurement, today: date) -> bool:
+    """Offers may be closed once the deadline day is over, never earlier."""
+    deadline = offer_deadline(procurement)
+    return procurement.phase == Phase.OFFERS_OPEN and (deadline is None or today > deadline)
+
+
+def anonymisation_review_open(procurement) -> bool:
+    """The moderator checks and approves the anonymised offers between closing and releasing."""
+    return procurement.phase == Phase.ANONYMISATION
+
+
+def member_may_open_annex(member, offer) -> bool:
+    """A member opens an offer's anonymised annexes exactly when they may open the offer itself:
+    their own procurement, released (it has a pseudonym), declaration confirmed, not recused."""
+    return (member is not None and offer.procurement_id == member.procurement_id
+            and offer.pseudonym is not None and may_open_offer(member, offer))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from committee.audit import services as audit
@@ -16,6 +17,7 @@ from committee.offers.models import Offer, OfferStatus
 from committee.procurement import policy
 from committee.procurement.models import Criterion, PhaseDate, Procurement
 from committee.procurement.phases import PLANNED_PHASES, Phase
+from committee.timeutil import local_today
 from committee.wijk.models import Neighbourhood
 
 
@@ -103,15 +105,40 @@ def open_offers(*, actor, procurement: Procurement) -> None:
     _set_phase(procurement, Phase.OFFERS_OPEN, actor)
 
 
+def close_offers(*, actor, procurement: Procurement, today: date | None = None) -> None:
+    """Stop accepting offers (only once the deadline day is over) and start the anonymisation check."""
+    from committee.offers import review
+    from committee.procurement import policy
+
+    today = today or local_today()
+    if procurement.phase != Phase.OFFERS_OPEN:
+        raise ProcessError(_("Het indienen van aanbod staat niet open."))
+    if not policy.offers_closable(procurement, today):
+        raise ProcessError(_("Het indienen staat nog open tot en met %(date)s. Sluit het daarna.",
+                             date=format_date(policy.offer_deadline(procurement))))
+    _set_phase(procurement, Phase.ANONYMISATION, actor, offers=len(submitted_offers(procurement)))
+    review.prepare(procurement)
+
+
 def release_offers(*, actor, procurement: Procurement, rng=None) -> None:
-    """Close offers and give the committee the submitted ones, under pseudonyms in random order."""
-    if procurement.phase not in (Phase.OFFERS_OPEN, Phase.ANONYMISATION):
-        raise ProcessError(_("Aanbod kan alleen worden vrijgegeven als het indienen open staat."))
-    submitted = [o for o in procurement.offers if o.status == OfferStatus.SUBMITTED]
+    """Give the committee the submitted offers, under pseudonyms in random order.
+
+    Only after the moderator approved every anonymised offer, and never while an approved version
+    still holds something the bidder declared (a name, website, KvK number…).
+    """
+    from committee.offers import review
+
+    if procurement.phase != Phase.ANONYMISATION:
+        raise ProcessError(_("Sluit eerst het indienen en keur elk aanbod goed; daarna kunt u het "
+                             "aanbod vrijgeven."))
+    submitted = submitted_offers(procurement)
     if not submitted:
         raise ProcessError(_("Er is nog geen ingediend aanbod om vrij te geven."))
     if not procurement.members:
         raise ProcessError(_("Nodig eerst bewoners uit voor de commissie."))
+    blockers = review.release_blockers(procurement)
+    if blockers:
+        raise ProcessError(" ".join(blockers))
     offer_services.assign_pseudonyms(submitted, rng=rng)
     _set_phase(procurement, Phase.SCORING, actor, offers=len(submitted))
 

@@ -33,6 +33,7 @@ bp = Blueprint("procurement", __name__)
 # action name -> (service, label shown on the button)
 PHASE_ACTIONS = {
     "open_offers": services.open_offers,
+    "close_offers": services.close_offers,
     "release_offers": services.release_offers,
     "close_scoring": services.close_scoring,
     "publish": services.publish,

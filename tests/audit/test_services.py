@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import re
 from itertools import pairwise
 
@@ -26,6 +25,7 @@ from tests.factories import (
     make_procurement,
     make_resident,
     make_scoring_procurement,
+    release_to_committee,
     score_everything,
 )
 
@@ -81,7 +81,7 @@ def test_opening_offers_writes_a_phase_event(app_ctx):
 def test_releasing_offers_writes_a_phase_event(app_ctx):
     procurement, moderator = make_scoring_procurement()
     last = events("procurement.phase")[-1]
-    assert (last.details["from"], last.details["to"]) == ("offers_open", "scoring")
+    assert (last.details["from"], last.details["to"]) == ("anonymisation", "scoring")
     assert last.actor_id == moderator.id
 
 
@@ -288,8 +288,7 @@ def test_audit_events_hold_no_personal_data_of_residents(client, app_ctx):
     procurement_services.open_offers(actor=moderator, procurement=procurement)
     make_offer(procurement)
     make_offer(procurement)
-    procurement_services.release_offers(actor=moderator, procurement=procurement,
-                                        rng=random.Random(1))
+    release_to_committee(procurement, moderator)
     declare_all(procurement, moderator)
     score_everything(procurement)
     procurement_services.close_scoring(actor=moderator, procurement=procurement)

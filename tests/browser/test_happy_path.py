@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from committee.extensions import db
-from tests.factories import PASSWORD, make_moderator
+from tests.factories import PASSWORD, make_moderator, pass_the_offer_deadline
 
 pytestmark = pytest.mark.browser
 
@@ -116,7 +116,17 @@ def test_one_procurement_from_setup_to_published_decision(people, app):
     _register_and_submit(people("aanbieder B"), "Buurtcoöperatie Proef", "b@aanbieder.example",
                          title, "Een buurtbus voor ouderen.")
 
-    # Moderator releases the offers to the committee.
+    # The deadline passes; the moderator closes offers, approves each anonymised offer, releases.
+    with app.app_context():
+        pass_the_offer_deadline()
+    mod.goto(procurement_url)
+    mod.click("button", name="Indienen sluiten en anonimisering controleren")
+    expect(page.locator(".phase-badge")).to_have_text("Controle anonimisering")
+    mod.click("link", name="Anonimisering controleren")
+    for organisation in ("Stichting Proefkracht", "Buurtcoöperatie Proef"):
+        mod.click("link", name=f"Controleer het aanbod van {organisation}")
+        mod.click("button", name="Aanbod goedkeuren voor de commissie")
+    expect(page.get_by_text("goedgekeurd", exact=True)).to_have_count(2)
     mod.goto(procurement_url)
     mod.click("button", name="Aanbod vrijgeven aan de commissie")
     expect(page.locator(".phase-badge")).to_have_text("Beoordelen")

@@ -1,14 +1,19 @@
 """Writing and submitting an offer: the server enforces the deadline and the budget ceiling."""
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
+from committee.extensions import db
 from committee.offers import services
-from committee.offers.models import OfferStatus
+from committee.offers.models import OfferStatus, OrganisationKind, Partner
+from committee.procurement import policy
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
-from tests.factories import make_bidder, make_offer, make_procurement
+from tests.factories import add_annex, make_bidder, make_offer, make_procurement
+from tests.pdfs import make_pdf
 
 
 def _open(**overrides):
@@ -63,3 +68,200 @@ def test_the_committee_reads_the_offer_with_identifiers_redacted(app_ctx):
     text = services.anonymised_view(offer)["plan"]
     for secret in ("Zonnestraal", "87654321", "Joke", "zonnestraal.example"):
         assert secret.lower() not in text.lower()
+
+
+# Coalitions -----------------------------------------------------------------------------------
+
+
+def test_a_coalition_names_its_lead_party_at_registration(app_ctx):
+    organisation = services.create_organisation(
+        name="Samen Noord", kvk_number=None, website=None,
+        kind=OrganisationKind.COALITION, lead_name="Stichting Voorop")
+    assert organisation.lead_partner.name == "Stichting Voorop"
+
+
+def test_a_new_lead_party_replaces_the_old_one(app_ctx):
+    bidder = make_bidder()
+    organisation = bidder.organisation
+    first = services.add_partner(actor=bidder, organisation=organisation, name="Een",
+                                 kvk_number=None, website=None, is_lead=True)
+    second = services.add_partner(actor=bidder, organisation=organisation, name="Twee",
+                                  kvk_number=None, website=None, is_lead=True)
+    assert (first.is_lead, second.is_lead) == (False, True)
+    assert organisation.kind == OrganisationKind.COALITION
+
+
+def test_the_database_refuses_two_lead_parties(app_ctx):
+    organisation = make_bidder().organisation
+    db.session.add_all([Partner(organisation=organisation, name="Een", is_lead=True),
+                        Partner(organisation=organisation, name="Twee", is_lead=True)])
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+
+
+def test_a_coalition_without_a_lead_party_cannot_submit(app_ctx):
+    procurement = _open()
+    bidder = make_bidder()
+    services.add_partner(actor=bidder, organisation=bidder.organisation, name="Partner",
+                         kvk_number=None, website=None, is_lead=False)
+    with pytest.raises(services.OfferError, match="penvoerder"):
+        make_offer(procurement, bidder)
+
+
+def test_a_small_initiative_needs_no_kvk_number_or_website(app_ctx):
+    procurement = _open()
+    bidder = make_bidder(kvk_number=None, website=None)
+    assert make_offer(procurement, bidder).status == OfferStatus.SUBMITTED
+
+
+def test_a_submitted_offer_is_never_silently_turned_back_into_a_draft(app_ctx):
+    procurement = _open()
+    bidder = make_bidder()
+    make_offer(procurement, bidder)
+    with pytest.raises(services.OfferError, match="Wijziging indienen"):
+        make_offer(procurement, bidder, submit=False, plan="Stiekem anders")
+    assert services.offer_of(bidder.organisation_id, procurement.id).plan != "Stiekem anders"
+
+
+# The call and the nota van inlichtingen ---------------------------------------------------------
+
+
+def test_the_question_deadline_cannot_fall_after_the_offer_deadline(app_ctx):
+    procurement = _open()
+    late = policy.offer_deadline(procurement) + timedelta(days=1)
+    with pytest.raises(services.OfferError, match="Vragen stellen"):
+        services.save_call(actor=None, procurement=procurement, needs="", house_rules="Regels",
+                           questions_until=late)
+
+
+def test_questions_are_refused_after_the_question_deadline(app_ctx):
+    procurement = _open()
+    today = date.today()
+    services.save_call(actor=None, procurement=procurement, needs="", house_rules="Regels",
+                       questions_until=today)
+    bidder = make_bidder()
+    services.ask_question(actor=bidder, procurement=procurement, body="Mag het?", today=today)
+    with pytest.raises(services.OfferError, match="termijn"):
+        services.ask_question(actor=bidder, procurement=procurement, body="En nu?",
+                              today=today + timedelta(days=1))
+
+
+def test_the_proposed_public_wording_leaves_out_the_askers_name(app_ctx):
+    procurement = _open()
+    bidder = make_bidder(organisation="Stichting Kwispelstaart")
+    question = services.ask_question(actor=bidder, procurement=procurement, today=date.today(),
+                                     body="Mag Stichting Kwispelstaart samenwerken?")
+    assert "Kwispelstaart" not in question.public_question
+
+
+def test_answers_are_published_together_and_not_before(app_ctx):
+    procurement = _open()
+    first, second = make_bidder(), make_bidder()
+    asked = [services.ask_question(actor=b, procurement=procurement, body=f"Vraag {i}",
+                                   today=date.today()) for i, b in enumerate((first, second))]
+    services.answer_question(actor=None, question=asked[0], public_question="Vraag 0", answer="Ja")
+    assert services.published_notes(procurement) == []
+    services.answer_question(actor=None, question=asked[1], public_question="Vraag 1", answer="Nee")
+    services.publish_answers(actor=None, procurement=procurement)
+    [(number, _, questions)] = services.published_notes(procurement)
+    assert number == 1 and {q.answer for q in questions} == {"Ja", "Nee"}
+    assert asked[0].published_at == asked[1].published_at
+
+
+def test_unanswered_questions_stay_unpublished(app_ctx):
+    procurement = _open()
+    question = services.ask_question(actor=make_bidder(), procurement=procurement, body="Hoe?",
+                                     today=date.today())
+    with pytest.raises(services.OfferError, match="geen beantwoorde"):
+        services.publish_answers(actor=None, procurement=procurement)
+    assert question.published_at is None
+
+
+def test_a_published_answer_cannot_be_changed(app_ctx):
+    procurement = _open()
+    question = services.ask_question(actor=make_bidder(), procurement=procurement, body="Hoe?",
+                                     today=date.today())
+    services.answer_question(actor=None, question=question, public_question="Hoe?", answer="Zo.")
+    services.publish_answers(actor=None, procurement=procurement)
+    with pytest.raises(services.OfferError, match="gepubliceerd"):
+        services.answer_question(actor=None, question=question, public_question="Hoe?",
+                                 answer="Anders.")
+
+
+# Annexes --------------------------------------------------------------------------------------
+
+
+def _files(app):
+    return {p.name for p in Path(app.config["UPLOAD_FOLDER"]).iterdir()}
+
+
+def test_an_annex_is_kept_with_a_rebuilt_copy_and_its_pages(app_ctx):
+    procurement = _open()
+    bidder = make_bidder()
+    annex = add_annex(procurement, bidder, make_pdf([["Pagina een"], ["Pagina twee"]]),
+                      filename="Offerte Kwispelstaart.pdf")
+    assert [p.text.strip() for p in annex.pages] == ["Pagina een", "Pagina twee"]
+    assert {annex.original_file, annex.clean_file} <= _files(app_ctx)
+    assert "Kwispelstaart" not in annex.clean_file and annex.position == 1
+
+
+def test_something_that_is_not_a_pdf_is_refused_and_not_kept(app_ctx):
+    procurement = _open()
+    before = _files(app_ctx)
+    with pytest.raises(services.OfferError, match="geen PDF"):
+        add_annex(procurement, make_bidder(), b"<html>dit is geen pdf</html>")
+    assert _files(app_ctx) == before
+
+
+def test_a_too_large_file_is_refused(app_ctx):
+    procurement = _open()
+    big = make_pdf() + b"%" * app_ctx.config["ANNEX_MAX_BYTES"]
+    with pytest.raises(services.OfferError, match="te groot"):
+        add_annex(procurement, make_bidder(), big)
+
+
+def test_no_more_annexes_than_the_limit(app_ctx):
+    procurement = _open()
+    bidder = make_bidder()
+    for _ in range(app_ctx.config["ANNEX_MAX_COUNT"]):
+        add_annex(procurement, bidder, make_pdf())
+    with pytest.raises(services.OfferError, match="hoogstens"):
+        add_annex(procurement, bidder, make_pdf())
+
+
+def test_no_annex_after_the_deadline(app_ctx):
+    today = date.today()
+    procurement = _open(dates={Phase.OFFERS_OPEN: (today - timedelta(days=5), today)})
+    with pytest.raises(services.OfferError, match="voorbij"):
+        add_annex(procurement, make_bidder(), make_pdf(), today=today + timedelta(days=1))
+
+
+def test_an_annex_added_to_a_submitted_offer_counts_as_submitted_again(app_ctx):
+    procurement = _open()
+    bidder = make_bidder()
+    offer = make_offer(procurement, bidder)
+    first = offer.submitted_at
+    add_annex(procurement, bidder, make_pdf())
+    assert offer.status == OfferStatus.SUBMITTED and offer.submitted_at >= first
+
+
+def test_a_removed_annex_loses_its_files_once_committed(app_ctx):
+    procurement = _open()
+    bidder = make_bidder()
+    annex = add_annex(procurement, bidder, make_pdf())
+    db.session.commit()
+    names = {annex.original_file, annex.clean_file}
+    services.remove_annex(actor=bidder, procurement=procurement, annex_id=annex.id,
+                          today=date.today())
+    assert names <= _files(app_ctx)  # not yet: the removal might still roll back
+    db.session.commit()
+    assert not names & _files(app_ctx)
+
+
+def test_an_upload_that_is_rolled_back_leaves_no_files(app_ctx):
+    procurement = _open()
+    db.session.commit()
+    before = _files(app_ctx)
+    add_annex(procurement, make_bidder(), make_pdf())
+    db.session.rollback()
+    assert _files(app_ctx) == before

@@ -8,7 +8,14 @@ import pytest
 from committee.panel import services as panel
 from committee.procurement import services
 from committee.procurement.phases import Phase
-from tests.factories import make_offer, make_procurement, make_resident
+from tests.factories import (
+    approve_all,
+    close_offers,
+    make_offer,
+    make_procurement,
+    make_resident,
+    release_to_committee,
+)
 
 
 def test_a_new_procurement_starts_as_concept_with_the_chosen_criteria(app_ctx):
@@ -28,15 +35,18 @@ def test_offers_cannot_be_released_without_a_submitted_offer(app_ctx):
     services.open_offers(actor=None, procurement=procurement)
     panel.seat_existing(actor=None, procurement=procurement, user=make_resident())
     make_offer(procurement, submit=False)
+    close_offers(procurement)
     with pytest.raises(services.ProcessError, match="ingediend"):
         services.release_offers(actor=None, procurement=procurement)
-    assert procurement.phase == Phase.OFFERS_OPEN
+    assert procurement.phase == Phase.ANONYMISATION
 
 
 def test_offers_cannot_be_released_to_an_empty_committee(app_ctx):
     procurement = make_procurement()
     services.open_offers(actor=None, procurement=procurement)
     make_offer(procurement)
+    close_offers(procurement)
+    approve_all(procurement)
     with pytest.raises(services.ProcessError, match="bewoners"):
         services.release_offers(actor=None, procurement=procurement)
 
@@ -47,7 +57,7 @@ def test_releasing_gives_drafts_no_pseudonym_and_submitted_offers_a_to_n(app_ctx
     panel.seat_existing(actor=None, procurement=procurement, user=make_resident())
     submitted = [make_offer(procurement) for _ in range(3)]
     draft = make_offer(procurement, submit=False)
-    services.release_offers(actor=None, procurement=procurement)
+    release_to_committee(procurement)
     assert sorted(o.pseudonym for o in submitted) == ["A", "B", "C"]
     assert draft.pseudonym is None
     assert procurement.phase == Phase.SCORING
@@ -63,7 +73,7 @@ def test_pseudonym_order_is_random_not_the_order_of_submission(app_ctx):
         first = make_offer(procurement)
         make_offer(procurement)
         make_offer(procurement)
-        services.release_offers(actor=None, procurement=procurement, rng=random.Random(seed))
+        release_to_committee(procurement, rng=random.Random(seed))
         seen[first.pseudonym] += 1
     assert set(seen) == {"A", "B", "C"}
 
@@ -73,7 +83,7 @@ def test_the_committee_is_fixed_once_scoring_starts(app_ctx):
     services.open_offers(actor=None, procurement=procurement)
     panel.seat_existing(actor=None, procurement=procurement, user=make_resident())
     make_offer(procurement)
-    services.release_offers(actor=None, procurement=procurement)
+    release_to_committee(procurement)
     with pytest.raises(services.ProcessError):
         panel.invite_member(actor=None, procurement=procurement, name="Laat", email=None, days=1)
 
@@ -135,7 +145,7 @@ def test_criteria_are_frozen_once_scoring_opens(app_ctx):
     services.save_criterion(actor=None, procurement=procurement, criterion=criterion,
                             name="Draagvlak", question="Nog even bijgesteld?", weight=2,
                             scale_low="a", scale_middle="b", scale_high="c")
-    services.release_offers(actor=None, procurement=procurement)
+    release_to_committee(procurement)
     with pytest.raises(services.ProcessError, match="vast"):
         services.save_criterion(actor=None, procurement=procurement, criterion=criterion,
                                 name="Draagvlak", question="Te laat", weight=1, scale_low="a",
