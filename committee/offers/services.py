@@ -534,7 +534,6 @@ def member_annexes(offer: Offer) -> list[dict]:
         return []
     return [
         {
-            "number": annex.position,
             "available": annex.member_file is not None,
             "pages": sum(1 for p in annex.pages if not p.excluded),
             "left_out": [p.number for p in annex.pages if p.excluded],

@@ -5,9 +5,9 @@ from collections import Counter
 
 import pytest
 
+from committee.panel import services as panel
 from committee.procurement import services
 from committee.procurement.phases import Phase
-from committee.panel import services as panel
 from tests.factories import (
     approve_all,
     close_offers,
