@@ -529,7 +529,7 @@ def anonymised_view(offer: Offer) -> dict[str, str]:
 
 
 def member_annexes(offer: Offer) -> list[dict]:
-    """The annexes a member may open for this offer: number, and pages left out."""
+    """Per annex a member may see, in order: whether it can be opened, pages kept and left out."""
     if not (offer.review and offer.review.approved_at and offer.pseudonym):
         return []
     return [
