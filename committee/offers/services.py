@@ -529,12 +529,11 @@ def anonymised_view(offer: Offer) -> dict[str, str]:
 
 
 def member_annexes(offer: Offer) -> list[dict]:
-    """The annexes a member may open for this offer: number, and pages left out."""
+    """Per annex a member may see, in order: whether it can be opened, pages kept and left out."""
     if not (offer.review and offer.review.approved_at and offer.pseudonym):
         return []
     return [
         {
-            "number": annex.position,
             "available": annex.member_file is not None,
             "pages": sum(1 for p in annex.pages if not p.excluded),
             "left_out": [p.number for p in annex.pages if p.excluded],

@@ -106,7 +106,7 @@ def open_offers(*, actor, procurement: Procurement) -> None:
 
 
 def close_offers(*, actor, procurement: Procurement, today: date | None = None) -> None:
-    """Stop accepting offers (only once the deadline day is over) and start the anonymisation check."""
+    """Stop accepting offers (only after the deadline day) and start the anonymisation check."""
     from committee.offers import review
     from committee.procurement import policy
 
