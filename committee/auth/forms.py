@@ -44,3 +44,11 @@ class BidderRegistrationForm(FlaskForm):
 
         if field.data and not (field.data.isdigit() and len(field.data) == 8):
             raise ValidationError(_l("Een KvK-nummer heeft 8 cijfers."))
+
+
+class ShortCodeForm(FlaskForm):
+    code = StringField(_l("Code uit uw brief"),
+                       description=_l("Acht letters en cijfers, zoals ABCD-EF23. Streepjes en "
+                                      "spaties mogen."),
+                       validators=[required(), max_length(20)])
+    submit = SubmitField(_l("Inloggen met code"))
