@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from committee import security
 from committee.config import load_config
-from committee.extensions import babel, csrf, db, login_manager, mail, migrate
+from committee.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                     render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)
+    limiter.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,
@@ -64,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from committee.audit.views import bp as audit_bp
     from committee.auth.views import bp as auth_bp
+    from committee.needs.views import bp as needs_bp
     from committee.offers.views import bp as offers_bp
     from committee.panel.views import bp as panel_bp
     from committee.procurement.views import bp as procurement_bp
@@ -71,8 +73,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from committee.scoring.views import bp as scoring_bp
     from committee.wijk.views import bp as wijk_bp
 
-    for blueprint in (auth_bp, audit_bp, offers_bp, panel_bp, procurement_bp, publication_bp,
-                      scoring_bp, wijk_bp):
+    for blueprint in (auth_bp, audit_bp, needs_bp, offers_bp, panel_bp, procurement_bp,
+                      publication_bp, scoring_bp, wijk_bp):
         app.register_blueprint(blueprint)
 
     from committee import cli, errors, i18n

@@ -56,6 +56,16 @@ def load_config(app, test_config: dict | None = None) -> None:
         MAIL_DEFAULT_SENDER=env.get("MAIL_DEFAULT_SENDER", "WijKiezen <noreply@wijkiezen.example>"),
         PUBLIC_BASE_URL=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         INVITATION_DAYS=int(env.get("INVITATION_DAYS", "30")),
+        # Rate limits on the public forms (Flask-Limiter), counted per IP address in Redis when
+        # REDIS_URL is set (shared by all workers), else in each process's memory.
+        RATELIMIT_STORAGE_URI=env.get("REDIS_URL") or "memory://",
+        RATE_LIMIT_NEEDS=env.get("RATE_LIMIT_NEEDS", "30 per hour"),
+        RATE_LIMIT_APPLY=env.get("RATE_LIMIT_APPLY", "20 per hour"),
+        RATE_LIMIT_CODE=env.get("RATE_LIMIT_CODE", "10 per hour"),
+        # The committee lottery: "maximin" (sortition-algorithms on HiGHS) or "leximin-gurobi"
+        # (needs a licensed Gurobi). "subprocess" runs draws as a detached `flask panel run-draw`.
+        LOTTERY_ALGORITHM=env.get("LOTTERY_ALGORITHM", "maximin"),
+        DRAW_RUNNER=env.get("DRAW_RUNNER", "subprocess"),
     )
     secret = env.get("SECRET_KEY")
     if test_config:

@@ -48,6 +48,12 @@ def app(database_url):
             "WTF_CSRF_ENABLED": False,
             "MAIL_BACKEND": "committee.mail",
             "PUBLIC_BASE_URL": "http://localhost",
+            # Public forms are rate limited; tests about limits lower these themselves.
+            "RATE_LIMIT_NEEDS": "1000 per minute",
+            "RATE_LIMIT_APPLY": "1000 per minute",
+            "RATE_LIMIT_CODE": "1000 per minute",
+            # Draws run in the test process (the browser tests use the real detached job).
+            "DRAW_RUNNER": "inline",
         }
     )
     with app.app_context():
