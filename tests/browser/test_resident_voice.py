@@ -23,7 +23,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.browser
 
-EXAMPLE = Path(__file__).parents[2] / "static" / "examples" / "kerncijfers-voorbeeldstad-fictief.csv"
+EXAMPLE = (
+    Path(__file__).parents[2] / "static" / "examples" / "kerncijfers-voorbeeldstad-fictief.csv"
+)
 BUURTEN = ["Molenbuurt", "Parkbuurt", "Stationsbuurt", "De Akkers"]
 TITLE = "Ontmoeten in Noorderwijk"
 
@@ -39,13 +41,22 @@ def _procurement(app, email: str):
     """A moderator and a procurement in preparation in a neighbourhood with CBS codes."""
     with app.test_request_context():
         moderator = make_moderator(email=email)
-        place = wijk.create_neighbourhood(actor=moderator, name="Noorderwijk (fictief)",
-                                          municipality="Gemeente Voorbeeldstad", buurten=BUURTEN,
-                                          cbs_code="WK999901")
+        place = wijk.create_neighbourhood(
+            actor=moderator,
+            name="Noorderwijk (fictief)",
+            municipality="Gemeente Voorbeeldstad",
+            buurten=BUURTEN,
+            cbs_code="WK999901",
+        )
         procurement = procurement_services.create_procurement(
-            actor=moderator, neighbourhood=place, title=TITLE,
-            task="Meer ontmoeting, minder eenzaamheid.", budget_ceiling=100_000,
-            criteria_preset="public_value", dates={})
+            actor=moderator,
+            neighbourhood=place,
+            title=TITLE,
+            task="Meer ontmoeting, minder eenzaamheid.",
+            budget_ceiling=100_000,
+            criteria_preset="public_value",
+            dates={},
+        )
         db.session.commit()
         return procurement.id, place.slug
 
@@ -58,7 +69,8 @@ def test_residents_say_what_the_neighbourhood_needs(people, app):
     mod.goto(f"/beheer/aanbesteding/{procurement_id}")
     mod.click("link", name="Wat is er nodig in de wijk?")
     page.get_by_label("Wat weegt de inbreng van bewoners?").fill(
-        "De drie thema's die het vaakst genoemd worden, komen in de uitvraag.")
+        "De drie thema's die het vaakst genoemd worden, komen in de uitvraag."
+    )
     page.get_by_label("Postcodes van de wijk (niet verplicht)").fill("5611, 5612")
     mod.click("button", name="Opslaan")
     page.get_by_label("Nieuw thema").fill("Speelplekken voor kinderen")
@@ -97,8 +109,14 @@ def test_residents_say_what_the_neighbourhood_needs(people, app):
         procurement = db.session.get(Procurement, procurement_id)
         first = needs.themes(procurement)[0].id
         for _ in range(5):
-            needs.submit_response(procurement=procurement, ranked_theme_ids=[first],
-                                  suggestion=None, buurt="De Akkers", code=None, postcode="5612AA")
+            needs.submit_response(
+                procurement=procurement,
+                ranked_theme_ids=[first],
+                suggestion=None,
+                buurt="De Akkers",
+                code=None,
+                postcode="5612AA",
+            )
         db.session.commit()
 
     # The moderator marks what goes into the call, with a reason, and closes the round.
@@ -106,7 +124,8 @@ def test_residents_say_what_the_neighbourhood_needs(people, app):
     expect(page.get_by_text("Een bankje bij de bushalte")).to_be_visible()
     page.get_by_label("Eenzaamheid", exact=True).check()
     page.get_by_label("Waarom komt ‘Eenzaamheid’ in de uitvraag?").fill(
-        "Het vaakst genoemd, en als eerste in De Akkers.")
+        "Het vaakst genoemd, en als eerste in De Akkers."
+    )
     mod.click("button", name="Keuze opslaan")
     expect(page.get_by_text("De keuze voor de uitvraag is opgeslagen.")).to_be_visible()
     mod.goto(f"/beheer/aanbesteding/{procurement_id}")
@@ -134,7 +153,9 @@ def test_a_resident_applies_is_drawn_and_accepts_with_the_code_from_a_letter(peo
     mod.goto(f"/beheer/aanbesteding/{procurement_id}")
     mod.click("link", name="Werving voor de commissie")
     page.get_by_label("Hoeveel bewoners loten we in de commissie?").fill("4")
-    page.get_by_label("Spelregels").fill("Aanbieders benaderen leden nooit zelf. Vragen lopen via de gemeente.")
+    page.get_by_label("Spelregels").fill(
+        "Aanbieders benaderen leden nooit zelf. Vragen lopen via de gemeente."
+    )
     page.get_by_label("Gegevens van aanmelders bewaren tot en met").fill("2099-12-31")
     page.get_by_label("De Akkers").check()
     page.get_by_label("Extra vragen aan aanmelders").fill("Woning: huur, koop")
@@ -162,8 +183,13 @@ def test_a_resident_applies_is_drawn_and_accepts_with_the_code_from_a_letter(peo
     with app.test_request_context():
         procurement = db.session.get(Procurement, procurement_id)
         for i in range(15):
-            make_application(procurement, buurt=BUURTEN[i % 3], age=ages[i % 4],
-                             answers={"woning": ["huur", "koop"][i % 2]}, name=f"Buur {i:02d}")
+            make_application(
+                procurement,
+                buurt=BUURTEN[i % 3],
+                age=ages[i % 4],
+                answers={"woning": ["huur", "koop"][i % 2]},
+                name=f"Buur {i:02d}",
+            )
         db.session.commit()
 
     # A paper application, typed in by the moderator.
@@ -300,7 +326,8 @@ def test_quotas_that_cannot_be_met_are_explained_while_the_page_follows_the_job(
     mod.click("link", name="Bekijk waarom")
     expect(page.locator(".quota-problems")).to_contain_text(
         "Het quotum ‘Leeftijd: 65 jaar of ouder’ vraagt minstens 2 leden, maar er hebben zich "
-        "maar 0 mensen uit die groep aangemeld. Oplossing: zet het minimum op 0 of lager")
+        "maar 0 mensen uit die groep aangemeld. Oplossing: zet het minimum op 0 of lager"
+    )
 
     public = people("publiek")
     public.goto(f"/wijk/{slug}/aanbesteding/{procurement_id}")
