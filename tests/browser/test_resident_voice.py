@@ -1,4 +1,4 @@
-"""The neighbourhood speaks and a committee is drawn by lot: each step on a phone, axe on every page."""
+"""The wijk speaks and a committee is drawn by lot: each step on a phone, axe on every page."""
 
 from __future__ import annotations
 
