@@ -62,6 +62,9 @@ def load_config(app, test_config: dict | None = None) -> None:
         RATE_LIMIT_NEEDS=env.get("RATE_LIMIT_NEEDS", "30 per hour"),
         RATE_LIMIT_APPLY=env.get("RATE_LIMIT_APPLY", "20 per hour"),
         RATE_LIMIT_CODE=env.get("RATE_LIMIT_CODE", "10 per hour"),
+        # Reverse proxies in front of the app that set X-Forwarded-For (0: none). Behind a proxy
+        # the limits would otherwise count every resident as the proxy's one address.
+        TRUSTED_PROXIES=int(env.get("TRUSTED_PROXIES", "0")),
         # The committee lottery: "maximin" (sortition-algorithms on HiGHS) or "leximin-gurobi"
         # (needs a licensed Gurobi). "subprocess" runs draws as a detached `flask panel run-draw`.
         LOTTERY_ALGORITHM=env.get("LOTTERY_ALGORITHM", "maximin"),

@@ -91,3 +91,4 @@ def test_too_many_answers_from_one_address_are_slowed_down(app, client):
         app.config["RATE_LIMIT_NEEDS"] = "1000 per minute"
         limiter.reset()
     assert statuses == [302, 302, 429]
+
