@@ -11,6 +11,7 @@ import secrets
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -261,12 +262,24 @@ def start_draw(*, actor, draw: Draw) -> None:
     audit.record("draw.start", actor=actor, obj=draw, procurement_id=draw.procurement_id)
 
 
-def discard_draw(*, actor, draw: Draw) -> None:
-    """Set aside a prepared draw that did not run (for example: quotas changed afterwards).
+STALE_AFTER = timedelta(minutes=10)
 
-    It stays published, marked as not run."""
-    if draw.status != DrawStatus.PREPARED:
-        raise ProcessError(_("Alleen een loting die nog niet gestart is, kunt u terzijde leggen."))
+
+def is_stale(draw: Draw, now: datetime | None = None) -> bool:
+    """A started draw whose job has given no sign of life for ten minutes (a stopped worker)."""
+    if draw.status not in (DrawStatus.QUEUED, DrawStatus.RUNNING):
+        return False
+    last = draw.progress_at or draw.started_at or draw.prepared_at
+    return (now or utcnow()) - last > STALE_AFTER
+
+
+def discard_draw(*, actor, draw: Draw) -> None:
+    """Set aside a draw that did not run: prepared but not started (for example, the quotas
+    changed afterwards), or started but stuck. It stays published, marked as not run."""
+    if draw.status != DrawStatus.PREPARED and not is_stale(draw):
+        raise ProcessError(
+            _("Alleen een loting die niet gestart of vastgelopen is, kunt u terzijde leggen.")
+        )
     draw.status = DrawStatus.FAILED
     draw.error = "discarded"
     draw.finished_at = utcnow()

@@ -503,6 +503,7 @@ def _draw_context(draw: Draw) -> dict:
         "problems": [draws.explain(p, categories) for p in (draw.problems or [])],
         "action_form": DrawActionForm(),
         "categories": {c.key: c for c in categories},
+        "stale": draws.is_stale(draw),
     }
 
 

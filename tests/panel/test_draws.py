@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,14 @@ def test_the_background_command_runs_a_queued_draw_once(app, runner):
             .where(CommitteeMember.procurement_id == procurement_id)
         )
     assert count == 4
+
+
+def test_a_draw_whose_job_stopped_can_be_set_aside_after_ten_minutes(app_ctx):
+    procurement, moderator = _composing()
+    draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=3)
+    draws.start_draw(actor=moderator, draw=draw)
+    with pytest.raises(ProcessError, match="vastgelopen"):
+        draws.discard_draw(actor=moderator, draw=draw)
+    draw.prepared_at -= draws.STALE_AFTER + timedelta(seconds=1)
+    draws.discard_draw(actor=moderator, draw=draw)
+    assert draw.status == DrawStatus.FAILED and draws.active_draw(procurement) is None
