@@ -7,6 +7,7 @@ import sys
 import click
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask.cli import AppGroup
 
 from committee.extensions import db
 
@@ -85,3 +86,36 @@ def register(app) -> None:
         sys.exit(1)
 
     app.cli.add_command(audit)
+
+    panel = AppGroup("panel", help="The selection committee's lottery.")
+
+    @panel.command("run-draw")
+    @click.argument("draw_id", type=int)
+    def run_draw(draw_id: int) -> None:
+        """Run a queued draw (the web app starts this as a detached process)."""
+        from committee.panel.draws import run_draw as run
+
+        draw = run(draw_id=draw_id)
+        if draw is None:
+            click.echo(f"Draw {draw_id} is not waiting to run; nothing done.")
+            return
+        click.echo(f"Draw {draw_id}: {draw.status.value}.")
+
+    app.cli.add_command(panel)
+
+    privacy = AppGroup("privacy", help="Personal data and its retention.")
+
+    @privacy.command("purge")
+    @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="Act as if it is this day (YYYY-MM-DD); default: today.")
+    def purge(today) -> None:
+        """Erase applicants' data whose retention date has passed. Safe to run every day."""
+        from committee.panel.recruitment import purge_expired
+        from committee.timeutil import utcnow
+
+        report = purge_expired(today=today.date() if today else utcnow().date())
+        db.session.commit()
+        click.echo(f"Purge: {report.procurements} procurement(s), {report.answers} set(s) of "
+                   f"answers and {report.applications} application(s) erased.")
+
+    app.cli.add_command(privacy)

@@ -72,6 +72,14 @@ def load_config(app, test_config: dict | None = None) -> None:
         # Limits for the separate process that reads and rebuilds an uploaded PDF.
         PDF_TIME_LIMIT=float(env.get("PDF_TIME_LIMIT", "30")),
         PDF_MEMORY_LIMIT_MB=int(env.get("PDF_MEMORY_LIMIT_MB", "768")),
+        # Rate limits on the public forms (counters shared by every process: committee/ratelimit.py).
+        RATE_LIMIT_NEEDS=env.get("RATE_LIMIT_NEEDS", "30 per hour"),
+        RATE_LIMIT_APPLY=env.get("RATE_LIMIT_APPLY", "20 per hour"),
+        RATE_LIMIT_CODE=env.get("RATE_LIMIT_CODE", "10 per hour"),
+        # The committee lottery: "maximin" (sortition-algorithms on HiGHS) or "leximin-gurobi"
+        # (needs a licensed Gurobi). "subprocess" runs draws as a detached `flask panel run-draw`.
+        LOTTERY_ALGORITHM=env.get("LOTTERY_ALGORITHM", "maximin"),
+        DRAW_RUNNER=env.get("DRAW_RUNNER", "subprocess"),
     )
     secret = env.get("SECRET_KEY")
     if test_config:

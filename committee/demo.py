@@ -149,6 +149,10 @@ def seed(rng: random.Random | None = None) -> None:
     )
     procurement_services.publish(actor=moderator, procurement=done)
 
+    from committee.panel import demo as resident_voice
+
+    resident_voice.seed(moderator=moderator, place=place, rng=rng, today=today)
+
 
 def login_links(url_for) -> list[str]:
     """One line per demo role. Residents get a new invitation link each time (single-use links)."""

@@ -3,6 +3,7 @@
 from committee.audit.models import AuditEvent
 from committee.auth.models import Invitation, LoginSession, Role, User
 from committee.mail import OutboxMessage
+from committee.needs.models import NeedsCode, NeedsRank, NeedsResponse, NeedsRound, Theme
 from committee.offers.models import (
     Annex,
     AnnexPage,
@@ -17,7 +18,18 @@ from committee.offers.models import (
     Question,
     Review,
 )
-from committee.panel.models import Application, CommitteeMember, MemberKind
+from committee.panel.models import (
+    Application,
+    CommitteeMember,
+    CompositionChange,
+    Demographics,
+    Draw,
+    DrawEntry,
+    MemberKind,
+    PanelCategory,
+    Quota,
+    Recruitment,
+)
 from committee.procurement.models import Criterion, PhaseDate, Procurement
 from committee.publication.models import Decision, DecisionVote, Rationale
 from committee.ratelimit import counters as rate_limit_counters
@@ -28,7 +40,7 @@ from committee.scoring.models import (
     Reopening,
     Score,
 )
-from committee.wijk.models import Buurt, Neighbourhood
+from committee.wijk.models import Buurt, Neighbourhood, ProfileShare
 
 __all__ = [
     "Annex",
@@ -44,11 +56,21 @@ __all__ = [
     "DecisionVote",
     "Declaration",
     "DeclaredConnection",
+    "CompositionChange",
+    "Criterion",
+    "Decision",
+    "Demographics",
+    "Draw",
+    "DrawEntry",
     "Invitation",
     "LoginSession",
     "MeetingNote",
     "ManualRedaction",
     "MemberKind",
+    "NeedsCode",
+    "NeedsRank",
+    "NeedsResponse",
+    "NeedsRound",
     "Neighbourhood",
     "Offer",
     "OfferStatus",
@@ -63,7 +85,15 @@ __all__ = [
     "rate_limit_counters",
     "Reopening",
     "Review",
+    "PanelCategory",
+    "PhaseDate",
+    "Procurement",
+    "ProfileShare",
+    "Quota",
+    "Rationale",
+    "Recruitment",
     "Role",
     "Score",
+    "Theme",
     "User",
 ]

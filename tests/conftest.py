@@ -65,6 +65,12 @@ def app(database_url, tmp_path_factory):
             "MAIL_BACKEND": "committee.mail",
             "PUBLIC_BASE_URL": "http://localhost",
             "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+            # Public forms are rate limited; tests about limits lower these themselves.
+            "RATE_LIMIT_NEEDS": "1000 per minute",
+            "RATE_LIMIT_APPLY": "1000 per minute",
+            "RATE_LIMIT_CODE": "1000 per minute",
+            # Draws run in the test process (the browser tests use the real detached job).
+            "DRAW_RUNNER": "inline",
         }
     )
     app.test_client_class = OwnContextClient

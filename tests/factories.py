@@ -200,3 +200,71 @@ def pass_the_offer_deadline():
     for planned in db.session.scalars(offers_open):
         planned.ends_on = date.today() - timedelta(days=1)
     db.session.commit()
+# --- needs, recruitment and the lottery ----------------------------------------------------------
+
+def make_needs_procurement(moderator=None, *, postcodes: str = "5611 5612AB", open_phase=True,
+                           **overrides):
+    """A procurement with its needs round set up (start list of themes) and, by default, open."""
+    from committee.needs import services as needs
+
+    moderator = moderator or make_moderator()
+    procurement = make_procurement(moderator, **overrides)
+    needs.save_setup(actor=moderator, procurement=procurement,
+                     input_weight="De drie meest genoemde thema's komen in de uitvraag.",
+                     postcodes=postcodes)
+    if open_phase:
+        needs.open_needs(actor=moderator, procurement=procurement)
+    db.session.flush()
+    return procurement, moderator
+
+
+def make_recruiting_procurement(moderator=None, *, seats: int = 4, categories: str = "",
+                                required_buurten=(), open_phase=True, **overrides):
+    """A procurement with recruitment set up and, by default, open for applications."""
+    from committee.panel import recruitment
+
+    moderator = moderator or make_moderator()
+    procurement = make_procurement(moderator, **overrides)
+    recruitment.save_setup(
+        actor=moderator, procurement=procurement, seats=seats,
+        house_rules="Aanbieders benaderen leden nooit zelf.",
+        retention_until=date.today() + timedelta(days=90), required_buurten=list(required_buurten),
+        categories_text=categories, today=date.today(),
+    )
+    if open_phase:
+        recruitment.open_recruitment(actor=moderator, procurement=procurement)
+    db.session.flush()
+    return procurement, moderator
+
+
+def make_application(procurement, *, buurt: str | None = None, age: str = "25-45",
+                     answers: dict | None = None, **overrides):
+    """An application through the public form's service (the procurement must be recruiting)."""
+    from committee.panel import recruitment
+
+    n = next(_counter)
+    buurt = buurt or procurement.neighbourhood.buurten[0].name
+    return recruitment.submit_application(
+        procurement=procurement, name=overrides.get("name", f"Aanmelder {n}"),
+        email=overrides.get("email", f"aanmelder{n}@bewoner.example"),
+        phone=overrides.get("phone"), postal_address=overrides.get("postal_address"),
+        answers={"buurt": buurt, "leeftijd": age, **(answers or {})},
+        motivation=overrides.get("motivation"), availability=overrides.get("availability"),
+        consent=overrides.get("consent", True), entered_by=overrides.get("entered_by"),
+    )
+
+
+def make_prepared_draw(moderator=None):
+    """A procurement in composition with sixteen applicants and a draw prepared (seed published)."""
+    from committee.panel import draws, recruitment
+    from committee.wijk import services as wijk_services
+
+    procurement, moderator = make_recruiting_procurement(moderator, seats=4)
+    for i in range(16):
+        make_application(procurement, buurt=["Noord", "Zuid"][i % 2],
+                         age=["15-25", "25-45", "45-65", "65+"][i % 4], name=f"Aanmelder {i:02d}")
+    wijk_services.save_profile_by_hand(actor=moderator, neighbourhood=procurement.neighbourhood,
+                                       category="buurt", percentages={"Noord": 50, "Zuid": 50})
+    recruitment.open_composition(actor=moderator, procurement=procurement)
+    draws.reset_quotas(actor=moderator, procurement=procurement)
+    return draws.prepare_draw(actor=moderator, procurement=procurement, seed=4242)

@@ -23,6 +23,7 @@ from tests.factories import (
     make_bidder,
     make_moderator,
     make_offer,
+    make_prepared_draw,
     make_procurement,
     make_resident,
     make_scoring_procurement,
@@ -85,6 +86,7 @@ def moderator_area_urls(app, procurement) -> list[str]:
         annexes = procurement.offers[0].annexes
         if annexes:
             values["annex_id"] = annexes[0].id
+    values["draw_id"] = make_prepared_draw().id
     urls = []
     for r in app.url_map.iter_rules():
         if "GET" not in r.methods or not r.rule.startswith("/beheer"):

@@ -22,6 +22,7 @@ from tests.factories import (
     make_bidder,
     make_moderator,
     make_offer,
+    make_prepared_draw,
     make_procurement,
     release_to_committee,
 )
@@ -73,7 +74,8 @@ def build_world(phase: str):
         procurement_services.close_scoring(actor=moderator, procurement=procurement)
     db.session.commit()
     return {"moderator": moderator, "procurement": procurement, "members": seats,
-            "bidder_a": bidder_a, "bidder_b": bidder_b, "annex": annex}
+            "bidder_a": bidder_a, "bidder_b": bidder_b, "annex": annex,
+            "draw": make_prepared_draw(moderator)}
 
 
 def forbidden(role: str, phase: str) -> list[str]:
@@ -106,6 +108,7 @@ def _values(world) -> dict[str, list]:
         "offer_id": [o.id for o in procurement.offers],
         "annex_id": [world["annex"].id],
         "number": [1],
+        "draw_id": [world["draw"].id],
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import current_app
@@ -13,7 +15,8 @@ def _same_default(context, inspected_column, metadata_column, inspected_default,
                  metadata_default, rendered_metadata_default):
     """Treat defaults that differ only in quoting (SQLite reflects '' as "''") as equal."""
     def bare(value):
-        return (value or "").strip("()").strip("'\"")
+        # PostgreSQL adds a cast ("''::text"); SQLite keeps the quotes.
+        return re.sub(r"::[\w ]+$", "", (value or "").strip("()")).strip("'\"")
 
     if bare(inspected_default) == bare(rendered_metadata_default):
         return False

@@ -69,3 +69,9 @@ class SecondFactorForm(FlaskForm):
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
     submit = SubmitField(_l("Bevestigen"))
+class ShortCodeForm(FlaskForm):
+    code = StringField(_l("Code uit uw brief"),
+                       description=_l("Acht letters en cijfers, zoals ABCD-EF23. Streepjes en "
+                                      "spaties mogen."),
+                       validators=[required(), max_length(20)])
+    submit = SubmitField(_l("Inloggen met code"))

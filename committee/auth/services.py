@@ -101,6 +101,33 @@ def user_for_session(user_id: str, token: str | None) -> User | None:
 
 def create_invitation(user: User, *, days: int) -> str:
     """Issue a new single-use link for a resident; earlier unused links stop working."""
+    return _new_invitation(user, days=days, short_code=None)
+
+
+# Letters and digits that cannot be mistaken for each other (no 0/O, 1/I/L).
+SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+SHORT_CODE_LENGTH = 8
+
+
+def normalise_short_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def format_short_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def create_invitation_with_code(user: User, *, days: int) -> tuple[str, str]:
+    """A new single-use link plus a short code for the same login, for a printed letter.
+
+    Returns (token, short code as printed). Both are stored only as hashes; either one logs in
+    once, and using one uses the other.
+    """
+    code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+    return _new_invitation(user, days=days, short_code=code), format_short_code(code)
+
+
+def _new_invitation(user: User, *, days: int, short_code: str | None) -> str:
     now = utcnow()
     db.session.execute(
         sa.update(Invitation)
@@ -109,7 +136,9 @@ def create_invitation(user: User, *, days: int) -> str:
     )
     token = secrets.token_urlsafe(32)
     db.session.add(
-        Invitation(token_hash=token_hash(token), user_id=user.id, expires_at=now + timedelta(days=days))
+        Invitation(token_hash=token_hash(token), user_id=user.id,
+                   expires_at=now + timedelta(days=days),
+                   short_code_hash=token_hash(short_code) if short_code else None)
     )
     db.session.flush()
     return token
@@ -127,7 +156,25 @@ def valid_invitation(token: str) -> Invitation | None:
 
 def redeem_invitation(token: str) -> User | None:
     """Use the link once: the resident it belongs to, or None if it is unknown, used or expired."""
-    invitation = valid_invitation(token)
+    return _redeem(valid_invitation(token))
+
+
+def redeem_short_code(code: str) -> User | None:
+    """Use the short code from a letter once, exactly like its link."""
+    normalised = normalise_short_code(code)
+    if len(normalised) != SHORT_CODE_LENGTH:
+        return None
+    invitation = db.session.scalar(
+        sa.select(Invitation).where(
+            Invitation.short_code_hash == token_hash(normalised),
+            Invitation.used_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+    )
+    return _redeem(invitation)
+
+
+def _redeem(invitation: Invitation | None) -> User | None:
     if invitation is None:
         return None
     # Conditional update, so two simultaneous taps cannot both redeem it.

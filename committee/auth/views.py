@@ -27,6 +27,7 @@ from committee.auth.forms import (
     LoginForm,
     LogoutForm,
     SecondFactorForm,
+    ShortCodeForm,
 )
 from committee.auth.models import Role, User
 from committee.extensions import db
@@ -215,7 +216,41 @@ def invitation_post(token: str):
         return render_template("auth/invitation_invalid.html"), 404
     _log_in(user)
     db.session.commit()
-    return redirect(url_for("scoring.home"))
+    return redirect(_resident_landing(user))
+
+
+def _resident_landing(user) -> str:
+    """A new member first accepts the house rules (where there are any), then their committees."""
+    from committee.panel.services import seat_to_accept
+
+    seat = seat_to_accept(user)
+    if seat is not None:
+        return url_for("panel.accept", procurement_id=seat.procurement_id)
+    return url_for("scoring.home")
+
+
+@bp.get("/code")
+@rule("public")
+def short_code():
+    return render_template("auth/short_code.html", form=ShortCodeForm())
+
+
+@bp.post("/code")
+@rule("public")
+@limiter.limit(lambda: current_app.config["RATE_LIMIT_CODE"])
+def short_code_post():
+    """The code from a printed letter: the same single-use login as the letter's link."""
+    form = ShortCodeForm()
+    if form.validate_on_submit():
+        user = services.redeem_short_code(form.code.data)
+        if user is not None:
+            _log_in(user)
+            db.session.commit()
+            return redirect(_resident_landing(user))
+        db.session.rollback()
+        form.code.errors.append(_("Deze code werkt niet (meer). Kijk of u hem goed heeft "
+                                  "overgetypt, of vraag de gemeente om een nieuwe brief."))
+    return render_template("auth/short_code.html", form=form), 422
 
 
 @bp.get("/aanbieder/registreren")

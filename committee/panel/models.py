@@ -1,9 +1,9 @@
-"""Applications for the selection committee and the members it is made of."""
+"""Recruiting the selection committee: applications, quotas, draws and the members it is made of."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,22 +12,173 @@ from committee.extensions import db
 from committee.timeutil import utcnow
 
 
+class Recruitment(db.Model):
+    """The moderator's settings for recruiting a committee (at most one per procurement)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"), unique=True)
+    # Resident seats the lottery fills.
+    seats: Mapped[int] = mapped_column(default=12)
+    house_rules: Mapped[str] = mapped_column(sa.Text, default="")
+    # Applicants' data is kept until this day, then `flask privacy purge` erases it.
+    retention_until: Mapped[date | None]
+    # Buurten that must have at least one member (names of Buurt rows).
+    required_buurten: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # Set by the purge: the committee's counts per category, kept when the answers are erased.
+    makeup_snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
+    purged_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PanelCategory(db.Model):
+    """A category the moderator asks applicants about, beyond buurt and age band."""
+
+    __table_args__ = (sa.UniqueConstraint("procurement_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(40))
+    label: Mapped[str] = mapped_column(sa.String(120))
+    values: Mapped[list] = mapped_column(sa.JSON, default=list)
+    position: Mapped[int] = mapped_column(default=0)
+
+
 class Application(db.Model):
-    """A resident's application to sit on the committee (deepened by the recruitment issue)."""
+    """A resident's application: who they are and how to reach them (contact data only).
+
+    Their answers to the categories live apart, in ``Demographics``.
+    """
+
+    # One application per e-mail address per procurement (many may have no address).
+    __table_args__ = (sa.UniqueConstraint("procurement_id", "email"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))
-    contact: Mapped[str | None] = mapped_column(sa.String(254))
-    buurt_id: Mapped[int | None] = mapped_column(sa.ForeignKey("buurt.id"))
-    age_band: Mapped[str | None] = mapped_column(sa.String(20))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(sa.String(30))
+    postal_address: Mapped[str | None] = mapped_column(sa.String(300))
     motivation: Mapped[str | None] = mapped_column(sa.Text)
+    availability: Mapped[str | None] = mapped_column(sa.Text)
+    # "web" (the public form) or "paper" (entered by the moderator).
+    source: Mapped[str] = mapped_column(sa.String(10), default="web", server_default="web")
+    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # Consent to the house rules and to keeping the data until the retention date.
+    # Existing rows (paper applications before this column) count as consented when migrated.
+    consented_at: Mapped[datetime] = mapped_column(server_default=sa.func.current_timestamp())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    demographics: Mapped[Demographics | None] = relationship(
+        back_populates="application", cascade="all, delete-orphan", uselist=False
+    )
+
+
+class Demographics(db.Model):
+    """An applicant's answers per category (buurt, age band, the moderator's categories)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), unique=True
+    )
+    procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"), index=True)
+    # {category key: value}; a category left out means "rather not say".
+    values: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    application: Mapped[Application] = relationship(back_populates="demographics")
+
+
+class Quota(db.Model):
+    """How many members may carry one value of one category: at least min, at most max."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("procurement_id", "category", "value"),
+        sa.CheckConstraint("min_count >= 0 AND max_count >= min_count", name="min_max"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"), index=True)
+    category: Mapped[str] = mapped_column(sa.String(40))
+    value: Mapped[str] = mapped_column(sa.String(120))
+    min_count: Mapped[int]
+    max_count: Mapped[int]
+
+
+class DrawStatus(enum.StrEnum):
+    PREPARED = "prepared"  # seed and inputs fixed and published; not yet run
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Draw(db.Model):
+    """One lottery: its published inputs (pool, quotas, seed), its progress and its result."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"), index=True)
+    status: Mapped[DrawStatus] = mapped_column(
+        sa.Enum(DrawStatus, native_enum=False, length=20), default=DrawStatus.PREPARED
+    )
+    seed: Mapped[int] = mapped_column(sa.BigInteger)
+    seats: Mapped[int]
+    # The published inputs (format "wijkiezen-draw/1") and the SHA-256 of their canonical JSON.
+    inputs: Mapped[dict] = mapped_column(sa.JSON)
+    inputs_sha256: Mapped[str] = mapped_column(sa.String(64))
+    prepared_at: Mapped[datetime] = mapped_column(default=utcnow)
+    prepared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    progress_step: Mapped[str | None] = mapped_column(sa.String(40))
+    progress_count: Mapped[int | None]
+    progress_total: Mapped[int | None]
+    progress_at: Mapped[datetime | None]
+    # {"chosen": [...], "reserves": [...], "algorithm": ..., "report": [...], "versions": {...}}
+    result: Mapped[dict | None] = mapped_column(sa.JSON)
+    # Why it failed: quota problems as plain data (rendered in Dutch), or a short error code.
+    problems: Mapped[list | None] = mapped_column(sa.JSON)
+    error: Mapped[str | None] = mapped_column(sa.String(300))
+
+    entries: Mapped[list[DrawEntry]] = relationship(
+        back_populates="draw", order_by="DrawEntry.pseudonym", cascade="all, delete-orphan"
+    )
+
+
+class DrawEntry(db.Model):
+    """Which application hides behind a pseudonym in one draw; the link goes at the purge."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("draw_id", "pseudonym"),
+        sa.UniqueConstraint("draw_id", "application_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draw_id: Mapped[int] = mapped_column(sa.ForeignKey("draw.id"), index=True)
+    pseudonym: Mapped[str] = mapped_column(sa.String(10))
+    application_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("application.id", ondelete="SET NULL")
+    )
+    # Set when this person left the committee (declined, replaced): the reserve list skips them.
+    left_at: Mapped[datetime | None]
+
+    draw: Mapped[Draw] = relationship(back_populates="entries")
 
 
 class MemberKind(enum.StrEnum):
     RESIDENT = "resident"
     OTHER = "other"  # an expert or official who supports the residents
+
+
+class MemberSource(enum.StrEnum):
+    INVITE = "invite"  # invited by name by the moderator
+    DRAW = "draw"  # drawn by lot
+    RESERVE = "reserve"  # from the reserve list, replacing someone
+    HAND = "hand"  # added by hand, with a reason
+
+
+class ContactPreference(enum.StrEnum):
+    NONE = "none"  # no questions from bidders
+    VIA_MUNICIPALITY = "via_municipality"  # the municipality passes questions on
+    MEETING = "meeting"  # only at a meeting the municipality organises
 
 
 class CommitteeMember(db.Model):
@@ -39,10 +190,34 @@ class CommitteeMember(db.Model):
     kind: Mapped[MemberKind] = mapped_column(
         sa.Enum(MemberKind, native_enum=False, length=20), default=MemberKind.RESIDENT
     )
+    source: Mapped[MemberSource] = mapped_column(
+        sa.Enum(MemberSource, native_enum=False, length=20), default=MemberSource.INVITE,
+        server_default="INVITE",
+    )
     application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set when the member submits their scores; locks them.
     submitted_at: Mapped[datetime | None]
+    # The resident's answers when accepting the seat.
+    accepted_at: Mapped[datetime | None]
+    contact_preference: Mapped[ContactPreference | None] = mapped_column(
+        sa.Enum(ContactPreference, native_enum=False, length=20)
+    )
+    connections: Mapped[str | None] = mapped_column(sa.Text)
+    public_name: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     procurement: Mapped["Procurement"] = relationship(back_populates="members")  # noqa: F821
     user: Mapped["User"] = relationship()  # noqa: F821
+    application: Mapped[Application | None] = relationship()
+
+
+class CompositionChange(db.Model):
+    """Why the moderator composed or changed the committee by hand (the audit event seals it)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(20))
+    reason: Mapped[str] = mapped_column(sa.String(20))
+    note: Mapped[str] = mapped_column(sa.Text)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

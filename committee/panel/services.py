@@ -1,23 +1,76 @@
-"""Seating residents on the committee and issuing their invitation links."""
+"""Seating residents on the committee, changing it by hand with a reason, and their invitations.
+
+Every function flushes but does not commit, and writes its audit event in the same transaction.
+"""
 
 from __future__ import annotations
 
+import hashlib
+
+import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from committee.audit import services as audit
 from committee.auth import services as auth_services
-from committee.auth.models import Role
+from committee.auth.models import Role, User
 from committee.extensions import db
-from committee.panel.models import CommitteeMember, MemberKind
+from committee.panel import quotas as quota_rules
+from committee.panel import recruitment
+from committee.panel.models import (
+    Application,
+    CommitteeMember,
+    CompositionChange,
+    ContactPreference,
+    DrawEntry,
+    MemberKind,
+    MemberSource,
+)
+from committee.procurement import policy
 from committee.procurement.phases import Phase
 from committee.procurement.services import ProcessError
+from committee.timeutil import utcnow
+from committee.wijk.profile import BUURT
+
+# Why the moderator deviates from the lottery; the code goes into the audit log, the note beside it.
+REASONS = {
+    "declined": _l("De bewoner zegt af"),
+    "unreachable": _l("De bewoner is niet bereikbaar"),
+    "conflict": _l("Belangenverstrengeling"),
+    "balance": _l("Betere spreiding over de wijk"),
+    "rules": _l("Nodig voor de vaste regels (meerderheid bewoners, verplichte buurt)"),
+    "no_draw": _l("Samenstellen zonder loting (bijvoorbeeld te weinig aanmeldingen)"),
+    "other": _l("Anders"),
+}
+CONTACT_PREFERENCES = {
+    ContactPreference.NONE: _l("Liever geen vragen van aanbieders"),
+    ContactPreference.VIA_MUNICIPALITY: _l("Vragen mogen via de gemeente bij mij komen"),
+    ContactPreference.MEETING: _l("Alleen op een bijeenkomst die de gemeente organiseert"),
+}
 
 
-def invite_member(*, actor, procurement, name: str, email: str | None,
-                  days: int) -> tuple[CommitteeMember, str]:
-    """Seat a resident on the committee and issue their invitation link. Returns the raw token."""
+def check_composition_open(procurement) -> None:
+    if not policy.composition_open(procurement):
+        raise ProcessError(_("De commissie ligt vast zodra het beoordelen begint."))
+
+
+def invite_member(
+    *, actor, procurement, name: str, email: str | None, days: int
+) -> tuple[CommitteeMember, str]:
+    """Seat a resident on the committee and issue their invitation link. Returns the raw token.
+
+    This is the simple route, for procurements that do not recruit through applications; once
+    recruitment is set up, the committee is composed on its own page, where changes need a reason.
+    """
     if procurement.phase.at_or_after(Phase.SCORING):
         raise ProcessError(_("De commissie ligt vast zodra het beoordelen begint."))
+    if recruitment.recruitment_of(procurement) is not None:
+        raise ProcessError(
+            _(
+                "Deze aanbesteding werft leden via aanmelding. Stel de commissie samen "
+                "op de pagina Samenstelling; daar geeft u bij elke wijziging een reden."
+            )
+        )
     if email and auth_services.email_taken(email):
         raise ProcessError(_("Dit e-mailadres hoort al bij iemand anders in WijKiezen."))
     user = auth_services.create_user(role=Role.RESIDENT, name=name, email=email or None)
@@ -31,8 +84,17 @@ def invite_member(*, actor, procurement, name: str, email: str | None,
 
 def reissue_invitation(*, actor, member: CommitteeMember, days: int) -> str:
     token = auth_services.create_invitation(member.user, days=days)
-    audit.record("committee.reinvite", actor=actor, obj=member, procurement_id=member.procurement_id)
+    audit.record(
+        "committee.reinvite", actor=actor, obj=member, procurement_id=member.procurement_id
+    )
     return token
+
+
+def issue_letter(*, actor, member: CommitteeMember, days: int) -> tuple[str, str]:
+    """A new link and short code for a printed letter; earlier links stop working."""
+    token, code = auth_services.create_invitation_with_code(member.user, days=days)
+    audit.record("committee.letter", actor=actor, obj=member, procurement_id=member.procurement_id)
+    return token, code
 
 
 def seat_existing(*, actor, procurement, user) -> CommitteeMember:
@@ -44,3 +106,240 @@ def seat_existing(*, actor, procurement, user) -> CommitteeMember:
     db.session.flush()
     audit.record("committee.seat", actor=actor, obj=member, procurement_id=procurement.id)
     return member
+
+
+def _user_for(application: Application) -> User:
+    """The resident account for an applicant: their existing resident account by e-mail, or a new
+    one (without the address when it belongs to someone who is not a resident)."""
+    if application.email:
+        existing = db.session.scalar(
+            sa.select(User).where(User.email == auth_services.normalise_email(application.email))
+        )
+        if existing is not None and existing.role == Role.RESIDENT:
+            return existing
+        if existing is not None:
+            return auth_services.create_user(role=Role.RESIDENT, name=application.name)
+    return auth_services.create_user(
+        role=Role.RESIDENT, name=application.name, email=application.email
+    )
+
+
+def seat_application(
+    *, procurement, application: Application, source: MemberSource
+) -> CommitteeMember:
+    """Seat an applicant (drawn, from the reserve list, or by hand); no audit event of its own."""
+    check_composition_open(procurement)
+    if application.procurement_id != procurement.id:
+        raise ProcessError(_("Deze aanmelding hoort bij een andere aanbesteding."))
+    if any(m.application_id == application.id for m in procurement.members):
+        raise ProcessError(_("Deze bewoner zit al in de commissie."))
+    user = _user_for(application)
+    if any(m.user_id == user.id for m in procurement.members):
+        raise ProcessError(_("Deze bewoner zit al in de commissie."))
+    member = CommitteeMember(
+        procurement=procurement,
+        user=user,
+        kind=MemberKind.RESIDENT,
+        source=source,
+        application_id=application.id,
+    )
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def unseat(member: CommitteeMember, *, draw=None) -> None:
+    """Take a member off the committee (before scoring, so nothing of theirs is lost)."""
+    if draw is not None and member.application_id is not None:
+        db.session.execute(
+            sa.update(DrawEntry)
+            .where(DrawEntry.draw_id == draw.id, DrawEntry.application_id == member.application_id)
+            .values(left_at=utcnow())
+        )
+    procurement = member.procurement
+    db.session.delete(member)
+    db.session.flush()
+    db.session.expire(procurement, ["members"])
+
+
+def record_change(*, actor, procurement, action: str, reason: str, note: str) -> CompositionChange:
+    if reason not in REASONS:
+        raise ProcessError(_("Kies een reden."))
+    note = (note or "").strip()
+    if len(note) < 5:
+        raise ProcessError(_("Leg in een paar woorden uit waarom."))
+    change = CompositionChange(
+        procurement_id=procurement.id, action=action, reason=reason, note=note, actor_id=actor.id
+    )
+    db.session.add(change)
+    db.session.flush()
+    return change
+
+
+def change_details(change: CompositionChange) -> dict:
+    """What the audit log keeps of a change: the reason code, and a hash that seals the note
+    (the note itself may name people, so it stays out of the chain)."""
+    return {
+        "reason": change.reason,
+        "change": change.id,
+        "note_sha256": hashlib.sha256(change.note.encode()).hexdigest(),
+    }
+
+
+def changes(procurement) -> list[CompositionChange]:
+    return db.session.scalars(
+        sa.select(CompositionChange)
+        .where(CompositionChange.procurement_id == procurement.id)
+        .order_by(CompositionChange.id.desc())
+    ).all()
+
+
+def add_applicants_by_hand(
+    *, actor, procurement, applications: list[Application], reason: str, note: str
+) -> list[CommitteeMember]:
+    """Seat applicants chosen by the moderator instead of (or beside) the lottery, with a reason."""
+    check_composition_open(procurement)
+    if not applications:
+        raise ProcessError(_("Kies wie u wilt toevoegen."))
+    change = record_change(
+        actor=actor, procurement=procurement, action="add", reason=reason, note=note
+    )
+    members = [
+        seat_application(procurement=procurement, application=a, source=MemberSource.HAND)
+        for a in applications
+    ]
+    audit.record(
+        "committee.add_by_hand",
+        actor=actor,
+        procurement_id=procurement.id,
+        details={**change_details(change), "members": [m.id for m in members]},
+    )
+    return members
+
+
+def add_person_by_hand(
+    *, actor, procurement, name: str, email: str | None, kind: MemberKind, reason: str, note: str
+) -> CommitteeMember:
+    """Seat someone who did not apply (a resident, or a supporting expert), with a reason."""
+    check_composition_open(procurement)
+    if email and auth_services.email_taken(email):
+        raise ProcessError(_("Dit e-mailadres hoort al bij iemand anders in WijKiezen."))
+    change = record_change(
+        actor=actor, procurement=procurement, action="add", reason=reason, note=note
+    )
+    user = auth_services.create_user(role=Role.RESIDENT, name=name, email=email or None)
+    member = CommitteeMember(
+        procurement=procurement, user=user, kind=kind, source=MemberSource.HAND
+    )
+    db.session.add(member)
+    db.session.flush()
+    audit.record(
+        "committee.add_by_hand",
+        actor=actor,
+        obj=member,
+        procurement_id=procurement.id,
+        details={**change_details(change), "kind": kind.value},
+    )
+    return member
+
+
+def remove_member(*, actor, member: CommitteeMember, reason: str, note: str) -> None:
+    """Take someone off the committee, with a reason; nobody takes their seat automatically."""
+    from committee.panel.draws import completed_draw
+
+    procurement = member.procurement
+    check_composition_open(procurement)
+    change = record_change(
+        actor=actor, procurement=procurement, action="remove", reason=reason, note=note
+    )
+    member_id = member.id
+    unseat(member, draw=completed_draw(procurement))
+    audit.record(
+        "committee.remove",
+        actor=actor,
+        procurement_id=procurement.id,
+        details={**change_details(change), "member": member_id},
+    )
+
+
+def hard_rule_problems(procurement) -> list[dict]:
+    """The committee's hard rules as they stand (see ``quotas.hard_rule_problems``)."""
+    setup = recruitment.recruitment_of(procurement)
+    return quota_rules.hard_rule_problems(
+        members=[
+            (m.kind == MemberKind.RESIDENT, recruitment.answers_of(m.application).get(BUURT))
+            for m in procurement.members
+        ],
+        required_buurten=(setup.required_buurten or []) if setup else [],
+    )
+
+
+def describe_rule_problem(problem: dict) -> str:
+    if problem["kind"] == "majority":
+        return _(
+            "Bewoners moeten de meerderheid hebben: nu %(residents)d van de %(total)d leden.",
+            residents=problem["residents"],
+            total=problem["total"],
+        )
+    return _(
+        "Niemand uit de buurt %(buurt)s zit in de commissie, en die buurt is verplicht.",
+        buurt=problem["buurt"],
+    )
+
+
+def composition_blocker(procurement) -> str | None:
+    """Why the committee may not go on to the offers phase yet, in plain Dutch; None if it may."""
+    from committee.panel.draws import active_draw
+
+    draw = active_draw(procurement)
+    if draw is not None and draw.status.value != "prepared":
+        return _("De loting loopt nog. Wacht tot die klaar is.")
+    problems = hard_rule_problems(procurement)
+    if problems:
+        return describe_rule_problem(problems[0])
+    return None
+
+
+def seat_to_accept(user) -> CommitteeMember | None:
+    """A seat this resident has not accepted yet, where the municipality wrote house rules."""
+    if user is None or not user.is_resident:
+        return None
+    for member in db.session.scalars(
+        sa.select(CommitteeMember).where(
+            CommitteeMember.user_id == user.id, CommitteeMember.accepted_at.is_(None)
+        )
+    ):
+        setup = recruitment.recruitment_of(member.procurement)
+        if setup is not None and setup.house_rules and policy.composition_open(member.procurement):
+            return member
+    return None
+
+
+def accept_seat(
+    *,
+    member: CommitteeMember,
+    accept_rules: bool,
+    contact_preference: ContactPreference,
+    connections: str | None,
+    public_name: bool,
+) -> None:
+    """The resident accepts the house rules, says how bidders' questions may reach them (their
+    contact details are never passed on), declares connections and chooses to be named or not."""
+    if not accept_rules:
+        raise ProcessError(_("U kunt alleen meedoen als u de spelregels aanneemt."))
+    member.accepted_at = utcnow()
+    member.contact_preference = contact_preference
+    member.connections = (connections or "").strip() or None
+    member.public_name = public_name
+    db.session.flush()
+    audit.record(
+        "committee.accept",
+        actor=member.user,
+        obj=member,
+        procurement_id=member.procurement_id,
+        details={
+            "contact": contact_preference.value,
+            "named": public_name,
+            "connections_declared": member.connections is not None,
+        },
+    )

@@ -157,3 +157,48 @@ def member_may_open_annex(member, offer) -> bool:
     their own procurement, released (it has a pseudonym), declaration confirmed, not recused."""
     return (member is not None and offer.procurement_id == member.procurement_id
             and offer.pseudonym is not None and may_open_offer(member, offer))
+# --- the neighbourhood's voice and the committee's composition -----------------------------
+
+def needs_open(procurement) -> bool:
+    """Residents give their needs only while the needs phase runs."""
+    return procurement.phase == Phase.NEEDS
+
+
+def needs_list_editable(procurement) -> bool:
+    """The moderator prepares and edits the theme list before and during the needs phase."""
+    return procurement.phase in (Phase.CONCEPT, Phase.NEEDS)
+
+
+def needs_results_public(procurement) -> bool:
+    """Counts appear to everyone once the needs phase has closed (not while people still answer)."""
+    return procurement.phase.at_or_after(Phase.RECRUITMENT)
+
+
+def call_themes_editable(procurement) -> bool:
+    """The moderator marks the themes for the call between the needs phase and opening offers."""
+    return Phase.NEEDS.index <= procurement.phase.index < Phase.OFFERS_OPEN.index
+
+
+def applications_open(procurement) -> bool:
+    """Residents apply through the public form only during recruitment."""
+    return procurement.phase == Phase.RECRUITMENT
+
+
+def paper_applications_allowed(procurement) -> bool:
+    """The moderator may enter paper applications that arrived up to the end of composition."""
+    return procurement.phase in (Phase.RECRUITMENT, Phase.COMPOSITION)
+
+
+def draw_allowed(procurement) -> bool:
+    """A lottery needs a closed pool: applications have closed and the committee is not frozen."""
+    return procurement.phase == Phase.COMPOSITION
+
+
+def composition_open(procurement) -> bool:
+    """The committee can change until scoring opens; from then on it is frozen."""
+    return procurement.phase.is_before(Phase.SCORING)
+
+
+def draws_public(procurement) -> bool:
+    """A draw's seed, pool and quotas are public from the moment it is prepared."""
+    return is_public(procurement)

@@ -99,9 +99,19 @@ def _set_phase(procurement: Procurement, to: Phase, actor, **details) -> None:
                  details={"from": before.value, "to": to.value, **details})
 
 
+def move_to(*, actor, procurement: Procurement, to: Phase, **details) -> None:
+    """Move to another phase (for the optional steps other domains own), with its audit event."""
+    _set_phase(procurement, to, actor, **details)
+
+
 def open_offers(*, actor, procurement: Procurement) -> None:
+    from committee.panel.services import composition_blocker
+
     if not procurement.phase.is_before(Phase.OFFERS_OPEN):
         raise ProcessError(_("Het indienen van aanbod is al geopend."))
+    blocker = composition_blocker(procurement)
+    if blocker:
+        raise ProcessError(blocker)
     _set_phase(procurement, Phase.OFFERS_OPEN, actor)
 
 

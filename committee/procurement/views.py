@@ -31,7 +31,28 @@ from committee.wijk.services import neighbourhoods
 bp = Blueprint("procurement", __name__)
 
 # action name -> (service, label shown on the button)
+def _open_needs(**kwargs):
+    from committee.needs.services import open_needs
+
+    return open_needs(**kwargs)
+
+
+def _open_recruitment(**kwargs):
+    from committee.panel.recruitment import open_recruitment
+
+    return open_recruitment(**kwargs)
+
+
+def _open_composition(**kwargs):
+    from committee.panel.recruitment import open_composition
+
+    return open_composition(**kwargs)
+
+
 PHASE_ACTIONS = {
+    "open_needs": _open_needs,
+    "open_recruitment": _open_recruitment,
+    "open_composition": _open_composition,
     "open_offers": services.open_offers,
     "close_offers": services.close_offers,
     "release_offers": services.release_offers,
@@ -120,7 +141,17 @@ def render_detail(procurement: Procurement, *, invite_form=None, invitation_link
         rationale=publication.rationale_of(procurement),
         criteria_editable=policy.criteria_editable(procurement),
         Phase=Phase,
+        resident_voice=_resident_voice(procurement),
     ), status
+
+
+def _resident_voice(procurement) -> dict:
+    """The optional steps (needs, recruitment, composition) as the control page shows them."""
+    from committee.needs.services import needs_round
+    from committee.panel.recruitment import application_count, recruitment_of
+
+    return {"needs": needs_round(procurement), "recruitment": recruitment_of(procurement),
+            "applications": application_count(procurement)}
 
 
 @bp.get("/beheer/aanbesteding/<int:procurement_id>")

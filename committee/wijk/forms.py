@@ -2,7 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, TextAreaField, ValidationError
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DecimalField,
+    HiddenField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import InputRequired, NumberRange
 
 from committee.forms import max_length, optional, required
 
@@ -38,3 +47,27 @@ class NeighbourhoodForm(FlaskForm):
     def validate_buurten(self, field):
         if not self.buurt_names():
             raise ValidationError(_l("Noem minstens één buurt."))
+
+
+class ProfileImportForm(FlaskForm):
+    file = FileField(
+        _l("Bestand ‘Kerncijfers wijken en buurten’ (CSV)"),
+        description=_l("Van het CBS (StatLine of kwb-bestand), met puntkomma's gescheiden."),
+        validators=[FileRequired(message=_l("Kies een bestand."))],
+    )
+    submit = SubmitField(_l("Inlezen"))
+
+
+def profile_hand_form_class(values):
+    """Percentages for the values of one category."""
+
+    class ProfileHandForm(FlaskForm):
+        category = HiddenField(validators=[required()])
+        submit = SubmitField(_l("Percentages opslaan"))
+
+    for i, (_key, label) in enumerate(values):
+        setattr(ProfileHandForm, f"pct_{i}", DecimalField(label, places=1, validators=[
+            InputRequired(message=_l("Vul een percentage in.")),
+            NumberRange(min=0, max=100, message=_l("Kies 0 tot 100.")),
+        ]))
+    return ProfileHandForm

@@ -6,10 +6,17 @@ import re
 import unicodedata
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from committee.audit import services as audit
 from committee.extensions import db
-from committee.wijk.models import Buurt, Neighbourhood
+from committee.procurement.services import ProcessError
+from committee.wijk import profile
+from committee.wijk.models import Buurt, Neighbourhood, ProfileShare
+
+
+class ProfileError(ProcessError):
+    """The profile cannot be read or saved; the message is for the moderator, in plain Dutch."""
 
 
 def slugify(text: str) -> str:
@@ -43,3 +50,92 @@ def create_neighbourhood(*, actor, name: str, municipality: str, buurten: list[s
 
 def neighbourhoods() -> list[Neighbourhood]:
     return db.session.scalars(sa.select(Neighbourhood).order_by(Neighbourhood.name)).all()
+
+
+# --- the neighbourhood profile -----------------------------------------------------------------
+
+def profile_rows(neighbourhood: Neighbourhood) -> list[ProfileShare]:
+    return db.session.scalars(sa.select(ProfileShare)
+                              .where(ProfileShare.neighbourhood_id == neighbourhood.id)
+                              .order_by(ProfileShare.category, ProfileShare.id)).all()
+
+
+def _replace(neighbourhood: Neighbourhood, category: str, amounts: dict[str, float], source: str):
+    db.session.execute(sa.delete(ProfileShare).where(
+        ProfileShare.neighbourhood_id == neighbourhood.id, ProfileShare.category == category))
+    db.session.add_all(ProfileShare(neighbourhood_id=neighbourhood.id, category=category,
+                                    value=value, amount=amount, source=source)
+                       for value, amount in amounts.items())
+
+
+def import_cbs_profile(*, actor, neighbourhood: Neighbourhood, data: bytes) -> profile.Profile:
+    """Read a CBS "Kerncijfers wijken en buurten" file into the neighbourhood's profile.
+
+    Replaces the figures for buurt, age group and men/women; other categories stay.
+    """
+    messages = {
+        "empty": _("Het bestand is leeg."),
+        "columns": _("In dit bestand vinden we geen regiocode of naam met het aantal inwoners "
+                     "(AantalInwoners). Kies een bestand ‘Kerncijfers wijken en buurten’ van het "
+                     "CBS, met puntkomma's gescheiden."),
+        "no_rows": _("Het bestand heeft geen regels met cijfers."),
+    }
+    try:
+        rows = profile.parse_cbs_csv(profile.decode(data))
+    except profile.ProfileFileError as exc:
+        raise ProfileError(messages[exc.kind]) from exc
+    result = profile.build_profile(
+        rows, wijk_code=neighbourhood.cbs_code,
+        buurten=[(b.name, b.cbs_code) for b in neighbourhood.buurten],
+    )
+    if not any(category == profile.BUURT for category, _value in result.amounts):
+        raise ProfileError(_("Geen van de buurten van deze wijk staat in het bestand. Kijk of de "
+                             "namen of de BU-codes overeenkomen."))
+    by_category: dict[str, dict[str, float]] = {}
+    for (category, value), amount in result.amounts.items():
+        by_category.setdefault(category, {})[value] = amount
+    for category, amounts in by_category.items():
+        _replace(neighbourhood, category, amounts, "cbs")
+    db.session.flush()
+    audit.record("profile.import", actor=actor, obj=neighbourhood,
+                 details={"rows": result.source_rows, "categories": sorted(by_category),
+                          "missing_buurten": len(result.missing_buurten)})
+    return result
+
+
+def save_profile_by_hand(*, actor, neighbourhood: Neighbourhood, category: str,
+                         percentages: dict[str, float]) -> None:
+    """The moderator's own shares for one category, in percent (they need not add up to 100
+    exactly: each share is its part of the total)."""
+    if any(p < 0 for p in percentages.values()) or sum(percentages.values()) <= 0:
+        raise ProfileError(_("Vul percentages in van 0 of meer, samen meer dan 0."))
+    _replace(neighbourhood, category, {v: float(p) for v, p in percentages.items()}, "hand")
+    db.session.flush()
+    audit.record("profile.hand", actor=actor, obj=neighbourhood, details={"category": category})
+
+
+def profile_categories(neighbourhood: Neighbourhood) -> list[tuple[str, str, list]]:
+    """The categories a profile can hold: buurt and age group, men/women, and every category the
+    moderator asks applicants about in this neighbourhood's procurements.
+
+    Each as (key, label, [(value, value label), ...]).
+    """
+    from committee.panel.recruitment import AGE_LABELS, categories
+
+    found: dict[str, tuple[str, str, list[tuple[str, str]]]] = {}
+    found[profile.BUURT] = (profile.BUURT, _("Buurt"),
+                            [(b.name, b.name) for b in neighbourhood.buurten])
+    found[profile.AGE] = (profile.AGE, _("Leeftijd"),
+                          [(k, str(label)) for k, label in AGE_LABELS.items()])
+    found[profile.GENDER] = (profile.GENDER, _("Geslacht"),
+                             [(v, v) for v in profile.GENDER_VALUES])
+    for procurement in neighbourhood.procurements:
+        for category in categories(procurement):
+            if category.key in found and category.key != profile.GENDER:
+                continue
+            values = list(found.get(category.key, (None, None, []))[2])
+            for value in category.values:
+                if value[0].casefold() not in {v[0].casefold() for v in values}:
+                    values.append(value)
+            found[category.key] = (category.key, category.label, values)
+    return list(found.values())

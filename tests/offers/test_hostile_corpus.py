@@ -40,6 +40,18 @@ from tests.pdfs import everything_in, make_pdf, with_earlier_revision
 # resident's and member's own. A new route of that kind fails this list until it is added here
 # (and so gets crawled below).
 MEMBER_ROUTES = {
+    "auth.short_code",
+    "auth.short_code_post",
+    "needs.public",
+    "needs.respond",
+    "needs.thanks",
+    "panel.accept",
+    "panel.accept_post",
+    "panel.applied",
+    "panel.apply",
+    "panel.apply_post",
+    "panel.public_draw",
+    "panel.public_draw_json",
     "auth.second_factor",
     "auth.second_factor_post",
     "auth.setup_second_factor",
@@ -356,6 +368,18 @@ def _crawl(client, app, pid: int, pseudonyms: list[str], slug: str) -> dict[str,
     get("auth.setup_second_factor", "/inloggen/tweede-stap-instellen")
     post("auth.second_factor_post", "/inloggen/code", data={"code": "000000"})
     post("auth.setup_second_factor_post", "/inloggen/tweede-stap-instellen", data={"code": "1"})
+    get("auth.short_code", "/code")
+    post("auth.short_code_post", "/code", data={"code": "ABCD-EF23"})
+    get("needs.public", f"/wijk/{slug}/aanbesteding/{pid}/wensen")
+    post("needs.respond", f"/wijk/{slug}/aanbesteding/{pid}/wensen", data={})
+    get("needs.thanks", f"/wijk/{slug}/aanbesteding/{pid}/wensen/bedankt")
+    get("panel.apply", f"/wijk/{slug}/aanbesteding/{pid}/aanmelden")
+    post("panel.apply_post", f"/wijk/{slug}/aanbesteding/{pid}/aanmelden", data={})
+    get("panel.applied", f"/wijk/{slug}/aanbesteding/{pid}/aanmelden/bedankt")
+    get("panel.public_draw", f"/wijk/{slug}/aanbesteding/{pid}/loting/1")
+    get("panel.public_draw_json", f"/wijk/{slug}/aanbesteding/{pid}/loting/1.json")
+    get("panel.accept", f"/commissie/{pid}/welkom")
+    post("panel.accept_post", f"/commissie/{pid}/welkom", data={})
     get("scoring.home", "/commissie/")
     get("scoring.declaration", f"/commissie/{pid}/verklaring")
     post("scoring.declare", f"/commissie/{pid}/verklaring", data={})

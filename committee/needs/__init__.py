@@ -1,0 +1,1 @@
+"""What the neighbourhood needs: themes residents rank and add, and results everyone reads."""

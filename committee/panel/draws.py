@@ -1,0 +1,570 @@
+"""Quotas and the lottery: preparing a published draw, running it as a job, replacing members.
+
+Every function flushes but does not commit, and writes its audit event without personal data.
+The draw itself is ``committee.panel.lottery.draw``; this module feeds it and stores what it says.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from committee.audit import services as audit
+from committee.extensions import db
+from committee.panel import lottery, recruitment
+from committee.panel import quotas as quota_rules
+from committee.panel.models import (
+    Application,
+    CommitteeMember,
+    Draw,
+    DrawEntry,
+    DrawStatus,
+    MemberSource,
+    Quota,
+)
+from committee.procurement import policy
+from committee.procurement.services import ProcessError
+from committee.timeutil import utcnow
+from committee.wijk.models import ProfileShare
+
+ACTIVE = (DrawStatus.PREPARED, DrawStatus.QUEUED, DrawStatus.RUNNING)
+
+
+# --- the neighbourhood's shares and the quotas -------------------------------------------------
+
+
+def profile_shares(procurement) -> dict[str, dict[str, float]]:
+    """The neighbourhood's share per category value (0..1), for the values this procurement asks.
+
+    Values are matched without regard to capitals; a category without figures is left out.
+    """
+    rows = db.session.scalars(
+        sa.select(ProfileShare).where(ProfileShare.neighbourhood_id == procurement.neighbourhood_id)
+    ).all()
+    amounts: dict[str, dict[str, float]] = {}
+    for row in rows:
+        amounts.setdefault(row.category, {})[row.value.casefold()] = row.amount
+    result = {}
+    for category in recruitment.categories(procurement):
+        known = amounts.get(category.key, {})
+        picked = {v: known.get(v.casefold(), 0.0) for v in category.value_keys}
+        total = sum(picked.values())
+        if total > 0:
+            result[category.key] = {v: a / total for v, a in picked.items()}
+    return result
+
+
+def quotas_of(procurement) -> list[Quota]:
+    return db.session.scalars(
+        sa.select(Quota).where(Quota.procurement_id == procurement.id).order_by(Quota.id)
+    ).all()
+
+
+def quota_map(procurement) -> dict[tuple[str, str], Quota]:
+    return {(q.category, q.value): q for q in quotas_of(procurement)}
+
+
+def _required(procurement) -> dict[str, list[str]]:
+    setup = recruitment.recruitment_of(procurement)
+    return {"buurt": list(setup.required_buurten or [])} if setup else {}
+
+
+def reset_quotas(*, actor, procurement) -> list[Quota]:
+    """Quotas for every category value, following the profile and the seats (see
+    ``quotas.default_quotas``); replaces the quotas there were."""
+    setup = _setup_for_composition(procurement)
+    categories = recruitment.categories(procurement)
+    proposed = quota_rules.default_quotas(
+        values={c.key: c.value_keys for c in categories},
+        shares=profile_shares(procurement),
+        seats=setup.seats,
+        required=_required(procurement),
+    )
+    db.session.execute(sa.delete(Quota).where(Quota.procurement_id == procurement.id))
+    rows = [
+        Quota(
+            procurement_id=procurement.id,
+            category=q.category,
+            value=q.value,
+            min_count=q.min,
+            max_count=q.max,
+        )
+        for q in proposed
+    ]
+    db.session.add_all(rows)
+    db.session.flush()
+    audit.record(
+        "quota.reset",
+        actor=actor,
+        procurement_id=procurement.id,
+        details={"seats": setup.seats, "quotas": len(rows)},
+    )
+    return rows
+
+
+def save_quotas(*, actor, procurement, limits: dict[tuple[str, str], tuple[int, int]]) -> None:
+    """The moderator's own minimum and maximum per category value."""
+    setup = _setup_for_composition(procurement)
+    required = _required(procurement)
+    existing = quota_map(procurement)
+    changed = 0
+    for (category, value), (low, high) in limits.items():
+        if low < 0 or high < low or high > setup.seats:
+            raise ProcessError(
+                _(
+                    "Bij ‘%(value)s’: het minimum mag niet boven het maximum liggen, "
+                    "en het maximum niet boven het aantal plaatsen (%(seats)d).",
+                    value=value,
+                    seats=setup.seats,
+                )
+            )
+        if value in required.get(category, ()) and low < 1:
+            raise ProcessError(
+                _(
+                    "De buurt ‘%(value)s’ moet in de commissie zitten: "
+                    "het minimum is dan minstens 1.",
+                    value=value,
+                )
+            )
+        quota = existing.get((category, value))
+        if quota is None:
+            raise ProcessError(_("Bereken eerst de quota opnieuw: de categorieën zijn veranderd."))
+        if (quota.min_count, quota.max_count) != (low, high):
+            quota.min_count, quota.max_count = low, high
+            changed += 1
+    db.session.flush()
+    audit.record(
+        "quota.save", actor=actor, procurement_id=procurement.id, details={"changed": changed}
+    )
+
+
+def _setup_for_composition(procurement):
+    if not policy.composition_open(procurement):
+        raise ProcessError(_("De commissie ligt vast zodra het beoordelen begint."))
+    setup = recruitment.recruitment_of(procurement)
+    if setup is None:
+        raise ProcessError(_("Vul eerst de werving in."))
+    return setup
+
+
+# --- the pool ------------------------------------------------------------------------------------
+
+
+def pool_of(procurement) -> list[tuple[Application, dict[str, str]]]:
+    """Everyone who applied and whose answers are still kept, oldest application first."""
+    return [
+        (a, recruitment.answers_of(a))
+        for a in recruitment.applications(procurement)
+        if a.demographics is not None
+    ]
+
+
+def draws_of(procurement) -> list[Draw]:
+    return db.session.scalars(
+        sa.select(Draw).where(Draw.procurement_id == procurement.id).order_by(Draw.id.desc())
+    ).all()
+
+
+def completed_draw(procurement) -> Draw | None:
+    return db.session.scalar(
+        sa.select(Draw)
+        .where(Draw.procurement_id == procurement.id, Draw.status == DrawStatus.DONE)
+        .order_by(Draw.id.desc())
+        .limit(1)
+    )
+
+
+def active_draw(procurement) -> Draw | None:
+    return db.session.scalar(
+        sa.select(Draw)
+        .where(Draw.procurement_id == procurement.id, Draw.status.in_(ACTIVE))
+        .limit(1)
+    )
+
+
+def prepare_draw(*, actor, procurement, seed: int | None = None) -> Draw:
+    """Fix and publish the draw's inputs before it runs: the pseudonymised pool, quotas, seed.
+
+    Pseudonyms (P001, P002, …) are handed out in a random order, so they say nothing about who
+    applied when. Without a seed from the moderator, the computer picks one at random.
+    """
+    setup = _setup_for_composition(procurement)
+    if not policy.draw_allowed(procurement):
+        raise ProcessError(
+            _("Loten kan in de fase ‘Samenstellen commissie’, als het aanmelden gesloten is.")
+        )
+    if active_draw(procurement) is not None:
+        raise ProcessError(_("Er staat al een loting klaar of bezig."))
+    if completed_draw(procurement) is not None:
+        raise ProcessError(_("Er is al geloot. Verander de commissie met de hand, met een reden."))
+    if seed is not None and not 1 <= seed <= 10**15:
+        raise ProcessError(_("Kies als startgetal een heel getal van 1 tot 1.000.000.000.000.000."))
+    quotas = quotas_of(procurement)
+    if not quotas:
+        raise ProcessError(_("Bereken eerst de quota."))
+    pool = pool_of(procurement)
+    order = list(range(len(pool)))
+    secrets.SystemRandom().shuffle(order)
+    width = max(3, len(str(len(pool))))
+    pseudonyms = {pool[i][0].id: f"P{n:0{width}d}" for n, i in enumerate(order, 1)}
+    seed = seed or secrets.randbelow(10**9) + 1
+    inputs = lottery.inputs_json(
+        pool=[lottery.Person(pseudonyms[a.id], values) for a, values in pool],
+        quotas=[lottery.Quota(q.category, q.value, q.min_count, q.max_count) for q in quotas],
+        seats=setup.seats,
+        seed=seed,
+        reserves=setup.seats,
+        algorithm=current_app.config["LOTTERY_ALGORITHM"],
+    )
+    draw = Draw(
+        procurement_id=procurement.id,
+        status=DrawStatus.PREPARED,
+        seed=seed,
+        seats=setup.seats,
+        inputs=inputs,
+        inputs_sha256=lottery.inputs_sha256(inputs),
+        prepared_by_id=actor.id,
+        entries=[DrawEntry(pseudonym=pseudonyms[a.id], application_id=a.id) for a, _ in pool],
+    )
+    db.session.add(draw)
+    db.session.flush()
+    audit.record(
+        "draw.prepare",
+        actor=actor,
+        obj=draw,
+        procurement_id=procurement.id,
+        details={
+            "seed": seed,
+            "seats": setup.seats,
+            "pool": len(pool),
+            "inputs_sha256": draw.inputs_sha256,
+        },
+    )
+    return draw
+
+
+def start_draw(*, actor, draw: Draw) -> None:
+    """Queue a prepared draw; ``launch`` then starts the job outside the web request."""
+    if draw.status != DrawStatus.PREPARED:
+        raise ProcessError(_("Deze loting is al gestart."))
+    if not policy.draw_allowed(draw_procurement(draw)):
+        raise ProcessError(_("Loten kan alleen in de fase ‘Samenstellen commissie’."))
+    draw.status = DrawStatus.QUEUED
+    db.session.flush()
+    audit.record("draw.start", actor=actor, obj=draw, procurement_id=draw.procurement_id)
+
+
+STALE_AFTER = timedelta(minutes=10)
+
+
+def is_stale(draw: Draw, now: datetime | None = None) -> bool:
+    """A started draw whose job has given no sign of life for ten minutes (a stopped worker)."""
+    if draw.status not in (DrawStatus.QUEUED, DrawStatus.RUNNING):
+        return False
+    last = draw.progress_at or draw.started_at or draw.prepared_at
+    return (now or utcnow()) - last > STALE_AFTER
+
+
+def discard_draw(*, actor, draw: Draw) -> None:
+    """Set aside a draw that did not run: prepared but not started (for example, the quotas
+    changed afterwards), or started but stuck. It stays published, marked as not run."""
+    if draw.status != DrawStatus.PREPARED and not is_stale(draw):
+        raise ProcessError(
+            _("Alleen een loting die niet gestart of vastgelopen is, kunt u terzijde leggen.")
+        )
+    draw.status = DrawStatus.FAILED
+    draw.error = "discarded"
+    draw.finished_at = utcnow()
+    db.session.flush()
+    audit.record("draw.discard", actor=actor, obj=draw, procurement_id=draw.procurement_id)
+
+
+def draw_procurement(draw: Draw):
+    from committee.procurement.models import Procurement
+
+    return db.session.get(Procurement, draw.procurement_id)
+
+
+def launch(draw: Draw) -> None:
+    """Start ``flask panel run-draw <id>`` as a detached process (after the caller committed).
+
+    The child gets the same database and ``PYTHONHASHSEED=0``, which the lottery needs to give
+    the same result on every rerun. With ``DRAW_RUNNER = "inline"`` (tests) it runs right here.
+    """
+    if current_app.config["DRAW_RUNNER"] == "inline":
+        run_draw(draw_id=draw.id)
+        return
+    env = {
+        **os.environ,
+        "PYTHONHASHSEED": "0",
+        "FLASK_APP": "app",
+        "DATABASE_URL": current_app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": current_app.config["SECRET_KEY"],
+    }
+    subprocess.Popen(  # noqa: S603 (our own interpreter and command, no shell)
+        [sys.executable, "-m", "flask", "panel", "run-draw", str(draw.id)],
+        cwd=lottery.ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+# --- running the job ------------------------------------------------------------------------------
+
+
+def _write_progress(draw_id: int, step: str, count: int | None, total: int | None) -> None:
+    db.session.execute(
+        sa.update(Draw)
+        .where(Draw.id == draw_id)
+        .values(
+            progress_step=step, progress_count=count, progress_total=total, progress_at=utcnow()
+        )
+    )
+    db.session.commit()
+
+
+def run_draw(*, draw_id: int) -> Draw | None:
+    """The background job: run a queued draw, store its result and seat the people drawn.
+
+    Claims the draw with a conditional update, so two workers never run the same draw. Commits
+    (it owns its transactions: progress must be visible while it runs).
+    """
+    claimed = db.session.execute(
+        sa.update(Draw)
+        .where(Draw.id == draw_id, Draw.status == DrawStatus.QUEUED)
+        .values(status=DrawStatus.RUNNING, started_at=utcnow())
+    )
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return None
+    draw = db.session.get(Draw, draw_id)
+    last = {"at": 0.0}
+
+    def progress(step: str, count: int | None, total: int | None) -> None:
+        import time
+
+        now = time.monotonic()
+        if step in ("check", "reserves", "done") or now - last["at"] >= 1.0:
+            last["at"] = now
+            _write_progress(draw_id, step, count, total)
+
+    try:
+        result = lottery.draw(**lottery.parse_inputs(draw.inputs), progress=progress)
+    except lottery.InfeasibleQuotas as exc:
+        return _finish(
+            draw, DrawStatus.FAILED, problems=[p.__dict__ for p in exc.problems], error="quotas"
+        )
+    except lottery.LotteryError as exc:
+        return _finish(draw, DrawStatus.FAILED, error=str(exc)[:300])
+    except Exception as exc:  # the job must always end, so the page stops waiting
+        db.session.rollback()
+        _finish(draw, DrawStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:300])
+        raise
+    draw = db.session.get(Draw, draw_id)
+    draw.result = lottery.result_json(result)
+    by_pseudonym = {e.pseudonym: e for e in draw.entries}
+    procurement = draw_procurement(draw)
+    for pseudonym in result.chosen:
+        entry = by_pseudonym[pseudonym]
+        application = db.session.get(Application, entry.application_id)
+        _seat_applicant(procurement, application, MemberSource.DRAW)
+    return _finish(draw, DrawStatus.DONE)
+
+
+def _finish(draw: Draw, status: DrawStatus, *, problems=None, error=None) -> Draw:
+    draw = db.session.get(Draw, draw.id)
+    draw.status, draw.problems, draw.error = status, problems, error
+    draw.finished_at = utcnow()
+    draw.progress_step = "done" if status == DrawStatus.DONE else "failed"
+    details = {"status": status.value}
+    if draw.result:
+        details.update(
+            chosen=len(draw.result["chosen"]),
+            algorithm=draw.result["algorithm"],
+            result_sha256=lottery.inputs_sha256(
+                {"chosen": draw.result["chosen"], "reserves": draw.result["reserves"]}
+            ),
+        )
+    if error:
+        details["error"] = "quotas" if problems else "other"
+    db.session.flush()
+    audit.record("draw.finish", obj=draw, procurement_id=draw.procurement_id, details=details)
+    db.session.commit()
+    return draw
+
+
+def _seat_applicant(procurement, application: Application, source: MemberSource) -> CommitteeMember:
+    from committee.panel.services import seat_application
+
+    return seat_application(procurement=procurement, application=application, source=source)
+
+
+# --- after the draw: who is who, and replacing a member -------------------------------------------
+
+
+@dataclass
+class DrawnPerson:
+    pseudonym: str
+    application: Application | None
+    member: CommitteeMember | None
+    left: bool
+
+
+def pseudonym_of(draw: Draw, application_id: int | None) -> str | None:
+    for entry in draw.entries:
+        if entry.application_id == application_id and application_id is not None:
+            return entry.pseudonym
+    return None
+
+
+def reserves_left(draw: Draw, procurement) -> list[DrawnPerson]:
+    """The reserve list in order, without people already seated, gone or erased."""
+    seated = {m.application_id for m in procurement.members}
+    by_pseudonym = {e.pseudonym: e for e in draw.entries}
+    people = []
+    for pseudonym in (draw.result or {}).get("reserves", []):
+        entry = by_pseudonym.get(pseudonym)
+        if entry is None or entry.left_at or entry.application_id is None:
+            continue
+        if entry.application_id in seated:
+            continue
+        people.append(
+            DrawnPerson(pseudonym, db.session.get(Application, entry.application_id), None, False)
+        )
+    return people
+
+
+def replace_member(*, actor, member: CommitteeMember, reason: str, note: str):
+    """Give a drawn member's seat to the next suitable person on the reserve list.
+
+    Everyone else stays. The reserve is the first on the list with whom every quota still holds,
+    or else the closest match (see ``quotas.pick_replacement``). Returns the new member and the
+    quotas that are then not met (empty when all hold).
+    """
+    from committee.panel import services
+
+    procurement = member.procurement
+    services.check_composition_open(procurement)
+    draw = completed_draw(procurement)
+    leaving = pseudonym_of(draw, member.application_id) if draw else None
+    if leaving is None:
+        raise ProcessError(
+            _(
+                "Alleen wie via de loting in de commissie kwam, kan door een reserve "
+                "worden vervangen. Haal dit lid met de hand weg, met een reden."
+            )
+        )
+    pool = {row["id"]: {k: v for k, v in row.items() if k != "id"} for row in draw.inputs["pool"]}
+    committee = [
+        p for p in (pseudonym_of(draw, m.application_id) for m in procurement.members) if p
+    ]
+    candidates = [p.pseudonym for p in reserves_left(draw, procurement)]
+    quotas = [
+        lottery.Quota(q["category"], q["value"], q["min"], q["max"]) for q in draw.inputs["quotas"]
+    ]
+    chosen, unmet = quota_rules.pick_replacement(
+        leaving=leaving, committee=committee, reserves=candidates, values=pool, quotas=quotas
+    )
+    if chosen is None:
+        raise ProcessError(_("De reservelijst is op. Voeg met de hand iemand toe, met een reden."))
+    entry = next(e for e in draw.entries if e.pseudonym == chosen)
+    application = db.session.get(Application, entry.application_id)
+    change = services.record_change(
+        actor=actor, procurement=procurement, action="replace", reason=reason, note=note
+    )
+    services.unseat(member, draw=draw)
+    new_member = services.seat_application(
+        procurement=procurement, application=application, source=MemberSource.RESERVE
+    )
+    audit.record(
+        "committee.replace",
+        actor=actor,
+        obj=new_member,
+        procurement_id=procurement.id,
+        details={
+            **services.change_details(change),
+            "from": leaving,
+            "to": chosen,
+            "unmet_quotas": len(unmet),
+        },
+    )
+    return new_member, unmet
+
+
+def explain(problem: dict, categories) -> str:
+    """A quota problem (``lottery.QuotaProblem`` as a dict) in plain Dutch, with a fix."""
+    by_key = {c.key: c for c in categories}
+    category = by_key.get(problem.get("category", ""))
+    what = category.label if category else problem.get("category", "")
+    value = category.label_of(problem.get("value", "")) if category else problem.get("value", "")
+    need, have, suggestion = problem.get("need"), problem.get("have"), problem.get("suggestion")
+    kind = problem.get("kind")
+    if kind == "pool_too_small":
+        return _(
+            "Er zijn %(have)d aanmeldingen voor %(need)d plaatsen. Oplossing: maak de commissie "
+            "kleiner, of zoek meer aanmeldingen.",
+            have=have,
+            need=need,
+        )
+    if kind == "min_above_pool":
+        return _(
+            "Het quotum ‘%(what)s: %(value)s’ vraagt minstens %(need)d leden, maar er hebben "
+            "zich maar %(have)d mensen uit die groep aangemeld. Oplossing: zet het minimum op "
+            "%(have)d of lager, of zoek meer aanmeldingen uit deze groep.",
+            what=what,
+            value=value,
+            need=need,
+            have=have,
+        )
+    if kind == "mins_exceed_seats":
+        return _(
+            "Bij ‘%(what)s’ tellen de minimums op tot %(need)d, maar er zijn maar %(have)d "
+            "plaatsen. Oplossing: verlaag de minimums samen met %(diff)d, of maak de commissie "
+            "groter.",
+            what=what,
+            need=need,
+            have=have,
+            diff=need - have,
+        )
+    if kind == "maxes_below_seats":
+        return _(
+            "Bij ‘%(what)s’ kunnen hoogstens %(have)d mensen gekozen worden (door de maximums "
+            "en wie zich aanmeldde), maar er zijn %(need)d plaatsen. Oplossing: verhoog de "
+            "maximums, of zoek meer aanmeldingen.",
+            what=what,
+            have=have,
+            need=need,
+        )
+    if kind == "relax_min":
+        return _(
+            "De quota samen zijn niet te halen. Het quotum ‘%(what)s: %(value)s’ (minstens "
+            "%(need)d) blokkeert. Oplossing: met minstens %(suggestion)d lukt het wel.",
+            what=what,
+            value=value,
+            need=need,
+            suggestion=suggestion,
+        )
+    if kind == "relax_max":
+        return _(
+            "De quota samen zijn niet te halen. Het quotum ‘%(what)s: %(value)s’ (hoogstens "
+            "%(need)d) blokkeert. Oplossing: met hoogstens %(suggestion)d lukt het wel.",
+            what=what,
+            value=value,
+            need=need,
+            suggestion=suggestion,
+        )
+    return _(
+        "Met deze quota is geen commissie te vormen, en we vinden niet welk quotum het "
+        "tegenhoudt. Maak de quota ruimer (lagere minimums, hogere maximums)."
+    )

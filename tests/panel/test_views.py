@@ -1,0 +1,211 @@
+"""The committee's pages: public form, letters with a short code, accepting, the draw's progress."""
+
+import re
+
+from committee.auth.models import User
+from committee.extensions import db
+from committee.panel import draws, recruitment, services
+from committee.panel.models import Application, CommitteeMember, Draw, DrawStatus, MemberSource
+from committee.procurement.models import Procurement
+from committee.ratelimit import limiter
+from tests.factories import login, make_application, make_recruiting_procurement
+
+
+def _recruiting(app):
+    with app.test_request_context():
+        procurement, moderator = make_recruiting_procurement(categories="Woning: huur, koop")
+        db.session.commit()
+        return procurement.id, procurement.neighbourhood.slug, moderator.id
+
+
+def _apply_data(**overrides):
+    return {
+        "name": "Ria Proef",
+        "email": "",
+        "phone": "06 1234 5678",
+        "cat_buurt": "Zuid",
+        "cat_leeftijd": "65+",
+        "cat_woning": "",
+        "consent": "y",
+        **overrides,
+    }
+
+
+def test_a_resident_applies_without_an_account(app, client):
+    pid, slug, _ = _recruiting(app)
+    url = f"/wijk/{slug}/aanbesteding/{pid}/aanmelden"
+    assert "Aanmelden voor de selectiecommissie" in client.get(url).get_data(as_text=True)
+    response = client.post(url, data=_apply_data())
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "/aanmelden/bedankt"
+    )
+    with app.app_context():
+        application = db.session.query(Application).one()
+        assert application.phone == "06 1234 5678"
+        assert application.demographics.values == {"buurt": "Zuid", "leeftijd": "65+"}
+
+
+def test_an_application_without_consent_is_shown_again_with_the_reason(app, client):
+    pid, slug, _ = _recruiting(app)
+    response = client.post(
+        f"/wijk/{slug}/aanbesteding/{pid}/aanmelden", data=_apply_data(consent="")
+    )
+    page = response.get_data(as_text=True)
+    assert (
+        response.status_code == 422 and "Zonder uw akkoord" in page and 'value="Ria Proef"' in page
+    )
+
+
+def test_applications_are_rate_limited(app, client):
+    pid, slug, _ = _recruiting(app)
+    app.config["RATE_LIMIT_APPLY"] = "1 per hour"
+    try:
+        with app.app_context():
+            limiter.reset()
+        url = f"/wijk/{slug}/aanbesteding/{pid}/aanmelden"
+        statuses = [
+            client.post(url, data=_apply_data(name=f"Ria {i}")).status_code for i in range(2)
+        ]
+    finally:
+        app.config["RATE_LIMIT_APPLY"] = "1000 per minute"
+        with app.app_context():
+            limiter.reset()
+    assert statuses == [302, 429]
+
+
+def _member_with_letter(app, client):
+    with app.test_request_context():
+        procurement, moderator = make_recruiting_procurement()
+        application = make_application(procurement, email=None, postal_address="Dorpsstraat 1")
+        member = services.seat_application(
+            procurement=procurement, application=application, source=MemberSource.HAND
+        )
+        db.session.commit()
+        pid, member_id = procurement.id, member.id
+        login(client, moderator)
+    page = client.post(
+        f"/beheer/aanbesteding/{pid}/leden/brief", data={"member_id": member_id}
+    ).get_data(as_text=True)
+    code = re.search(r'class="short-code">([A-Z0-9-]+)<', page).group(1)
+    client.post("/uitloggen")
+    return pid, member_id, page, code
+
+
+def test_a_letter_has_a_qr_code_a_short_code_and_the_address(app, client):
+    _pid, _mid, page, code = _member_with_letter(app, client)
+    assert 'src="data:image/svg+xml' in page and "Dorpsstraat 1" in page
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+
+
+def test_the_letter_code_logs_in_once_and_leads_to_the_house_rules(app, client):
+    pid, _mid, _page, code = _member_with_letter(app, client)
+    response = client.post("/code", data={"code": code.lower().replace("-", " ")})
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/commissie/{pid}/welkom"
+    )
+    other_device = app.test_client()
+    again = other_device.post("/code", data={"code": code})
+    assert again.status_code == 422 and "werkt niet (meer)" in again.get_data(as_text=True)
+
+
+def test_accepting_needs_the_house_rules_and_stores_the_choices(app, client):
+    pid, member_id, _page, code = _member_with_letter(app, client)
+    client.post("/code", data={"code": code})
+    url = f"/commissie/{pid}/welkom"
+    refused = client.post(url, data={"contact_preference": "via_municipality"})
+    assert refused.status_code == 422 and "spelregels aanneemt" in refused.get_data(as_text=True)
+    done = client.post(
+        url,
+        data={
+            "accept_rules": "y",
+            "contact_preference": "via_municipality",
+            "connections": "Vrijwilliger bij Stichting Proef",
+            "public_name": "",
+        },
+    )
+    assert done.status_code == 302
+    with app.app_context():
+        member = db.session.get(CommitteeMember, member_id)
+        assert member.accepted_at and member.contact_preference.value == "via_municipality"
+        assert member.public_name is False
+
+
+def _queued_draw(app):
+    with app.test_request_context():
+        procurement, moderator = make_recruiting_procurement(seats=3)
+        for i in range(6):
+            make_application(procurement, buurt=["Noord", "Zuid"][i % 2])
+        recruitment.open_composition(actor=moderator, procurement=procurement)
+        draws.reset_quotas(actor=moderator, procurement=procurement)
+        draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=8)
+        draws.start_draw(actor=moderator, draw=draw)
+        db.session.commit()
+        return draw.id, moderator.id
+
+
+def test_while_a_draw_runs_htmx_polls_a_fragment_and_the_page_offers_a_reload(app, client):
+    draw_id, moderator = _queued_draw(app)
+    with app.test_request_context():
+        login(client, db.session.get(User, moderator))
+    fragment = client.get(f"/beheer/loting/{draw_id}", headers={"HX-Request": "true"})
+    text = fragment.get_data(as_text=True)
+    assert 'hx-trigger="every 2s"' in text and "<html" not in text
+    page = client.get(f"/beheer/loting/{draw_id}").get_data(as_text=True)
+    assert "Vernieuwen" in page and 'aria-live="polite"' in page
+
+
+def test_the_finished_draw_stops_polling(app, client):
+    draw_id, moderator = _queued_draw(app)
+    with app.test_request_context():
+        draws.run_draw(draw_id=draw_id)
+        login(client, db.session.get(User, moderator))
+        assert db.session.get(Draw, draw_id).status == DrawStatus.DONE
+    text = client.get(f"/beheer/loting/{draw_id}", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
+    assert "hx-trigger" not in text and "Bekijk de uitslag" in text
+
+
+def test_the_public_page_shows_the_make_up_but_names_only_by_choice(app, client):
+    draw_id, _moderator = _queued_draw(app)
+    with app.test_request_context():
+        draws.run_draw(draw_id=draw_id)
+        draw = db.session.get(Draw, draw_id)
+        procurement = db.session.get(Procurement, draw.procurement_id)
+        named = procurement.members[0]
+        named.public_name = True
+        names = [m.user.name for m in procurement.members]
+        db.session.commit()
+        url = f"/wijk/{procurement.neighbourhood.slug}/aanbesteding/{procurement.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Wie zit in de commissie" in page and "verborgen" in page
+    assert names[0] in page and not any(name in page for name in names[1:])
+
+
+def test_a_replacement_without_a_reason_is_refused_beside_the_field(app, client):
+    draw_id, moderator = _queued_draw(app)
+    with app.test_request_context():
+        draws.run_draw(draw_id=draw_id)
+        procurement = db.session.get(Procurement, db.session.get(Draw, draw_id).procurement_id)
+        member_id, pid = procurement.members[0].id, procurement.id
+        login(client, db.session.get(User, moderator))
+    response = client.post(
+        f"/beheer/aanbesteding/{pid}/samenstelling/lid/{member_id}/vervangen",
+        data={f"m{member_id}-note": "Zegt af"},
+    )
+    assert response.status_code == 422 and f'id="m{member_id}-reason-fout"' in response.get_data(
+        as_text=True
+    )
+
+
+def test_the_moderator_enters_a_paper_application(app, client):
+    pid, _slug, moderator = _recruiting(app)
+    with app.test_request_context():
+        login(client, db.session.get(User, moderator))
+    response = client.post(
+        f"/beheer/aanbesteding/{pid}/aanmelding-op-papier",
+        data=_apply_data(email="", phone="", postal_address="Kerkpad 2"),
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.query(Application).one().source == "paper"
