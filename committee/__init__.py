@@ -71,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from committee.audit.views import bp as audit_bp
     from committee.auth.views import bp as auth_bp
+    from committee.monitoring.views import bp as monitoring_bp
     from committee.needs.views import bp as needs_bp
     from committee.offers.views import bp as offers_bp
     from committee.panel.views import bp as panel_bp
@@ -79,8 +80,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from committee.scoring.views import bp as scoring_bp
     from committee.wijk.views import bp as wijk_bp
 
-    for blueprint in (auth_bp, audit_bp, needs_bp, offers_bp, panel_bp, procurement_bp,
-                      publication_bp, scoring_bp, wijk_bp):
+    for blueprint in (auth_bp, audit_bp, monitoring_bp, needs_bp, offers_bp, panel_bp,
+                      procurement_bp, publication_bp, scoring_bp, wijk_bp):
         app.register_blueprint(blueprint)
 
     from committee import cli, errors, i18n

@@ -80,6 +80,13 @@ def load_config(app, test_config: dict | None = None) -> None:
         # (needs a licensed Gurobi). "subprocess" runs draws as a detached `flask panel run-draw`.
         LOTTERY_ALGORITHM=env.get("LOTTERY_ALGORITHM", "maximin"),
         DRAW_RUNNER=env.get("DRAW_RUNNER", "subprocess"),
+        # Alcatel standstill between the provisional and the final award, in calendar days.
+        # Shorter only in tests or a demo: 0 means no standstill at all.
+        STANDSTILL_DAYS=int(env.get("STANDSTILL_DAYS", "20")),
+        # Open Contracting ID prefix: a municipality registers its own with the OCP.
+        OCDS_OCID_PREFIX=env.get("OCDS_OCID_PREFIX", "ocds-wijkzn"),
+        # Residents' signals need no login, so they are rate-limited per address.
+        SIGNAL_RATE_LIMIT=env.get("SIGNAL_RATE_LIMIT", "5 per hour;20 per day"),
     )
     secret = env.get("SECRET_KEY")
     if test_config:

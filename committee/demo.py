@@ -6,10 +6,12 @@ import random
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app, has_request_context
 
 from committee.auth import services as auth
 from committee.auth.models import Role, User
 from committee.extensions import db
+from committee.monitoring import services as monitoring
 from committee.offers import review
 from committee.offers import services as offers
 from committee.panel import services as panel
@@ -17,7 +19,7 @@ from committee.procurement import policy
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
 from committee.publication import services as publication
-from committee.publication.models import DecisionMethod
+from committee.publication.models import DecisionMethod, VoteChoice
 from committee.scoring import services as scoring
 from committee.timeutil import utcnow
 from committee.wijk import services as wijk
@@ -48,6 +50,12 @@ def _user(email: str) -> User | None:
 
 
 def seed(rng: random.Random | None = None) -> None:
+    if not has_request_context():
+        # The demo sends mail with links in it (the provisional award), so it needs to know the
+        # public address: build them as a request to PUBLIC_BASE_URL would.
+        base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+        with current_app.test_request_context(base_url=base):
+            return seed(rng)
     rng = rng or random.Random(2026)
     moderator = auth.create_user(role=Role.MODERATOR, name=MODERATOR[1], email=MODERATOR[0],
                                  password=MODERATOR[2])
@@ -77,14 +85,15 @@ def seed(rng: random.Random | None = None) -> None:
 
     new("Groen in de wijk", "Meer groen en minder stenen, samen met bewoners.", 40_000)
 
-    def with_offers(procurement, submit_both: bool) -> None:
+    def with_offers(procurement, submit_both: bool, budgets=None) -> None:
         for seat in residents:
             panel.seat_existing(actor=moderator, procurement=procurement, user=seat)
         procurement_services.open_offers(actor=moderator, procurement=procurement)
         for i, bidder in enumerate(bidders):
             plan, team, results = PLANS[i]
+            asked = budgets[i] if budgets else procurement.budget_ceiling - 5_000 * i
             offers.save_offer(actor=bidder, procurement=procurement, plan=plan, team=team,
-                              results=results, budget_asked=procurement.budget_ceiling - 5_000 * i,
+                              results=results, budget_asked=asked,
                               submit=submit_both or i == 0, today=today)
 
     def release(procurement) -> None:
@@ -95,6 +104,21 @@ def seed(rng: random.Random | None = None) -> None:
         for offer in procurement_services.submitted_offers(procurement):
             review.approve(actor=moderator, offer=offer)
         procurement_services.release_offers(actor=moderator, procurement=procurement, rng=rng)
+
+    def scored_and_closed(procurement) -> None:
+        """Offers released; every member declares no connections, scores, submits; closed."""
+        release(procurement)
+        for member in procurement.members:
+            scoring.declare(member=member, accepts_house_rules=True, organisation_ids=[])
+            scoring.confirm_declaration(actor=moderator, member=member)
+            for offer in scoring.offers_for(member):
+                for criterion in procurement.criteria:
+                    value = rng.randint(2, 5)
+                    scoring.save_score(member=member, offer=offer, criterion_id=criterion.id,
+                                       value=value,
+                                       comment="Sterk punt van dit aanbod." if value == 5 else "")
+            scoring.submit_scores(member=member)
+        procurement_services.close_scoring(actor=moderator, procurement=procurement)
 
     open_call = new("Samen tegen eenzaamheid",
                     "Veel ouderen in Noorderwijk zijn eenzaam. We zoeken een partij die samen met "
@@ -118,36 +142,90 @@ def seed(rng: random.Random | None = None) -> None:
     with_offers(scoring_now, submit_both=True)
     release(scoring_now)
 
+    # Deliberation: scoring has closed; the committee meets and writes.
+    talking = new("Mantelzorg in de Molenbuurt",
+                  "Mantelzorgers houden het vol als zij af en toe vrij zijn. We zoeken hulp die "
+                  "dichtbij is en die bewoners zelf mee vormgeven.", 60_000)
+    with_offers(talking, submit_both=True)
+    scored_and_closed(talking)
+
+    # Decision: both offers chosen together (within the budget) by a recorded vote; the
+    # provisional award went out today, so the standstill runs.
+    together = new("Buurtmaaltijd en huiskamer",
+                   "Ouderen eten samen en vinden een open huiskamer. Twee kleine partijen mogen "
+                   "samen het werk doen, binnen één budget.", 100_000)
+    with_offers(together, submit_both=True, budgets=(55_000, 40_000))
+    scored_and_closed(together)
+    publication.save_rationale(
+        actor=together.members[0].user, procurement=together, base_version=0,
+        texts={
+            "asked": "De wijk vroeg om samen eten en een plek om binnen te lopen.",
+            "why": "Samen dekken de twee aanbiedingen allebei de vragen van de wijk, en ze "
+                   "passen samen binnen het budget.",
+            "lacked": "Geen van beide deed alleen alles wat de wijk vroeg.",
+            "expect": "Over een jaar eten elke week dertig ouderen samen.",
+        },
+    )
+    first, second, third = together.members
+    publication.record_decision(
+        actor=moderator, procurement=together,
+        offer_ids=[o.id for o in scoring.released_offers(together)],
+        method=DecisionMethod.VOTE,
+        reasons="Samen doen de twee aanbiedingen wat de wijk vroeg; twee leden voor, één tegen.",
+        votes={first.id: VoteChoice.FOR, second.id: VoteChoice.FOR,
+               third.id: VoteChoice.AGAINST},
+    )
+    publication.approve_rationale(actor=moderator, procurement=together,
+                                  version=publication.rationale_of(together).version)
+    publication.provisional_award(actor=moderator, procurement=together, standstill_days=20)
+
+    # Published: the whole flow, the standstill long over, and residents' signals after it.
     done = new("Buurtkamer De Akkers",
                "Een huiskamer voor de wijk waar iedereen binnen kan lopen.", 80_000)
     with_offers(done, submit_both=True)
-    release(done)
-    for member in done.members:
-        scoring.declare(member=member, accepts_house_rules=True, organisation_ids=[])
-        scoring.confirm_declaration(actor=moderator, member=member)
-        for offer in scoring.offers_for(member):
-            for criterion in done.criteria:
-                value = rng.randint(2, 5)
-                scoring.save_score(member=member, offer=offer, criterion_id=criterion.id,
-                                   value=value,
-                                   comment="Sterk punt van dit aanbod." if value == 5 else "")
-        scoring.submit_scores(member=member)
-    procurement_services.close_scoring(actor=moderator, procurement=done)
+    scored_and_closed(done)
     results = scoring.tally(done)
     winner = scoring.released_offer(done, results[0].offer)
+    other = next(o for o in scoring.released_offers(done) if o.id != winner.id)
+    writer = done.members[0].user
     publication.save_rationale(
-        actor=done.members[0].user, procurement=done,
-        body=("De wijk vroeg om een plek waar iedereen welkom is. Aanbod "
-              f"{winner.pseudonym} laat bewoners zelf het programma maken en werkt met mensen "
-              "uit de wijk. Het andere aanbod was goed, maar bereikte minder bewoners. "
-              "Binnen een jaar willen we zien dat de huiskamer drie dagen per week open is."),
+        actor=writer, procurement=done, base_version=0,
+        texts={
+            "asked": "De wijk vroeg om een plek waar iedereen welkom is, juist voor wie nu "
+                     "weinig mensen ziet.",
+            "why": f"Aanbod {winner.pseudonym} laat bewoners zelf het programma maken en werkt "
+                   "met mensen uit de wijk.",
+            "lacked": "Het andere aanbod was goed, maar bereikte minder bewoners.",
+            "expect": "Binnen een jaar willen we zien dat de huiskamer drie dagen per week open "
+                      "is.",
+            publication.note_key(other): "Uw plan was sterk op werkervaring voor jongeren; "
+                                         "wij misten hoe ouderen zelf meedoen.",
+        },
     )
     publication.record_decision(
         actor=moderator, procurement=done, offer_ids=[winner.id],
         method=DecisionMethod.CONSENSUS,
         reasons=f"Aanbod {winner.pseudonym} scoorde het hoogst en de commissie was het eens.",
     )
+    publication.approve_rationale(actor=moderator, procurement=done,
+                                  version=publication.rationale_of(done).version)
+    # Sent long enough ago that the standstill is over, so the demo shows a published decision.
+    publication.provisional_award(actor=moderator, procurement=done, standstill_days=20,
+                                  now=utcnow() - timedelta(days=30))
     procurement_services.publish(actor=moderator, procurement=done)
+    for days_ago, where, what, show, answer in (
+        (20, "Buurthuis De Akkers", "De huiskamer was dinsdag gewoon open en er was koffie.",
+         True, "Dank u! We zijn nu ook op donderdag open."),
+        (9, "Parkbuurt", "De bus voor de ouderen kwam een half uur te laat.", True, None),
+        (2, "Molenbuurt", "Waarom is er geen activiteit in het weekend?", None, None),
+    ):
+        signal = monitoring.send_signal(procurement=done, what=what, place=where,
+                                        happened_on=today - timedelta(days=days_ago), today=today)
+        if show is not None:
+            monitoring.moderate(actor=moderator, signal=signal, show=show)
+        if answer:
+            party = next(b for b in bidders if b.organisation_id == winner.organisation_id)
+            monitoring.respond(actor=party, signal=signal, response=answer)
 
     from committee.panel import demo as resident_voice
 

@@ -3,6 +3,7 @@
 from committee.audit.models import AuditEvent
 from committee.auth.models import Invitation, LoginSession, Role, User
 from committee.mail import OutboxMessage
+from committee.monitoring.models import Signal, SignalStatus
 from committee.needs.models import NeedsCode, NeedsRank, NeedsResponse, NeedsRound, Theme
 from committee.offers.models import (
     Annex,
@@ -31,7 +32,7 @@ from committee.panel.models import (
     Recruitment,
 )
 from committee.procurement.models import Criterion, PhaseDate, Procurement
-from committee.publication.models import Decision, DecisionVote, Rationale
+from committee.publication.models import Award, Decision, DecisionVote, Rationale, RationaleRevision
 from committee.ratelimit import counters as rate_limit_counters
 from committee.scoring.models import (
     Declaration,
@@ -46,6 +47,7 @@ __all__ = [
     "Annex",
     "AnnexPage",
     "Application",
+    "Award",
     "AuditEvent",
     "Buurt",
     "Call",
@@ -95,5 +97,10 @@ __all__ = [
     "Role",
     "Score",
     "Theme",
+    "RationaleRevision",
+    "Role",
+    "Score",
+    "Signal",
+    "SignalStatus",
     "User",
 ]

@@ -268,3 +268,71 @@ def make_prepared_draw(moderator=None):
     recruitment.open_composition(actor=moderator, procurement=procurement)
     draws.reset_quotas(actor=moderator, procurement=procurement)
     return draws.prepare_draw(actor=moderator, procurement=procurement, seed=4242)
+
+
+RATIONALE_TEXTS = {
+    "asked": "De wijk vroeg om ontmoeting voor ouderen.",
+    "why": "Dit aanbod laat bewoners zelf het programma maken.",
+    "lacked": "De andere aanbiedingen bereikten minder bewoners.",
+    "expect": "Over een jaar is de huiskamer drie dagen per week open.",
+}
+
+
+def make_deliberation_procurement(members: int = 3, offer_count: int = 2, **overrides):
+    """Scoring closed: offer A scored 4 on everything, the others lower (B 3, C 2...)."""
+    procurement, moderator = make_scoring_procurement(members, offer_count, **overrides)
+    score_everything(procurement,
+                     value_for=lambda i, offer, criterion: max(1, 4 - (ord(offer.pseudonym) - 65)))
+    procurement_services.close_scoring(actor=moderator, procurement=procurement)
+    return procurement, moderator
+
+
+def write_rationale(procurement, member=None, texts=None, base_version=None):
+    from committee.publication import services as publication
+
+    member = member or procurement.members[0]
+    current = publication.rationale_of(procurement)
+    return publication.save_rationale(
+        actor=member.user, procurement=procurement, texts=texts or dict(RATIONALE_TEXTS),
+        base_version=(current.version if current else 0) if base_version is None else base_version,
+    )
+
+
+def make_decided_procurement(chosen=("A",), **overrides):
+    """The decision recorded by consensus for offer A (or the ``chosen`` pseudonyms), with the
+    rationale written (not yet approved). Choosing several offers needs a budget for them all."""
+    from committee.publication import services as publication
+    from committee.publication.models import DecisionMethod
+
+    procurement, moderator = make_deliberation_procurement(**overrides)
+    write_rationale(procurement)
+    offers = [scoring.released_offer(procurement, label) for label in chosen]
+    publication.record_decision(actor=moderator, procurement=procurement,
+                                offer_ids=[o.id for o in offers], method=DecisionMethod.CONSENSUS,
+                                reasons="Past het best bij de wijk.")
+    return procurement, moderator
+
+
+def provisionally_award(procurement, moderator, standstill_days: int = 0, now=None):
+    """The moderator approves the rationale as it stands and sends the provisional award (by
+    default without a standstill, so the decision can be published at once)."""
+    from committee.publication import services as publication
+
+    publication.approve_rationale(actor=moderator, procurement=procurement,
+                                  version=publication.rationale_of(procurement).version)
+    return publication.provisional_award(actor=moderator, procurement=procurement,
+                                         standstill_days=standstill_days, now=now)
+
+
+def make_awarded_procurement(standstill_days: int = 20, now=None, **overrides):
+    """Rationale approved and the provisional award sent to every bidder."""
+    procurement, moderator = make_decided_procurement(**overrides)
+    provisionally_award(procurement, moderator, standstill_days=standstill_days, now=now)
+    return procurement, moderator
+
+
+def make_published_procurement(**overrides):
+    """Provisionally awarded without a standstill, then finally awarded and published."""
+    procurement, moderator = make_awarded_procurement(standstill_days=0, **overrides)
+    procurement_services.publish(actor=moderator, procurement=procurement)
+    return procurement, moderator

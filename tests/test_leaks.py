@@ -1,7 +1,8 @@
 """Leak canaries: marker strings in bidders' identities, members' contact data and hidden scores.
 
-Every GET route in the URL map is crawled as every role, in the phases before publication; a page,
-header or e-mail may contain a marker only where the rules allow it (brief §6). A new route with a
+Every GET route in the URL map is crawled as every role, in the phases before publication (up to
+the provisional award, while the standstill runs); a page, header or e-mail may contain a marker
+only where the rules allow it (brief §6). A new route with a
 URL parameter this test cannot fill fails it, so every new page gets crawled.
 """
 
@@ -17,6 +18,7 @@ from committee.procurement import services as procurement_services
 from committee.scoring import services as scoring
 from tests.factories import (
     add_annex,
+    decide_by_consensus,
     declare_all,
     login,
     make_bidder,
@@ -24,7 +26,9 @@ from tests.factories import (
     make_offer,
     make_prepared_draw,
     make_procurement,
+    provisionally_award,
     release_to_committee,
+    write_rationale,
 )
 from tests.pdfs import everything_in, make_pdf
 
@@ -41,7 +45,8 @@ SCORE_1, SCORE_2 = "SCOREMARKER-MEREL", "SCOREMARKER-GIJS"
 
 
 def build_world(phase: str):
-    """A procurement in ``phase`` ("scoring" or "deliberation") with canaries everywhere."""
+    """A procurement in ``phase`` ("scoring", "deliberation" or "decision": bidder A's offer
+    chosen and provisionally awarded, the standstill running) with canaries everywhere."""
     moderator = make_moderator()
     procurement = make_procurement(moderator)
     seats = []
@@ -70,8 +75,13 @@ def build_world(phase: str):
         scoring.save_score(member=seats[1], offer=offers[0], criterion_id=criterion.id, value=2,
                            comment=SCORE_2)
     scoring.submit_scores(member=seats[0])
-    if phase == "deliberation":
+    if phase in ("deliberation", "decision"):
         procurement_services.close_scoring(actor=moderator, procurement=procurement)
+    if phase == "decision":
+        write_rationale(procurement)
+        chosen = next(o for o in offers if o.organisation_id == bidder_a.organisation_id)
+        decide_by_consensus(procurement, moderator, chosen)
+        provisionally_award(procurement, moderator, standstill_days=20)
     db.session.commit()
     return {"moderator": moderator, "procurement": procurement, "members": seats,
             "bidder_a": bidder_a, "bidder_b": bidder_b, "annex": annex,
@@ -83,10 +93,15 @@ def forbidden(role: str, phase: str) -> list[str]:
     # Members read each other's comments (without names) only in the meeting, after scoring closed.
     hidden_scores = ({"member_1": [SCORE_2], "member_2": [SCORE_1]} if phase == "scoring"
                      else {"member_1": [], "member_2": []})
+    # The provisional award tells every bidder which organisation was chosen (the standstill
+    # letter must name it, so a bidder can object); nothing else about it: no contact person,
+    # KvK number, website or plan.
+    chosen_name = ["Kanarie Alfa"] if phase == "decision" else []
     rules = {
         "anonymous": IDENTITY_A + IDENTITY_B + MEMBER_IDS + [PLAN_A, PLAN_B, SCORE_1, SCORE_2],
         "bidder_a": IDENTITY_B + MEMBER_IDS + [PLAN_B, SCORE_1, SCORE_2],
-        "bidder_b": IDENTITY_A + MEMBER_IDS + [PLAN_A, SCORE_1, SCORE_2],
+        "bidder_b": [m for m in IDENTITY_A if m not in chosen_name] + MEMBER_IDS
+        + [PLAN_A, SCORE_1, SCORE_2],
         "member_1": IDENTITY_A + IDENTITY_B + hidden_scores["member_1"],
         "member_2": IDENTITY_A + IDENTITY_B + hidden_scores["member_2"],
         # The moderator knows who bid and who sits on the committee, but not the scores.
@@ -141,7 +156,7 @@ def clients(app, world) -> dict:
     return made
 
 
-@pytest.mark.parametrize("phase", ["scoring", "deliberation"])
+@pytest.mark.parametrize("phase", ["scoring", "deliberation", "decision"])
 def test_no_page_shows_a_marker_to_a_role_that_may_not_see_it(app, app_ctx, phase):
     world = build_world(phase)
     pages = urls(app, world)
@@ -155,8 +170,23 @@ def test_no_page_shows_a_marker_to_a_role_that_may_not_see_it(app, app_ctx, phas
             text = (everything_in(body) if body.startswith(b"%PDF") else
                     body.decode("utf-8", "replace")) + str(response.headers)
             leaks += [f"{role} sees {m!r} on {url}" for m in markers if m.lower() in text.lower()]
+    # And the mail each of them got (invitations, receipts, the provisional award).
+    roles = {world["bidder_a"].email: "bidder_a", world["bidder_b"].email: "bidder_b",
+             MEMBERS[0][1]: "member_1"}
+    for message in db.session.scalars(sa.select(OutboxMessage)):
+        text = message.subject + message.body
+        markers = forbidden(roles[message.to], phase)
+        leaks += [f"mail to {roles[message.to]} names {m!r}" for m in markers if m in text]
     assert leaks == []
     assert crawled > 40  # the crawl really reached pages, it did not just collect 404s
+
+
+def test_in_the_standstill_a_bidder_reads_its_feedback_and_the_chosen_organisation(app, app_ctx):
+    """The crawl above reaches the feedback page, and it is the only new thing a bidder sees."""
+    world = build_world("decision")
+    page = clients(app, world)["bidder_b"].get(
+        f"/aanbieder/aanbesteding/{world['procurement'].id}/besluit")
+    assert page.status_code == 200 and "Kanarie Alfa" in page.get_data(as_text=True)
 
 
 def test_the_crawl_would_catch_a_leak(app, app_ctx):

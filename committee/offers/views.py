@@ -246,10 +246,12 @@ def contact_remove():
 @bp.get("/aanbieder/")
 @rule("bidder")
 def dashboard():
+    offers = services.offers_of(current_user.organisation_id)
     return render_template(
         "offers/dashboard.html",
         calls=services.open_calls(),
-        offers=services.offers_of(current_user.organisation_id),
+        offers=offers,
+        decided={o.procurement_id for o in offers if policy.feedback_visible(o.procurement)},
     )
 
 

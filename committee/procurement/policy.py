@@ -111,8 +111,45 @@ def meeting_notes_editable(user, procurement) -> bool:
     return user.is_moderator and procurement.phase == Phase.DELIBERATION
 
 
+def award_of(procurement):
+    from committee.publication.models import Award
+
+    return db.session.scalar(sa.select(Award).where(Award.procurement_id == procurement.id))
+
+
 def rationale_editable(procurement) -> bool:
-    return procurement.phase in (Phase.DELIBERATION, Phase.DECISION)
+    """The committee writes after scoring closes, until the provisional award is sent."""
+    writing = procurement.phase in (Phase.DELIBERATION, Phase.DECISION)
+    return writing and award_of(procurement) is None
+
+
+def rationale_writer(user, procurement) -> bool:
+    """Members write the rationale themselves; the moderator reads, supports and approves."""
+    return membership(user, procurement) is not None
+
+
+def rationale_approvable(procurement) -> bool:
+    """The moderator approves once the decision is recorded and before anything is sent."""
+    return procurement.phase == Phase.DECISION and award_of(procurement) is None
+
+
+def feedback_visible(procurement) -> bool:
+    """A bidder reads its own feedback from the moment the provisional award is sent."""
+    return procurement.phase.at_or_after(Phase.DECISION) and award_of(procurement) is not None
+
+
+def standstill_over(procurement, now=None) -> bool:
+    """The award may become final: the provisional award was sent and the standstill has ended."""
+    from committee.publication.standstill import is_over
+    from committee.timeutil import utcnow
+
+    award = award_of(procurement)
+    return award is not None and is_over(award.standstill_ends_at, now or utcnow())
+
+
+def standstill_public(procurement) -> bool:
+    """The public sees that a provisional award was sent and when the standstill ends (no names)."""
+    return procurement.phase == Phase.DECISION and award_of(procurement) is not None
 
 
 def is_public(procurement) -> bool:
@@ -122,6 +159,34 @@ def is_public(procurement) -> bool:
 
 def decision_public(procurement) -> bool:
     return procurement.phase.at_or_after(Phase.PUBLISHED)
+
+
+def open_data_available(procurement) -> bool:
+    """The OCDS package and the feed entry exist once the decision is published."""
+    return decision_public(procurement)
+
+
+def signals_open(procurement) -> bool:
+    """Residents tell how the chosen party works from publication on."""
+    return procurement.phase.at_or_after(Phase.PUBLISHED)
+
+
+def awarded_organisations(procurement) -> set[int]:
+    """The organisations whose offers the committee chose, once the award is final."""
+    from committee.publication.models import Decision
+
+    award = award_of(procurement)
+    if award is None or award.final_at is None:
+        return set()
+    decision = db.session.scalar(sa.select(Decision).where(
+        Decision.procurement_id == procurement.id))
+    return {offer.organisation_id for offer in decision.offers} if decision else set()
+
+
+def answers_signals(user, procurement) -> bool:
+    """Only a finally awarded party (one of the chosen offers) answers residents' signals."""
+    return (user is not None and getattr(user, "is_authenticated", False) and user.is_bidder
+            and user.organisation_id in awarded_organisations(procurement))
 
 
 def identities_revealed(procurement) -> bool:

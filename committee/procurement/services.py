@@ -166,6 +166,7 @@ def publish(*, actor, procurement: Procurement) -> None:
 
     if procurement.phase != Phase.DECISION:
         raise ProcessError(_("Leg eerst het besluit vast."))
+    publication.ensure_publishable(procurement=procurement)
     _set_phase(procurement, Phase.PUBLISHED, actor)
     publication.mark_published(actor=actor, procurement=procurement)
 

@@ -58,6 +58,7 @@ PHASE_ACTIONS = {
     "release_offers": services.release_offers,
     "close_scoring": services.close_scoring,
     "publish": services.publish,
+    "start_monitoring": publication.start_monitoring,
 }
 
 
@@ -140,6 +141,8 @@ def render_detail(procurement: Procurement, *, invite_form=None, invitation_link
         decision=publication.decision_of(procurement),
         rationale=publication.rationale_of(procurement),
         criteria_editable=policy.criteria_editable(procurement),
+        award=publication.award_of(procurement),
+        standstill_over=policy.standstill_over(procurement),
         Phase=Phase,
         resident_voice=_resident_voice(procurement),
     ), status

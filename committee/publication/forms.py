@@ -1,17 +1,34 @@
-"""The rationale form."""
+"""The rationale form (one text per prompt, a note per offer), approval and the award."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SubmitField, TextAreaField
+from wtforms import HiddenField, IntegerField, SubmitField, TextAreaField
 
-from committee.forms import max_length, required
+from committee.forms import max_length, optional, required
 
 
-class RationaleForm(FlaskForm):
-    body = TextAreaField(
-        _l("Motivering van de commissie"),
-        description=_l("Wat vroeg de wijk? Waarom dit aanbod? Wat misten de andere? "
-                       "Wat verwachten we binnen een jaar te zien?"),
-        validators=[required(), max_length(20000)],
-    )
-    submit = SubmitField(_l("Motivering opslaan"))
+def rationale_form_class(prompts, offers):
+    """A form with one text field per prompt and one note per offer, plus the base version."""
+
+    class RationaleForm(FlaskForm):
+        base_version = IntegerField(widget=HiddenField.widget, validators=[optional()])
+        submit = SubmitField(_l("Motivering opslaan"))
+
+    for prompt in prompts:
+        setattr(RationaleForm, prompt.key, TextAreaField(
+            prompt.heading, description=prompt.hint, validators=[optional(), max_length(8000)]))
+    for offer in offers:
+        setattr(RationaleForm, f"offer_{offer.id}", TextAreaField(
+            _l("Aanbod %(label)s: wat wilt u deze aanbieder laten weten?", label=offer.pseudonym),
+            description=_l("Alleen deze aanbieder leest dit, bij de eigen scores."),
+            validators=[optional(), max_length(4000)]))
+    return RationaleForm
+
+
+class ApproveRationaleForm(FlaskForm):
+    version = IntegerField(widget=HiddenField.widget, validators=[required()])
+    submit = SubmitField(_l("Motivering en terugkoppeling goedkeuren"))
+
+
+class ProvisionalAwardForm(FlaskForm):
+    submit = SubmitField(_l("Voorlopig gunnen en alle aanbieders tegelijk informeren"))

@@ -1,9 +1,9 @@
-"""The committee's decision and the rationale it publishes to the neighbourhood."""
+"""The committee's decision, the rationale it publishes to the neighbourhood, and the award."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,13 +13,47 @@ from committee.timeutil import utcnow
 
 
 class Rationale(db.Model):
-    """The committee's explanation in plain words (motivering)."""
+    """The committee's explanation in plain words (motivering), written together.
+
+    ``texts`` holds one Markdown text per prompt (and a note per offer, for that bidder only);
+    ``body`` is the public prompts put together, for readers that want one text. ``version``
+    goes up by one with every save: a save based on an older version is merged or refused,
+    never silently written over (see ``publication.services.save_rationale``).
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"), unique=True)
     body: Mapped[str] = mapped_column(sa.Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    texts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The moderator approves one version; any later save needs a new approval.
+    approved_version: Mapped[int | None]
+    approved_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])  # noqa: F821
+
+    # The UPDATE says "WHERE version = <the version we read>": two saves at once cannot both win.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    @property
+    def approved(self) -> bool:
+        return self.approved_version is not None and self.approved_version == self.version
+
+
+class RationaleRevision(db.Model):
+    """Every saved version of the rationale: the base for merging, and nothing is ever lost."""
+
+    __table_args__ = (sa.UniqueConstraint("rationale_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rationale_id: Mapped[int] = mapped_column(sa.ForeignKey("rationale.id"))
+    version: Mapped[int]
+    texts: Mapped[dict] = mapped_column(sa.JSON)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    saved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
 
 class DecisionMethod(enum.StrEnum):
@@ -53,7 +87,7 @@ class Decision(db.Model):
     )
     # The reasons as given in the meeting, fixed with the decision (the rationale may still be
     # polished before publication).
-    reasons: Mapped[str] = mapped_column(sa.Text, default="")
+    reasons: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     published_at: Mapped[datetime | None]
@@ -81,3 +115,22 @@ class DecisionVote(db.Model):
 
     decision: Mapped[Decision] = relationship(back_populates="votes")
     member: Mapped[CommitteeMember] = relationship()  # noqa: F821
+
+
+class Award(db.Model):
+    """The award: provisional first (every bidder told at once), final after the standstill.
+
+    It covers the decision's offers (``Decision.offers``): the award has no offer of its own, so
+    "the chosen offers" is always one list, read from the decision.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"), unique=True)
+    provisional_at: Mapped[datetime]
+    provisional_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    standstill_days: Mapped[int]
+    standstill_last_day: Mapped[date | None]  # inclusive; None when there is no standstill
+    standstill_ends_at: Mapped[datetime]  # from this moment the award may become final
+    notified: Mapped[int] = mapped_column(default=0)  # messages sent with the provisional award
+    final_at: Mapped[datetime | None]
+    final_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))

@@ -17,6 +17,7 @@ from committee.procurement import services as procurement_services
 from committee.publication import services as publication
 from committee.scoring import services as scoring
 from tests.factories import (
+    RATIONALE_TEXTS,
     decide_by_consensus,
     declare_all,
     login,
@@ -25,8 +26,10 @@ from tests.factories import (
     make_procurement,
     make_resident,
     make_scoring_procurement,
+    provisionally_award,
     release_to_committee,
     score_everything,
+    write_rationale,
 )
 
 EVENTS = AuditEvent.__table__
@@ -44,8 +47,7 @@ def deliberating():
     procurement, moderator = make_scoring_procurement(members=2)
     score_everything(procurement)
     procurement_services.close_scoring(actor=moderator, procurement=procurement)
-    publication.save_rationale(actor=procurement.members[0].user, procurement=procurement,
-                               body="Dit aanbod past het best bij de wijk.")
+    write_rationale(procurement)
     return procurement, moderator
 
 
@@ -59,6 +61,7 @@ def decided():
 def a_run_of_actions() -> int:
     """A procurement from creation to publication; returns how many events it wrote."""
     procurement, moderator = decided()
+    provisionally_award(procurement, moderator)
     procurement_services.publish(actor=moderator, procurement=procurement)
     db.session.commit()
     return len(events())
@@ -143,6 +146,7 @@ def test_recording_the_decision_writes_an_event(app_ctx):
 
 def test_publishing_writes_an_event(app_ctx):
     procurement, moderator = decided()
+    provisionally_award(procurement, moderator)
     procurement_services.publish(actor=moderator, procurement=procurement)
     [event] = events("decision.publish")
     assert event.procurement_id == procurement.id
@@ -151,6 +155,7 @@ def test_publishing_writes_an_event(app_ctx):
 
 def test_publishing_stores_the_chain_head_on_the_decision(app_ctx):
     procurement, moderator = decided()
+    provisionally_award(procurement, moderator)
     procurement_services.publish(actor=moderator, procurement=procurement)
     [event] = events("decision.publish")
     decision = publication.decision_of(procurement)
@@ -292,10 +297,11 @@ def test_audit_events_hold_no_personal_data_of_residents(client, app_ctx):
     declare_all(procurement, moderator)
     score_everything(procurement)
     procurement_services.close_scoring(actor=moderator, procurement=procurement)
-    publication.save_rationale(actor=member.user, procurement=procurement,
-                               body=f"Geschreven door {RESIDENT_NAME}.")
+    write_rationale(procurement, member=member,
+                    texts={**RATIONALE_TEXTS, "why": f"Geschreven door {RESIDENT_NAME}."})
     offer = scoring.released_offers(procurement)[0]
     decide_by_consensus(procurement, moderator, offer)
+    provisionally_award(procurement, moderator)
     procurement_services.publish(actor=moderator, procurement=procurement)
     db.session.commit()
     login(client, member.user)  # the resident also logs in through the web

@@ -40,6 +40,14 @@ from tests.pdfs import everything_in, make_pdf, with_earlier_revision
 # resident's and member's own. A new route of that kind fails this list until it is added here
 # (and so gets crawled below).
 MEMBER_ROUTES = {
+    "monitoring.new_signal",
+    "monitoring.send_signal",
+    "publication.decisions_feed",
+    "publication.neighbourhood_feed",
+    "publication.ocds_package",
+    "publication.poster",
+    "publication.print_decision",
+    "publication.qr_code",
     "auth.short_code",
     "auth.short_code_post",
     "needs.public",
@@ -368,6 +376,14 @@ def _crawl(client, app, pid: int, pseudonyms: list[str], slug: str) -> dict[str,
     get("auth.setup_second_factor", "/inloggen/tweede-stap-instellen")
     post("auth.second_factor_post", "/inloggen/code", data={"code": "000000"})
     post("auth.setup_second_factor_post", "/inloggen/tweede-stap-instellen", data={"code": "1"})
+    get("monitoring.new_signal", f"/wijk/{slug}/aanbesteding/{pid}/signaal")
+    post("monitoring.send_signal", f"/wijk/{slug}/aanbesteding/{pid}/signaal", data={})
+    get("publication.decisions_feed", "/besluiten.atom")
+    get("publication.neighbourhood_feed", f"/wijk/{slug}/besluiten.atom")
+    get("publication.ocds_package", f"/wijk/{slug}/aanbesteding/{pid}/ocds.json")
+    get("publication.poster", f"/wijk/{slug}/aanbesteding/{pid}/poster")
+    get("publication.print_decision", f"/wijk/{slug}/aanbesteding/{pid}/besluit")
+    get("publication.qr_code", f"/wijk/{slug}/aanbesteding/{pid}/qr.svg")
     get("auth.short_code", "/code")
     post("auth.short_code_post", "/code", data={"code": "ABCD-EF23"})
     get("needs.public", f"/wijk/{slug}/aanbesteding/{pid}/wensen")

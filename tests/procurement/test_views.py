@@ -12,6 +12,7 @@ from tests.factories import (
     make_procurement,
     make_scoring_procurement,
     score_everything,
+    write_rationale,
 )
 
 
@@ -67,7 +68,7 @@ def _deliberating(app):
         procurement, moderator = make_scoring_procurement(members=2, offer_count=2)
         score_everything(procurement)
         procurement_services.close_scoring(actor=moderator, procurement=procurement)
-        publication.save_rationale(actor=moderator, procurement=procurement, body="Motivering.")
+        write_rationale(procurement)
         offers = {o.pseudonym: o.id for o in scoring.released_offers(procurement)}
         world = procurement.id, moderator.id, offers, [m.id for m in procurement.members]
         db.session.commit()

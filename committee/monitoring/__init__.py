@@ -1,0 +1,1 @@
+"""Monitoring after the award: residents' signals about the chosen party, and its answers."""

@@ -1,0 +1,160 @@
+"""The Open Contracting Data Standard (OCDS 1.1) release package of a published procurement.
+
+One release per procurement, tagged ``tender`` and ``award``: what was asked (the tender), who
+bid (the parties), who was chosen and why (the awards, with the committee's rationale as their
+evaluation report). The committee may choose several offers that together stay within the
+budget: each chosen offer is its own OCDS award, with its own supplier and value, because each
+becomes its own contract. Built from plain values so it can be checked against the OCDS schema.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from committee.procurement.phases import Phase
+from committee.publication import merge
+from committee.publication import services as publication
+
+OCDS_VERSION = "1.1"
+LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
+
+
+def iso(moment: datetime | date | None) -> str | None:
+    """A UTC timestamp as OCDS wants it (RFC 3339, with a Z); a date counts from midnight."""
+    if moment is None:
+        return None
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time(0))
+    return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def ocid(prefix: str, procurement) -> str:
+    return f"{prefix}-{procurement.id}"
+
+
+def award_criteria(procurement) -> str:
+    """``qualityOnly``: offers are judged on quality (public value) within a fixed budget.
+
+    The app has no price criterion; the budget is a ceiling that every offer must stay under,
+    which is what OCDS calls quality only ("the price is fixed"). Should a procurement ever
+    carry a criterion about price, this is the place that must say ``ratedCriteria``.
+    """
+    return "qualityOnly"
+
+
+def _party_id(offer) -> str:
+    return f"org-{offer.organisation_id}"
+
+
+def _party(offer, roles: list[str]) -> dict:
+    organisation = offer.organisation
+    party = {"id": _party_id(offer), "name": organisation.name, "roles": roles}
+    if organisation.kvk_number:
+        party["identifier"] = {"scheme": "NL-KVK", "id": organisation.kvk_number,
+                               "legalName": organisation.name}
+    return party
+
+
+def _period(procurement, phase: Phase) -> dict | None:
+    for planned in procurement.phase_dates:
+        if planned.phase == phase and (planned.starts_on or planned.ends_on):
+            period = {}
+            if planned.starts_on:
+                period["startDate"] = iso(planned.starts_on)
+            if planned.ends_on:
+                period["endDate"] = iso(planned.ends_on)
+            return period
+    return None
+
+
+def release_package(procurement, *, prefix: str, package_url: str, public_url: str) -> dict:
+    """The release package for one published procurement (see the module docstring)."""
+    decision = publication.decision_of(procurement)
+    award = publication.award_of(procurement)
+    rationale = publication.rationale_of(procurement)
+    offers = publication.submitted_offers(procurement)
+    municipality = procurement.neighbourhood.municipality
+    buyer = {"id": "buyer", "name": municipality}
+    published = iso(decision.published_at)
+
+    chosen = list(decision.offers)
+    chosen_ids = {o.id for o in chosen}
+    parties = [{**buyer, "roles": ["buyer", "procuringEntity"]}]
+    for offer in offers:
+        roles = ["tenderer", "supplier"] if offer.id in chosen_ids else ["tenderer"]
+        parties.append(_party(offer, roles))
+
+    tender = {
+        "id": f"{procurement.id}-tender",
+        "title": procurement.title,
+        "description": procurement.task,
+        "status": "complete",
+        "procuringEntity": buyer,
+        "value": {"amount": procurement.budget_ceiling, "currency": "EUR"},
+        "procurementMethod": "open",
+        "procurementMethodDetails": (
+            "Maatschappelijk aanbesteden: een selectiecommissie met een meerderheid van "
+            "bewoners beoordeelde de geanonimiseerde aanbiedingen."),
+        "mainProcurementCategory": "services",
+        "awardCriteria": award_criteria(procurement),
+        "awardCriteriaDetails": "; ".join(
+            f"{c.name} (weging {c.weight}): {c.question}" for c in procurement.criteria),
+        "numberOfTenderers": len(offers),
+        "tenderers": [{"id": _party_id(o), "name": o.organisation.name} for o in offers],
+    }
+    tender_period = _period(procurement, Phase.OFFERS_OPEN)
+    if tender_period:
+        tender["tenderPeriod"] = tender_period
+    if award is not None:
+        tender["awardPeriod"] = {"startDate": iso(award.provisional_at),
+                                 "endDate": iso(award.final_at or award.standstill_ends_at)}
+
+    documents = []
+    if rationale is not None and merge.normalise(rationale.body):
+        documents.append({
+            "id": f"{procurement.id}-rationale-v{rationale.version}",
+            "documentType": "evaluationReports",
+            "title": "Motivering van de selectiecommissie",
+            "description": rationale.body,
+            "url": f"{public_url}#motivering",
+            "datePublished": published,
+            "format": "text/markdown",
+            "language": "nl",
+        })
+    awards = []
+    for offer in chosen:
+        award_block = {
+            # One chosen offer keeps the plain id; several get one award each, by pseudonym.
+            "id": f"{procurement.id}-award" if len(chosen) == 1
+            else f"{procurement.id}-award-{offer.pseudonym}",
+            "title": f"Gunning: {procurement.title}" if len(chosen) == 1
+            else f"Gunning: {procurement.title} (aanbod {offer.pseudonym})",
+            "status": "active",
+            "date": iso(award.final_at if award and award.final_at else decision.decided_at),
+            "suppliers": [{"id": _party_id(offer), "name": offer.organisation.name}],
+            "documents": documents,
+        }
+        if offer.budget_asked is not None:
+            award_block["value"] = {"amount": offer.budget_asked, "currency": "EUR"}
+        awards.append(award_block)
+
+    release = {
+        "ocid": ocid(prefix, procurement),
+        "id": f"{ocid(prefix, procurement)}-award",
+        "date": published,
+        "tag": ["tender", "award"],
+        "initiationType": "tender",
+        "language": "nl",
+        "parties": parties,
+        "buyer": buyer,
+        "tender": tender,
+        "awards": awards,
+    }
+    return {
+        "uri": package_url,
+        "version": OCDS_VERSION,
+        "publishedDate": published,
+        "publisher": {"name": municipality},
+        "license": LICENSE,
+        "releases": [release],
+    }

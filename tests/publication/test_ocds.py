@@ -1,0 +1,131 @@
+"""Every published procurement's open data validates against the shipped OCDS 1.1.5 schema."""
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from jsonschema import Draft4Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+from committee import demo
+from committee.extensions import db
+from committee.procurement import policy
+from committee.procurement.models import Procurement
+from tests.factories import make_bidder, make_decided_procurement, make_published_procurement
+
+SCHEMA_DIR = Path(__file__).parent / "schema" / "ocds-1.1.5"
+
+
+@pytest.fixture(scope="module")
+def validator():
+    """The package schema, with the release schema registered under its id (offline)."""
+    package = json.loads((SCHEMA_DIR / "release-package-schema.json").read_text())
+    release = json.loads((SCHEMA_DIR / "release-schema.json").read_text())
+    registry = Registry().with_resource(
+        release["id"], Resource.from_contents(release, default_specification=DRAFT4))
+    return Draft4Validator(package, registry=registry,
+                           format_checker=Draft4Validator.FORMAT_CHECKER)
+
+
+def _url(procurement) -> str:
+    return f"/wijk/{procurement.neighbourhood.slug}/aanbesteding/{procurement.id}/ocds.json"
+
+
+def _publish_a_variety(app):
+    """The demo municipality plus procurements with each criteria preset and a KvK number."""
+    with app.test_request_context():
+        demo.seed()
+        make_published_procurement(criteria="quality")
+        make_published_procurement(criteria="public_value", offer_count=3)
+        procurement, _ = make_published_procurement()
+        procurement.offers[0].organisation.kvk_number = "87654321"
+        make_decided_procurement()  # not published: must not count
+        db.session.commit()
+
+
+def test_every_published_procurement_has_a_valid_ocds_release_package(app, client, validator):
+    _publish_a_variety(app)
+    with app.app_context():
+        published = [p for p in db.session.scalars(sa.select(Procurement))
+                     if policy.decision_public(p)]
+        urls = [_url(p) for p in published]
+    assert len(urls) == 4
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200 and response.mimetype == "application/json"
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+                  for e in validator.iter_errors(response.get_json())]
+        assert errors == [], f"{url}:\n" + "\n".join(errors)
+
+
+def test_the_validator_really_checks_formats_and_codelists(validator):
+    broken = {"uri": "not a uri", "version": "1.1", "publishedDate": "gisteren",
+              "publisher": {"name": "x"},
+              "releases": [{"ocid": "o", "id": "1", "date": "2026-01-01T00:00:00Z",
+                            "tag": ["besluit"], "initiationType": "tender"}]}
+    messages = " ".join(e.message for e in validator.iter_errors(broken))
+    assert "gisteren" in messages and "besluit" in messages and "not a uri" in messages
+
+
+def test_the_package_says_what_was_asked_who_bid_and_why_the_winner_was_chosen(app, client):
+    with app.test_request_context():
+        procurement, _ = make_published_procurement(criteria="quality")
+        db.session.commit()
+        url = _url(procurement)
+        names = sorted(o.organisation.name for o in procurement.offers)
+    package = client.get(url).get_json()
+    release = package["releases"][0]
+    tender, award = release["tender"], release["awards"][0]
+    assert tender["awardCriteria"] == "qualityOnly"
+    assert tender["numberOfTenderers"] == 2
+    assert sorted(t["name"] for t in tender["tenderers"]) == names
+    assert tender["value"] == {"amount": 100_000, "currency": "EUR"}
+    [report] = award["documents"]
+    assert report["documentType"] == "evaluationReports"
+    assert "Dit aanbod laat bewoners zelf het programma maken." in report["description"]
+    assert award["status"] == "active" and len(award["suppliers"]) == 1
+    roles = {p["name"]: p["roles"] for p in release["parties"]}
+    assert roles[award["suppliers"][0]["name"]] == ["tenderer", "supplier"]
+
+
+def test_a_kvk_number_becomes_the_partys_identifier(app, client):
+    with app.test_request_context():
+        procurement, _ = make_published_procurement()
+        bidder = make_bidder(kvk_number="12345678")
+        del bidder  # an organisation that did not bid stays out of the package
+        procurement.offers[0].organisation.kvk_number = "87654321"
+        db.session.commit()
+        url = _url(procurement)
+    parties = client.get(url).get_json()["releases"][0]["parties"]
+    identifiers = [p["identifier"] for p in parties if "identifier" in p]
+    assert identifiers == [{"scheme": "NL-KVK", "id": "87654321",
+                            "legalName": identifiers[0]["legalName"]}]
+
+
+def test_there_is_no_package_before_publication(app, client):
+    with app.test_request_context():
+        procurement, _ = make_decided_procurement()
+        db.session.commit()
+        url = _url(procurement)
+    assert client.get(url).status_code == 404
+
+
+def test_each_chosen_offer_is_its_own_award_with_its_supplier_and_value(app, client, validator):
+    with app.test_request_context():
+        procurement, _ = make_published_procurement(chosen=("A", "B"), offer_count=3,
+                                                    budget_ceiling=200_000)
+        db.session.commit()
+        url = _url(procurement)
+        names = {o.pseudonym: o.organisation.name for o in procurement.offers}
+    package = client.get(url).get_json()
+    assert [e.message for e in validator.iter_errors(package)] == []
+    release = package["releases"][0]
+    awards = release["awards"]
+    assert [a["suppliers"][0]["name"] for a in awards] == [names["A"], names["B"]]
+    assert len({a["id"] for a in awards}) == 2
+    assert all(a["value"] == {"amount": 90_000, "currency": "EUR"} for a in awards)
+    roles = {p["name"]: p["roles"] for p in release["parties"]}
+    assert roles[names["A"]] == roles[names["B"]] == ["tenderer", "supplier"]
+    assert roles[names["C"]] == ["tenderer"]
