@@ -27,8 +27,10 @@ SHARES = {
     "kinderen": {"ja": 0.30, "nee": 0.70},
 }
 # Applicants are not like the neighbourhood: older, more owners (as in real recruitment).
-SKEW = {"leeftijd": {"15-25": 0.08, "25-45": 0.22, "45-65": 0.35, "65+": 0.35},
-        "woning": {"huur": 0.3, "koop": 0.7}}
+SKEW = {
+    "leeftijd": {"15-25": 0.08, "25-45": 0.22, "45-65": 0.35, "65+": 0.35},
+    "woning": {"huur": 0.3, "koop": 0.7},
+}
 
 
 def pool(n: int, rng: random.Random) -> list[lottery.Person]:
@@ -46,16 +48,14 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 400
     seats = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     people = pool(n, random.Random(2026))
-    quotas = default_quotas(values={c: list(v) for c, v in SHARES.items()}, shares=SHARES,
-                            seats=seats)
+    quotas = default_quotas(values={c: list(v) for c, v in SHARES.items()}, shares=SHARES, seats=seats)
     steps: dict[str, float] = {}
     start = time.monotonic()
 
     def progress(step, count, total):
         steps.setdefault(step, time.monotonic() - start)
 
-    result = lottery.draw(pool=people, quotas=quotas, seats=seats, seed=20260415,
-                          progress=progress)
+    result = lottery.draw(pool=people, quotas=quotas, seats=seats, seed=20260415, progress=progress)
     took = time.monotonic() - start
     print(f"pool {n}, seats {seats}, {len(quotas)} quotas: {took:.1f} s ({result.algorithm})")
     print("  first reached: " + ", ".join(f"{s} {t:.1f} s" for s, t in steps.items()))

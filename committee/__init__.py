@@ -33,8 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
-                    render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"), render_as_batch=True
+    )
     csrf.init_app(app)
     mailman.init_app(app)
     babel.init_app(
@@ -80,8 +81,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     from committee.scoring.views import bp as scoring_bp
     from committee.wijk.views import bp as wijk_bp
 
-    for blueprint in (auth_bp, audit_bp, monitoring_bp, needs_bp, offers_bp, panel_bp,
-                      procurement_bp, publication_bp, scoring_bp, wijk_bp):
+    for blueprint in (
+        auth_bp,
+        audit_bp,
+        monitoring_bp,
+        needs_bp,
+        offers_bp,
+        panel_bp,
+        procurement_bp,
+        publication_bp,
+        scoring_bp,
+        wijk_bp,
+    ):
         app.register_blueprint(blueprint)
 
     from committee import cli, errors, i18n

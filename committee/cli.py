@@ -81,8 +81,11 @@ def register(app) -> None:
         if report.ok:
             click.echo(f"Audit chain OK: {report.checked} events.")
             return
-        click.echo(f"Audit chain BROKEN at event {report.broken_at}: {report.reason} "
-                   f"({report.checked} events before it are intact).", err=True)
+        click.echo(
+            f"Audit chain BROKEN at event {report.broken_at}: {report.reason} "
+            f"({report.checked} events before it are intact).",
+            err=True,
+        )
         sys.exit(1)
 
     app.cli.add_command(audit)
@@ -106,8 +109,12 @@ def register(app) -> None:
     privacy = AppGroup("privacy", help="Personal data and its retention.")
 
     @privacy.command("purge")
-    @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-                  help="Act as if it is this day (YYYY-MM-DD); default: today.")
+    @click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="Act as if it is this day (YYYY-MM-DD); default: today.",
+    )
     def purge(today) -> None:
         """Erase applicants' data whose retention date has passed. Safe to run every day."""
         from committee.panel.recruitment import purge_expired
@@ -115,7 +122,9 @@ def register(app) -> None:
 
         report = purge_expired(today=today.date() if today else utcnow().date())
         db.session.commit()
-        click.echo(f"Purge: {report.procurements} procurement(s), {report.answers} set(s) of "
-                   f"answers and {report.applications} application(s) erased.")
+        click.echo(
+            f"Purge: {report.procurements} procurement(s), {report.answers} set(s) of "
+            f"answers and {report.applications} application(s) erased."
+        )
 
     app.cli.add_command(privacy)

@@ -26,22 +26,38 @@ from committee.wijk import services as wijk
 
 MODERATOR = ("moderator@voorbeeldstad.example", "Mo de Moderator", "demo-moderator-2026")
 BIDDERS = [
-    ("aanbieder-a@voorbeeldstad.example", "Anna Aanbieder", "demo-aanbieder-a-2026",
-     "Stichting Buurtkracht (fictief)", "12345678", "https://buurtkracht.example"),
-    ("aanbieder-b@voorbeeldstad.example", "Bram Bouwer", "demo-aanbieder-b-2026",
-     "Coöperatie Samen Sterk (fictief)", None, None),
+    (
+        "aanbieder-a@voorbeeldstad.example",
+        "Anna Aanbieder",
+        "demo-aanbieder-a-2026",
+        "Stichting Buurtkracht (fictief)",
+        "12345678",
+        "https://buurtkracht.example",
+    ),
+    (
+        "aanbieder-b@voorbeeldstad.example",
+        "Bram Bouwer",
+        "demo-aanbieder-b-2026",
+        "Coöperatie Samen Sterk (fictief)",
+        None,
+        None,
+    ),
 ]
 RESIDENTS = ["Ria Bewoner", "Sem Bewoner", "Fatima Bewoner"]
 
 PLANS = [
-    ("Wij openen drie ochtenden per week een huiskamer in het buurthuis. Bewoners bepalen "
-     "samen het programma. Stichting Buurtkracht werkt hier al jaren.",
-     "Twee buurtwerkers (15 jaar ervaring) en tien vrijwilligers uit de wijk.",
-     "Elk kwartaal een open avond met cijfers en verhalen."),
-    ("Een buurtbus haalt ouderen op voor een wekelijkse maaltijd, gekookt door jongeren uit "
-     "de wijk die zo werkervaring opdoen.",
-     "Een coördinator, een kok-leermeester en jongeren uit de buurt.",
-     "Wij tellen deelnemers en vragen twee keer per jaar wat het hen oplevert."),
+    (
+        "Wij openen drie ochtenden per week een huiskamer in het buurthuis. Bewoners bepalen "
+        "samen het programma. Stichting Buurtkracht werkt hier al jaren.",
+        "Twee buurtwerkers (15 jaar ervaring) en tien vrijwilligers uit de wijk.",
+        "Elk kwartaal een open avond met cijfers en verhalen.",
+    ),
+    (
+        "Een buurtbus haalt ouderen op voor een wekelijkse maaltijd, gekookt door jongeren uit "
+        "de wijk die zo werkervaring opdoen.",
+        "Een coördinator, een kok-leermeester en jongeren uit de buurt.",
+        "Wij tellen deelnemers en vragen twee keer per jaar wat het hen oplevert.",
+    ),
 ]
 
 
@@ -57,24 +73,35 @@ def seed(rng: random.Random | None = None) -> None:
         with current_app.test_request_context(base_url=base):
             return seed(rng)
     rng = rng or random.Random(2026)
-    moderator = auth.create_user(role=Role.MODERATOR, name=MODERATOR[1], email=MODERATOR[0],
-                                 password=MODERATOR[2])
+    moderator = auth.create_user(
+        role=Role.MODERATOR, name=MODERATOR[1], email=MODERATOR[0], password=MODERATOR[2]
+    )
     bidders = []
     for email, name, password, org_name, kvk, website in BIDDERS:
         organisation = offers.create_organisation(name=org_name, kvk_number=kvk, website=website)
-        bidders.append(auth.create_user(role=Role.BIDDER, name=name, email=email,
-                                        password=password, organisation=organisation))
+        bidders.append(
+            auth.create_user(
+                role=Role.BIDDER, name=name, email=email, password=password, organisation=organisation
+            )
+        )
     residents = [auth.create_user(role=Role.RESIDENT, name=name) for name in RESIDENTS]
 
     place = wijk.create_neighbourhood(
-        actor=moderator, name="Noorderwijk (fictief)", municipality="Gemeente Voorbeeldstad",
-        buurten=["Molenbuurt", "Parkbuurt", "Stationsbuurt", "De Akkers"], cbs_code="WK999901",
+        actor=moderator,
+        name="Noorderwijk (fictief)",
+        municipality="Gemeente Voorbeeldstad",
+        buurten=["Molenbuurt", "Parkbuurt", "Stationsbuurt", "De Akkers"],
+        cbs_code="WK999901",
     )
     today = utcnow().date()
 
     def new(title: str, task: str, budget: int):
         return procurement_services.create_procurement(
-            actor=moderator, neighbourhood=place, title=title, task=task, budget_ceiling=budget,
+            actor=moderator,
+            neighbourhood=place,
+            title=title,
+            task=task,
+            budget_ceiling=budget,
             criteria_preset="public_value",
             dates={
                 Phase.OFFERS_OPEN: (today - timedelta(days=7), today + timedelta(days=21)),
@@ -92,15 +119,23 @@ def seed(rng: random.Random | None = None) -> None:
         for i, bidder in enumerate(bidders):
             plan, team, results = PLANS[i]
             asked = budgets[i] if budgets else procurement.budget_ceiling - 5_000 * i
-            offers.save_offer(actor=bidder, procurement=procurement, plan=plan, team=team,
-                              results=results, budget_asked=asked,
-                              submit=submit_both or i == 0, today=today)
+            offers.save_offer(
+                actor=bidder,
+                procurement=procurement,
+                plan=plan,
+                team=team,
+                results=results,
+                budget_asked=asked,
+                submit=submit_both or i == 0,
+                today=today,
+            )
 
     def release(procurement) -> None:
         """Close after the deadline, approve the anonymised offers, release them."""
         deadline = policy.offer_deadline(procurement)
-        procurement_services.close_offers(actor=moderator, procurement=procurement,
-                                          today=deadline + timedelta(days=1))
+        procurement_services.close_offers(
+            actor=moderator, procurement=procurement, today=deadline + timedelta(days=1)
+        )
         for offer in procurement_services.submitted_offers(procurement):
             review.approve(actor=moderator, offer=offer)
         procurement_services.release_offers(actor=moderator, procurement=procurement, rng=rng)
@@ -114,74 +149,99 @@ def seed(rng: random.Random | None = None) -> None:
             for offer in scoring.offers_for(member):
                 for criterion in procurement.criteria:
                     value = rng.randint(2, 5)
-                    scoring.save_score(member=member, offer=offer, criterion_id=criterion.id,
-                                       value=value,
-                                       comment="Sterk punt van dit aanbod." if value == 5 else "")
+                    scoring.save_score(
+                        member=member,
+                        offer=offer,
+                        criterion_id=criterion.id,
+                        value=value,
+                        comment="Sterk punt van dit aanbod." if value == 5 else "",
+                    )
             scoring.submit_scores(member=member)
         procurement_services.close_scoring(actor=moderator, procurement=procurement)
 
-    open_call = new("Samen tegen eenzaamheid",
-                    "Veel ouderen in Noorderwijk zijn eenzaam. We zoeken een partij die samen met "
-                    "bewoners plekken en momenten maakt om elkaar te ontmoeten.", 120_000)
+    open_call = new(
+        "Samen tegen eenzaamheid",
+        "Veel ouderen in Noorderwijk zijn eenzaam. We zoeken een partij die samen met "
+        "bewoners plekken en momenten maakt om elkaar te ontmoeten.",
+        120_000,
+    )
     with_offers(open_call, submit_both=False)
-    offers.save_call(actor=moderator, procurement=open_call,
-                     needs="Bewoners kozen: eenzaamheid onder ouderen en plekken om elkaar te "
-                           "ontmoeten.", house_rules=offers.DEFAULT_HOUSE_RULES,
-                     questions_until=today + timedelta(days=14))
-    question = offers.ask_question(actor=bidders[1], procurement=open_call, today=today,
-                                   body="Mag het budget ook naar vervoer gaan?")
-    offers.answer_question(actor=moderator, question=question,
-                           public_question="Mag het budget ook naar vervoer gaan?",
-                           answer="Ja, als het helpt om bewoners samen te brengen.")
+    offers.save_call(
+        actor=moderator,
+        procurement=open_call,
+        needs="Bewoners kozen: eenzaamheid onder ouderen en plekken om elkaar te ontmoeten.",
+        house_rules=offers.DEFAULT_HOUSE_RULES,
+        questions_until=today + timedelta(days=14),
+    )
+    question = offers.ask_question(
+        actor=bidders[1], procurement=open_call, today=today, body="Mag het budget ook naar vervoer gaan?"
+    )
+    offers.answer_question(
+        actor=moderator,
+        question=question,
+        public_question="Mag het budget ook naar vervoer gaan?",
+        answer="Ja, als het helpt om bewoners samen te brengen.",
+    )
     offers.publish_answers(actor=moderator, procurement=open_call)
 
-    scoring_now = new("Jongerenwerk Noorderwijk",
-                      "Jongeren missen een plek om te zijn. Bewoners ervaren overlast op het "
-                      "plein. "
-                      "We zoeken jongerenwerk dat beide serieus neemt.", 150_000)
+    scoring_now = new(
+        "Jongerenwerk Noorderwijk",
+        "Jongeren missen een plek om te zijn. Bewoners ervaren overlast op het "
+        "plein. "
+        "We zoeken jongerenwerk dat beide serieus neemt.",
+        150_000,
+    )
     with_offers(scoring_now, submit_both=True)
     release(scoring_now)
 
     # Deliberation: scoring has closed; the committee meets and writes.
-    talking = new("Mantelzorg in de Molenbuurt",
-                  "Mantelzorgers houden het vol als zij af en toe vrij zijn. We zoeken hulp die "
-                  "dichtbij is en die bewoners zelf mee vormgeven.", 60_000)
+    talking = new(
+        "Mantelzorg in de Molenbuurt",
+        "Mantelzorgers houden het vol als zij af en toe vrij zijn. We zoeken hulp die "
+        "dichtbij is en die bewoners zelf mee vormgeven.",
+        60_000,
+    )
     with_offers(talking, submit_both=True)
     scored_and_closed(talking)
 
     # Decision: both offers chosen together (within the budget) by a recorded vote; the
     # provisional award went out today, so the standstill runs.
-    together = new("Buurtmaaltijd en huiskamer",
-                   "Ouderen eten samen en vinden een open huiskamer. Twee kleine partijen mogen "
-                   "samen het werk doen, binnen één budget.", 100_000)
+    together = new(
+        "Buurtmaaltijd en huiskamer",
+        "Ouderen eten samen en vinden een open huiskamer. Twee kleine partijen mogen "
+        "samen het werk doen, binnen één budget.",
+        100_000,
+    )
     with_offers(together, submit_both=True, budgets=(55_000, 40_000))
     scored_and_closed(together)
     publication.save_rationale(
-        actor=together.members[0].user, procurement=together, base_version=0,
+        actor=together.members[0].user,
+        procurement=together,
+        base_version=0,
         texts={
             "asked": "De wijk vroeg om samen eten en een plek om binnen te lopen.",
             "why": "Samen dekken de twee aanbiedingen allebei de vragen van de wijk, en ze "
-                   "passen samen binnen het budget.",
+            "passen samen binnen het budget.",
             "lacked": "Geen van beide deed alleen alles wat de wijk vroeg.",
             "expect": "Over een jaar eten elke week dertig ouderen samen.",
         },
     )
     first, second, third = together.members
     publication.record_decision(
-        actor=moderator, procurement=together,
+        actor=moderator,
+        procurement=together,
         offer_ids=[o.id for o in scoring.released_offers(together)],
         method=DecisionMethod.VOTE,
         reasons="Samen doen de twee aanbiedingen wat de wijk vroeg; twee leden voor, één tegen.",
-        votes={first.id: VoteChoice.FOR, second.id: VoteChoice.FOR,
-               third.id: VoteChoice.AGAINST},
+        votes={first.id: VoteChoice.FOR, second.id: VoteChoice.FOR, third.id: VoteChoice.AGAINST},
     )
-    publication.approve_rationale(actor=moderator, procurement=together,
-                                  version=publication.rationale_of(together).version)
+    publication.approve_rationale(
+        actor=moderator, procurement=together, version=publication.rationale_of(together).version
+    )
     publication.provisional_award(actor=moderator, procurement=together, standstill_days=20)
 
     # Published: the whole flow, the standstill long over, and residents' signals after it.
-    done = new("Buurtkamer De Akkers",
-               "Een huiskamer voor de wijk waar iedereen binnen kan lopen.", 80_000)
+    done = new("Buurtkamer De Akkers", "Een huiskamer voor de wijk waar iedereen binnen kan lopen.", 80_000)
     with_offers(done, submit_both=True)
     scored_and_closed(done)
     results = scoring.tally(done)
@@ -189,38 +249,53 @@ def seed(rng: random.Random | None = None) -> None:
     other = next(o for o in scoring.released_offers(done) if o.id != winner.id)
     writer = done.members[0].user
     publication.save_rationale(
-        actor=writer, procurement=done, base_version=0,
+        actor=writer,
+        procurement=done,
+        base_version=0,
         texts={
             "asked": "De wijk vroeg om een plek waar iedereen welkom is, juist voor wie nu "
-                     "weinig mensen ziet.",
+            "weinig mensen ziet.",
             "why": f"Aanbod {winner.pseudonym} laat bewoners zelf het programma maken en werkt "
-                   "met mensen uit de wijk.",
+            "met mensen uit de wijk.",
             "lacked": "Het andere aanbod was goed, maar bereikte minder bewoners.",
-            "expect": "Binnen een jaar willen we zien dat de huiskamer drie dagen per week open "
-                      "is.",
+            "expect": "Binnen een jaar willen we zien dat de huiskamer drie dagen per week open is.",
             publication.note_key(other): "Uw plan was sterk op werkervaring voor jongeren; "
-                                         "wij misten hoe ouderen zelf meedoen.",
+            "wij misten hoe ouderen zelf meedoen.",
         },
     )
     publication.record_decision(
-        actor=moderator, procurement=done, offer_ids=[winner.id],
+        actor=moderator,
+        procurement=done,
+        offer_ids=[winner.id],
         method=DecisionMethod.CONSENSUS,
         reasons=f"Aanbod {winner.pseudonym} scoorde het hoogst en de commissie was het eens.",
     )
-    publication.approve_rationale(actor=moderator, procurement=done,
-                                  version=publication.rationale_of(done).version)
+    publication.approve_rationale(
+        actor=moderator, procurement=done, version=publication.rationale_of(done).version
+    )
     # Sent long enough ago that the standstill is over, so the demo shows a published decision.
-    publication.provisional_award(actor=moderator, procurement=done, standstill_days=20,
-                                  now=utcnow() - timedelta(days=30))
+    publication.provisional_award(
+        actor=moderator, procurement=done, standstill_days=20, now=utcnow() - timedelta(days=30)
+    )
     procurement_services.publish(actor=moderator, procurement=done)
     for days_ago, where, what, show, answer in (
-        (20, "Buurthuis De Akkers", "De huiskamer was dinsdag gewoon open en er was koffie.",
-         True, "Dank u! We zijn nu ook op donderdag open."),
+        (
+            20,
+            "Buurthuis De Akkers",
+            "De huiskamer was dinsdag gewoon open en er was koffie.",
+            True,
+            "Dank u! We zijn nu ook op donderdag open.",
+        ),
         (9, "Parkbuurt", "De bus voor de ouderen kwam een half uur te laat.", True, None),
         (2, "Molenbuurt", "Waarom is er geen activiteit in het weekend?", None, None),
     ):
-        signal = monitoring.send_signal(procurement=done, what=what, place=where,
-                                        happened_on=today - timedelta(days=days_ago), today=today)
+        signal = monitoring.send_signal(
+            procurement=done,
+            what=what,
+            place=where,
+            happened_on=today - timedelta(days=days_ago),
+            today=today,
+        )
         if show is not None:
             monitoring.moderate(actor=moderator, signal=signal, show=show)
         if answer:
@@ -234,18 +309,19 @@ def seed(rng: random.Random | None = None) -> None:
 
 def login_links(url_for) -> list[str]:
     """One line per demo role. Residents get a new invitation link each time (single-use links)."""
-    lines = [f"moderator:  {url_for('auth.login', email=MODERATOR[0], _external=True)}"
-             f"  (wachtwoord: {MODERATOR[2]})"]
+    lines = [
+        f"moderator:  {url_for('auth.login', email=MODERATOR[0], _external=True)}"
+        f"  (wachtwoord: {MODERATOR[2]})"
+    ]
     for email, _name, password, org, *_ in BIDDERS:
-        lines.append(f"aanbieder:  {url_for('auth.login', email=email, _external=True)}"
-                     f"  (wachtwoord: {password}; {org})")
-    for name in RESIDENTS:
-        resident = db.session.scalar(
-            sa.select(User).where(User.name == name, User.role == Role.RESIDENT)
+        lines.append(
+            f"aanbieder:  {url_for('auth.login', email=email, _external=True)}"
+            f"  (wachtwoord: {password}; {org})"
         )
+    for name in RESIDENTS:
+        resident = db.session.scalar(sa.select(User).where(User.name == name, User.role == Role.RESIDENT))
         if resident is None:
             continue
         token = auth.create_invitation(resident, days=7)
-        lines.append(f"bewoner:    {url_for('auth.invitation', token=token, _external=True)}"
-                     f"  ({name})")
+        lines.append(f"bewoner:    {url_for('auth.invitation', token=token, _external=True)}  ({name})")
     return lines

@@ -13,14 +13,14 @@ MESSAGES = {
     405: lambda: _("Dit verzoek konden we niet verwerken. Ga terug en probeer het opnieuw."),
     413: lambda: _("Het bestand is te groot."),
     429: lambda: _("U heeft het te vaak geprobeerd. Wacht even en probeer het dan opnieuw."),
-    500: lambda: _("Er ging bij ons iets mis. Wat u al had opgeslagen, is bewaard. "
-                   "Probeer het later opnieuw."),
+    500: lambda: _(
+        "Er ging bij ons iets mis. Wat u al had opgeslagen, is bewaard. Probeer het later opnieuw."
+    ),
 }
 
 
 def _page(status: int, message: str | None = None):
-    return render_template("errors/error.html", status=status,
-                           message=message or MESSAGES[status]()), status
+    return render_template("errors/error.html", status=status, message=message or MESSAGES[status]()), status
 
 
 def register_error_handlers(app) -> None:
@@ -29,8 +29,9 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return _page(400, _("Uw formulier was verlopen. Ga terug, laad de pagina opnieuw "
-                            "en probeer het nog eens."))
+        return _page(
+            400, _("Uw formulier was verlopen. Ga terug, laad de pagina opnieuw en probeer het nog eens.")
+        )
 
     @app.errorhandler(500)
     def server_error(error):

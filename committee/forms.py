@@ -34,6 +34,8 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
 def kvk_number():
     """A KvK number has eight digits; empty is fine (initiatives may have none)."""
     from wtforms import ValidationError

@@ -28,9 +28,7 @@ class EmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         for message in email_messages:
             db.session.add(
-                OutboxMessage(
-                    to=", ".join(message.to), subject=message.subject, body=message.body
-                )
+                OutboxMessage(to=", ".join(message.to), subject=message.subject, body=message.body)
             )
         return len(email_messages)
 

@@ -67,14 +67,14 @@ class SQLStorage(Storage):
 
     def get(self, key: str) -> int:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(counters.c.count, counters.c.expires_at)
-                               .where(counters.c.key == key)).first()
+            row = conn.execute(
+                sa.select(counters.c.count, counters.c.expires_at).where(counters.c.key == key)
+            ).first()
         return row.count if row and row.expires_at > time.time() else 0
 
     def get_expiry(self, key: str) -> float:
         with self.engine.connect() as conn:
-            expires = conn.execute(sa.select(counters.c.expires_at)
-                                   .where(counters.c.key == key)).scalar()
+            expires = conn.execute(sa.select(counters.c.expires_at).where(counters.c.key == key)).scalar()
         return expires if expires and expires > time.time() else time.time()
 
     def check(self) -> bool:

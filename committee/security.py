@@ -18,8 +18,7 @@ def build_headers(production: bool) -> secure.Secure:
     )
     return secure.Secure(
         csp=csp,
-        hsts=secure.StrictTransportSecurity().max_age(63072000).include_subdomains()
-        if production else None,
+        hsts=secure.StrictTransportSecurity().max_age(63072000).include_subdomains() if production else None,
         xfo=secure.XFrameOptions().deny(),
         xcto=secure.XContentTypeOptions().nosniff(),
         referrer=secure.ReferrerPolicy().strict_origin_when_cross_origin(),

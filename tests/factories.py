@@ -26,32 +26,42 @@ _counter = itertools.count(1)
 
 def make_moderator(**overrides):
     n = next(_counter)
-    return auth.create_user(role=Role.MODERATOR, name=overrides.get("name", f"Moderator {n}"),
-                            email=overrides.get("email", f"moderator{n}@gemeente.example"),
-                            password=overrides.get("password", PASSWORD))
+    return auth.create_user(
+        role=Role.MODERATOR,
+        name=overrides.get("name", f"Moderator {n}"),
+        email=overrides.get("email", f"moderator{n}@gemeente.example"),
+        password=overrides.get("password", PASSWORD),
+    )
 
 
 def make_bidder(**overrides):
     n = next(_counter)
     organisation = offers.create_organisation(
         name=overrides.get("organisation", f"Stichting Proef {n}"),
-        kvk_number=overrides.get("kvk_number"), website=overrides.get("website"),
+        kvk_number=overrides.get("kvk_number"),
+        website=overrides.get("website"),
     )
-    return auth.create_user(role=Role.BIDDER, name=overrides.get("name", f"Contact {n}"),
-                            email=overrides.get("email", f"bidder{n}@aanbieder.example"),
-                            password=PASSWORD, organisation=organisation)
+    return auth.create_user(
+        role=Role.BIDDER,
+        name=overrides.get("name", f"Contact {n}"),
+        email=overrides.get("email", f"bidder{n}@aanbieder.example"),
+        password=PASSWORD,
+        organisation=organisation,
+    )
 
 
 def make_resident(**overrides):
     n = next(_counter)
-    return auth.create_user(role=Role.RESIDENT, name=overrides.get("name", f"Bewoner {n}"),
-                            email=overrides.get("email"))
+    return auth.create_user(
+        role=Role.RESIDENT, name=overrides.get("name", f"Bewoner {n}"), email=overrides.get("email")
+    )
 
 
 def make_neighbourhood(moderator=None, **overrides):
     moderator = moderator or make_moderator()
     return wijk.create_neighbourhood(
-        actor=moderator, name=overrides.get("name", f"Testwijk {next(_counter)}"),
+        actor=moderator,
+        name=overrides.get("name", f"Testwijk {next(_counter)}"),
         municipality=overrides.get("municipality", "Gemeente Proefstad"),
         buurten=overrides.get("buurten", ["Noord", "Zuid"]),
     )
@@ -62,7 +72,8 @@ def make_procurement(moderator=None, **overrides):
     neighbourhood = overrides.get("neighbourhood") or make_neighbourhood(moderator)
     today = date.today()
     return procurement_services.create_procurement(
-        actor=moderator, neighbourhood=neighbourhood,
+        actor=moderator,
+        neighbourhood=neighbourhood,
         title=overrides.get("title", "Ontmoeten in de wijk"),
         task=overrides.get("task", "Minder eenzaamheid, meer ontmoeting."),
         budget_ceiling=overrides.get("budget_ceiling", 100_000),
@@ -74,11 +85,13 @@ def make_procurement(moderator=None, **overrides):
 def make_offer(procurement, bidder=None, submit=True, **overrides):
     bidder = bidder or make_bidder()
     return offers.save_offer(
-        actor=bidder, procurement=procurement,
+        actor=bidder,
+        procurement=procurement,
         plan=overrides.get("plan", "Een huiskamer in het buurthuis."),
         team=overrides.get("team", "Twee buurtwerkers."),
         results=overrides.get("results", "Elk kwartaal een open avond."),
-        budget_asked=overrides.get("budget_asked", 90_000), submit=submit,
+        budget_asked=overrides.get("budget_asked", 90_000),
+        submit=submit,
         today=overrides.get("today", date.today()),
     )
 
@@ -86,8 +99,9 @@ def make_offer(procurement, bidder=None, submit=True, **overrides):
 def close_offers(procurement, moderator=None):
     """Close offers as the moderator does the day after the deadline."""
     deadline = policy.offer_deadline(procurement) or date.today()
-    procurement_services.close_offers(actor=moderator, procurement=procurement,
-                                      today=deadline + timedelta(days=1))
+    procurement_services.close_offers(
+        actor=moderator, procurement=procurement, today=deadline + timedelta(days=1)
+    )
 
 
 def approve_all(procurement, moderator=None):
@@ -100,8 +114,7 @@ def release_to_committee(procurement, moderator=None, rng=None):
     """From offers open to scoring: close, approve every offer, release under pseudonyms."""
     close_offers(procurement, moderator)
     approve_all(procurement, moderator)
-    procurement_services.release_offers(actor=moderator, procurement=procurement,
-                                        rng=rng or random.Random(1))
+    procurement_services.release_offers(actor=moderator, procurement=procurement, rng=rng or random.Random(1))
 
 
 def make_scoring_procurement(members: int = 3, offer_count: int = 2, **overrides):
@@ -129,8 +142,9 @@ def make_scoring_procurement(members: int = 3, offer_count: int = 2, **overrides
 
 def make_declaration(member, organisations=(), confirm=True, moderator=None):
     """The member accepts the house rules and declares these organisations; confirmed."""
-    declaration = scoring.declare(member=member, accepts_house_rules=True,
-                                  organisation_ids=[o.id for o in organisations])
+    declaration = scoring.declare(
+        member=member, accepts_house_rules=True, organisation_ids=[o.id for o in organisations]
+    )
     if confirm:
         scoring.confirm_declaration(actor=moderator or make_moderator(), member=member)
     return declaration
@@ -147,8 +161,13 @@ def score_everything(procurement, value_for=lambda member_index, offer, criterio
         for offer in scoring.offers_for(member):
             for criterion in procurement.criteria:
                 value = value_for(i, offer, criterion)
-                scoring.save_score(member=member, offer=offer, criterion_id=criterion.id,
-                                   value=value, comment=reason_for(value))
+                scoring.save_score(
+                    member=member,
+                    offer=offer,
+                    criterion_id=criterion.id,
+                    value=value,
+                    comment=reason_for(value),
+                )
         scoring.submit_scores(member=member)
 
 
@@ -167,9 +186,13 @@ def decide_by_consensus(procurement, moderator, offer, reasons: str = "Past het 
     from committee.publication import services as publication
     from committee.publication.models import DecisionMethod
 
-    return publication.record_decision(actor=moderator, procurement=procurement,
-                                       offer_ids=[offer.id], method=DecisionMethod.CONSENSUS,
-                                       reasons=reasons)
+    return publication.record_decision(
+        actor=moderator,
+        procurement=procurement,
+        offer_ids=[offer.id],
+        method=DecisionMethod.CONSENSUS,
+        reasons=reasons,
+    )
 
 
 def declare_all(procurement, moderator):
@@ -178,6 +201,8 @@ def declare_all(procurement, moderator):
     for member in procurement.members:
         if member.id not in declared:
             make_declaration(member, moderator=moderator)
+
+
 def open_procurement(moderator=None, **overrides):
     """A procurement accepting offers, with one resident on its committee."""
     moderator = moderator or make_moderator()
@@ -188,8 +213,13 @@ def open_procurement(moderator=None, **overrides):
 
 
 def add_annex(procurement, bidder, data: bytes, filename: str = "bijlage.pdf", **overrides):
-    return offers.add_annex(actor=bidder, procurement=procurement, data=data, filename=filename,
-                            today=overrides.get("today", date.today()))
+    return offers.add_annex(
+        actor=bidder,
+        procurement=procurement,
+        data=data,
+        filename=filename,
+        today=overrides.get("today", date.today()),
+    )
 
 
 def pass_the_offer_deadline():
@@ -200,36 +230,46 @@ def pass_the_offer_deadline():
     for planned in db.session.scalars(offers_open):
         planned.ends_on = date.today() - timedelta(days=1)
     db.session.commit()
+
+
 # --- needs, recruitment and the lottery ----------------------------------------------------------
 
-def make_needs_procurement(moderator=None, *, postcodes: str = "5611 5612AB", open_phase=True,
-                           **overrides):
+
+def make_needs_procurement(moderator=None, *, postcodes: str = "5611 5612AB", open_phase=True, **overrides):
     """A procurement with its needs round set up (start list of themes) and, by default, open."""
     from committee.needs import services as needs
 
     moderator = moderator or make_moderator()
     procurement = make_procurement(moderator, **overrides)
-    needs.save_setup(actor=moderator, procurement=procurement,
-                     input_weight="De drie meest genoemde thema's komen in de uitvraag.",
-                     postcodes=postcodes)
+    needs.save_setup(
+        actor=moderator,
+        procurement=procurement,
+        input_weight="De drie meest genoemde thema's komen in de uitvraag.",
+        postcodes=postcodes,
+    )
     if open_phase:
         needs.open_needs(actor=moderator, procurement=procurement)
     db.session.flush()
     return procurement, moderator
 
 
-def make_recruiting_procurement(moderator=None, *, seats: int = 4, categories: str = "",
-                                required_buurten=(), open_phase=True, **overrides):
+def make_recruiting_procurement(
+    moderator=None, *, seats: int = 4, categories: str = "", required_buurten=(), open_phase=True, **overrides
+):
     """A procurement with recruitment set up and, by default, open for applications."""
     from committee.panel import recruitment
 
     moderator = moderator or make_moderator()
     procurement = make_procurement(moderator, **overrides)
     recruitment.save_setup(
-        actor=moderator, procurement=procurement, seats=seats,
+        actor=moderator,
+        procurement=procurement,
+        seats=seats,
         house_rules="Aanbieders benaderen leden nooit zelf.",
-        retention_until=date.today() + timedelta(days=90), required_buurten=list(required_buurten),
-        categories_text=categories, today=date.today(),
+        retention_until=date.today() + timedelta(days=90),
+        required_buurten=list(required_buurten),
+        categories_text=categories,
+        today=date.today(),
     )
     if open_phase:
         recruitment.open_recruitment(actor=moderator, procurement=procurement)
@@ -237,20 +277,25 @@ def make_recruiting_procurement(moderator=None, *, seats: int = 4, categories: s
     return procurement, moderator
 
 
-def make_application(procurement, *, buurt: str | None = None, age: str = "25-45",
-                     answers: dict | None = None, **overrides):
+def make_application(
+    procurement, *, buurt: str | None = None, age: str = "25-45", answers: dict | None = None, **overrides
+):
     """An application through the public form's service (the procurement must be recruiting)."""
     from committee.panel import recruitment
 
     n = next(_counter)
     buurt = buurt or procurement.neighbourhood.buurten[0].name
     return recruitment.submit_application(
-        procurement=procurement, name=overrides.get("name", f"Aanmelder {n}"),
+        procurement=procurement,
+        name=overrides.get("name", f"Aanmelder {n}"),
         email=overrides.get("email", f"aanmelder{n}@bewoner.example"),
-        phone=overrides.get("phone"), postal_address=overrides.get("postal_address"),
+        phone=overrides.get("phone"),
+        postal_address=overrides.get("postal_address"),
         answers={"buurt": buurt, "leeftijd": age, **(answers or {})},
-        motivation=overrides.get("motivation"), availability=overrides.get("availability"),
-        consent=overrides.get("consent", True), entered_by=overrides.get("entered_by"),
+        motivation=overrides.get("motivation"),
+        availability=overrides.get("availability"),
+        consent=overrides.get("consent", True),
+        entered_by=overrides.get("entered_by"),
     )
 
 
@@ -261,10 +306,18 @@ def make_prepared_draw(moderator=None):
 
     procurement, moderator = make_recruiting_procurement(moderator, seats=4)
     for i in range(16):
-        make_application(procurement, buurt=["Noord", "Zuid"][i % 2],
-                         age=["15-25", "25-45", "45-65", "65+"][i % 4], name=f"Aanmelder {i:02d}")
-    wijk_services.save_profile_by_hand(actor=moderator, neighbourhood=procurement.neighbourhood,
-                                       category="buurt", percentages={"Noord": 50, "Zuid": 50})
+        make_application(
+            procurement,
+            buurt=["Noord", "Zuid"][i % 2],
+            age=["15-25", "25-45", "45-65", "65+"][i % 4],
+            name=f"Aanmelder {i:02d}",
+        )
+    wijk_services.save_profile_by_hand(
+        actor=moderator,
+        neighbourhood=procurement.neighbourhood,
+        category="buurt",
+        percentages={"Noord": 50, "Zuid": 50},
+    )
     recruitment.open_composition(actor=moderator, procurement=procurement)
     draws.reset_quotas(actor=moderator, procurement=procurement)
     return draws.prepare_draw(actor=moderator, procurement=procurement, seed=4242)
@@ -281,8 +334,9 @@ RATIONALE_TEXTS = {
 def make_deliberation_procurement(members: int = 3, offer_count: int = 2, **overrides):
     """Scoring closed: offer A scored 4 on everything, the others lower (B 3, C 2...)."""
     procurement, moderator = make_scoring_procurement(members, offer_count, **overrides)
-    score_everything(procurement,
-                     value_for=lambda i, offer, criterion: max(1, 4 - (ord(offer.pseudonym) - 65)))
+    score_everything(
+        procurement, value_for=lambda i, offer, criterion: max(1, 4 - (ord(offer.pseudonym) - 65))
+    )
     procurement_services.close_scoring(actor=moderator, procurement=procurement)
     return procurement, moderator
 
@@ -293,7 +347,9 @@ def write_rationale(procurement, member=None, texts=None, base_version=None):
     member = member or procurement.members[0]
     current = publication.rationale_of(procurement)
     return publication.save_rationale(
-        actor=member.user, procurement=procurement, texts=texts or dict(RATIONALE_TEXTS),
+        actor=member.user,
+        procurement=procurement,
+        texts=texts or dict(RATIONALE_TEXTS),
         base_version=(current.version if current else 0) if base_version is None else base_version,
     )
 
@@ -307,9 +363,13 @@ def make_decided_procurement(chosen=("A",), **overrides):
     procurement, moderator = make_deliberation_procurement(**overrides)
     write_rationale(procurement)
     offers = [scoring.released_offer(procurement, label) for label in chosen]
-    publication.record_decision(actor=moderator, procurement=procurement,
-                                offer_ids=[o.id for o in offers], method=DecisionMethod.CONSENSUS,
-                                reasons="Past het best bij de wijk.")
+    publication.record_decision(
+        actor=moderator,
+        procurement=procurement,
+        offer_ids=[o.id for o in offers],
+        method=DecisionMethod.CONSENSUS,
+        reasons="Past het best bij de wijk.",
+    )
     return procurement, moderator
 
 
@@ -318,10 +378,12 @@ def provisionally_award(procurement, moderator, standstill_days: int = 0, now=No
     default without a standstill, so the decision can be published at once)."""
     from committee.publication import services as publication
 
-    publication.approve_rationale(actor=moderator, procurement=procurement,
-                                  version=publication.rationale_of(procurement).version)
-    return publication.provisional_award(actor=moderator, procurement=procurement,
-                                         standstill_days=standstill_days, now=now)
+    publication.approve_rationale(
+        actor=moderator, procurement=procurement, version=publication.rationale_of(procurement).version
+    )
+    return publication.provisional_award(
+        actor=moderator, procurement=procurement, standstill_days=standstill_days, now=now
+    )
 
 
 def make_awarded_procurement(standstill_days: int = 20, now=None, **overrides):

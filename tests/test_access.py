@@ -40,8 +40,7 @@ def html_of(response) -> str:
 
 
 def redirects_to_login(response) -> bool:
-    return (response.status_code == 302
-            and urlsplit(response.headers["Location"]).path == "/inloggen")
+    return response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/inloggen"
 
 
 def publish_procurement(procurement, moderator) -> None:
@@ -114,12 +113,15 @@ def test_the_moderator_area_has_the_pages_this_matrix_expects(app, app_ctx):
     assert len(urls) >= 6
 
 
-@pytest.mark.parametrize("role, expected", [
-    ("anonymous", 302),
-    ("bidder", 403),
-    ("resident", 403),
-    ("moderator", 200),
-])
+@pytest.mark.parametrize(
+    "role, expected",
+    [
+        ("anonymous", 302),
+        ("bidder", 403),
+        ("resident", 403),
+        ("moderator", 200),
+    ],
+)
 def test_moderator_area_answers_each_role_as_expected(app, client, app_ctx, role, expected):
     moderator = make_moderator()
     procurement = make_procurement(moderator)
@@ -129,8 +131,7 @@ def test_moderator_area_answers_each_role_as_expected(app, client, app_ctx, role
     make_offer(procurement, author)
     add_annex(procurement, author, make_pdf([["Bijlage"]]))
     db.session.refresh(procurement)
-    users = {"anonymous": None, "bidder": make_bidder(), "resident": member.user,
-             "moderator": moderator}
+    users = {"anonymous": None, "bidder": make_bidder(), "resident": member.user, "moderator": moderator}
     urls = moderator_area_urls(app, procurement)
     if users[role] is not None:
         login(client, users[role])
@@ -210,8 +211,9 @@ def _first_member_submits(procurement) -> None:
     member = procurement.members[0]
     for offer in scoring.released_offers(procurement):
         for criterion in procurement.criteria:
-            scoring.save_score(member=member, offer=offer, criterion_id=criterion.id, value=5,
-                               comment="Sterk plan.")
+            scoring.save_score(
+                member=member, offer=offer, criterion_id=criterion.id, value=5, comment="Sterk plan."
+            )
     scoring.submit_scores(member=member)
 
 
@@ -290,8 +292,7 @@ def test_bidder_pages_never_name_committee_members(app, client, app_ctx, phase):
     moderator = make_moderator()
     procurement = make_procurement(moderator)
     for name in MEMBER_NAMES:
-        panel.seat_existing(actor=moderator, procurement=procurement,
-                            user=make_resident(name=name))
+        panel.seat_existing(actor=moderator, procurement=procurement, user=make_resident(name=name))
     procurement_services.open_offers(actor=moderator, procurement=procurement)
     bidder = make_bidder()
     make_offer(procurement, bidder=bidder)
@@ -329,10 +330,10 @@ def _procurement_with_a_talkative_offer():
     procurement = make_procurement(moderator)
     member = panel.seat_existing(actor=moderator, procurement=procurement, user=make_resident())
     procurement_services.open_offers(actor=moderator, procurement=procurement)
-    bidder = make_bidder(organisation=ORGANISATION, name=CONTACT, website=WEBSITE,
-                         kvk_number=KVK)
+    bidder = make_bidder(organisation=ORGANISATION, name=CONTACT, website=WEBSITE, kvk_number=KVK)
     make_offer(
-        procurement, bidder=bidder,
+        procurement,
+        bidder=bidder,
         plan=f"{ORGANISATION} opent een huiskamer. Meer op {DOMAIN} of www.{DOMAIN}.",
         team=f"Onder leiding van {CONTACT}, al twintig jaar in de wijk.",
         results=f"Wij rapporteren elk kwartaal (KvK {KVK}).",
@@ -362,8 +363,7 @@ IDENTIFIERS = [ORGANISATION, CONTACT, "Vlinderhaven", DOMAIN, KVK]
 
 @pytest.mark.parametrize("phase", ["scoring", "deliberation", "decision"])
 @pytest.mark.parametrize("identifier", IDENTIFIERS)
-def test_a_member_never_sees_who_wrote_the_offer_before_publication(client, app_ctx,
-                                                                    identifier, phase):
+def test_a_member_never_sees_who_wrote_the_offer_before_publication(client, app_ctx, identifier, phase):
     procurement, moderator, member, offer = _procurement_with_a_talkative_offer()
     _advance(procurement, moderator, phase)
     login(client, member.user)
@@ -377,8 +377,7 @@ def test_no_member_page_names_the_bidder_before_publication(app, client, app_ctx
     procurement, moderator, member, _offer = _procurement_with_a_talkative_offer()
     _advance(procurement, moderator, phase)
     login(client, member.user)
-    pages = ["/commissie/", f"/commissie/{procurement.id}/",
-             f"/commissie/{procurement.id}/motivering"]
+    pages = ["/commissie/", f"/commissie/{procurement.id}/", f"/commissie/{procurement.id}/motivering"]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -13,8 +13,9 @@ from committee.scoring.models import Score
 
 
 def _sqlite_app(path):
-    return create_app({"TESTING": True, "SECRET_KEY": "backup-test",
-                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    return create_app(
+        {"TESTING": True, "SECRET_KEY": "backup-test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}
+    )
 
 
 def test_backup_of_a_database_in_use_restores_with_its_data_and_an_intact_chain(tmp_path):
@@ -51,7 +52,12 @@ def test_backup_of_a_database_in_use_restores_with_its_data_and_an_intact_chain(
 
 
 def test_backup_refuses_a_postgresql_database_with_a_pointer_to_pg_dump(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x",
-                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@127.0.0.1/none"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@127.0.0.1/none",
+        }
+    )
     result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "x.sqlite")])
     assert result.exit_code != 0 and "pg_dump" in result.output

@@ -20,8 +20,10 @@ LINK = re.compile(r"https?://\S+")
 
 def counts() -> dict[str, int]:
     db.session.expire_all()
-    return {model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-            for model in (Neighbourhood, Procurement, User, AuditEvent)}
+    return {
+        model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+        for model in (Neighbourhood, Procurement, User, AuditEvent)
+    }
 
 
 @pytest.fixture
@@ -71,7 +73,10 @@ def test_demo_links_prints_six_links(runner, seeded):
 def test_demo_links_are_one_moderator_two_bidders_three_residents(runner, seeded):
     printed = links(runner)
     assert {role: len(group) for role, group in printed.items()} == {
-        "moderator": 1, "aanbieder": 2, "bewoner": 3}
+        "moderator": 1,
+        "aanbieder": 2,
+        "bewoner": 3,
+    }
 
 
 def test_every_printed_resident_link_logs_in_by_post(app, runner, seeded):

@@ -32,8 +32,12 @@ from tests.factories import (
 )
 from tests.pdfs import everything_in, make_pdf
 
-BIDDER_A = {"organisation": "Stichting Kanarie Alfa", "kvk_number": "13572468",
-            "website": "https://kanarie-alfa.example", "name": "Karel Kanarievogel"}
+BIDDER_A = {
+    "organisation": "Stichting Kanarie Alfa",
+    "kvk_number": "13572468",
+    "website": "https://kanarie-alfa.example",
+    "name": "Karel Kanarievogel",
+}
 BIDDER_B = {"organisation": "Vogelhuis Beta", "name": "Bea Boomklever"}
 MEMBERS = [("Merel Zangvogel", "merel@zangvogel.example"), ("Gijs Geheimhouder", None)]
 
@@ -51,29 +55,41 @@ def build_world(phase: str):
     procurement = make_procurement(moderator)
     seats = []
     for name, email in MEMBERS:
-        member, _token = panel.invite_member(actor=moderator, procurement=procurement, name=name,
-                                             email=email, days=5)
+        member, _token = panel.invite_member(
+            actor=moderator, procurement=procurement, name=name, email=email, days=5
+        )
         seats.append(member)
     procurement_services.open_offers(actor=moderator, procurement=procurement)
     bidder_a, bidder_b = make_bidder(**BIDDER_A), make_bidder(**BIDDER_B)
-    make_offer(procurement, bidder_a,
-               plan=f"{PLAN_A}: wij, Stichting Kanarie Alfa (KvK 13572468), met Karel Kanarievogel.")
+    make_offer(
+        procurement,
+        bidder_a,
+        plan=f"{PLAN_A}: wij, Stichting Kanarie Alfa (KvK 13572468), met Karel Kanarievogel.",
+    )
     make_offer(procurement, bidder_b, plan=f"{PLAN_B}: Vogelhuis Beta doet het samen.")
     # An annex that names its maker in its metadata, XMP and file name (text in a page would
     # block the release: the moderator must leave such a page out).
-    annex = add_annex(procurement, bidder_a,
-                      make_pdf([[f"{PLAN_A} bijlage: ons plan in cijfers"]],
-                               info={"/Author": "Karel Kanarievogel"}, xmp="Kanarie Alfa"),
-                      filename="Kanarie-Alfa-plan.pdf")
+    annex = add_annex(
+        procurement,
+        bidder_a,
+        make_pdf(
+            [[f"{PLAN_A} bijlage: ons plan in cijfers"]],
+            info={"/Author": "Karel Kanarievogel"},
+            xmp="Kanarie Alfa",
+        ),
+        filename="Kanarie-Alfa-plan.pdf",
+    )
     release_to_committee(procurement, moderator)
     declare_all(procurement, moderator)
     offers = scoring.released_offers(procurement)
     for criterion in procurement.criteria:
         for offer in offers:
-            scoring.save_score(member=seats[0], offer=offer, criterion_id=criterion.id, value=4,
-                               comment=SCORE_1)
-        scoring.save_score(member=seats[1], offer=offers[0], criterion_id=criterion.id, value=2,
-                           comment=SCORE_2)
+            scoring.save_score(
+                member=seats[0], offer=offer, criterion_id=criterion.id, value=4, comment=SCORE_1
+            )
+        scoring.save_score(
+            member=seats[1], offer=offers[0], criterion_id=criterion.id, value=2, comment=SCORE_2
+        )
     scoring.submit_scores(member=seats[0])
     if phase in ("deliberation", "decision"):
         procurement_services.close_scoring(actor=moderator, procurement=procurement)
@@ -83,16 +99,25 @@ def build_world(phase: str):
         decide_by_consensus(procurement, moderator, chosen)
         provisionally_award(procurement, moderator, standstill_days=20)
     db.session.commit()
-    return {"moderator": moderator, "procurement": procurement, "members": seats,
-            "bidder_a": bidder_a, "bidder_b": bidder_b, "annex": annex,
-            "draw": make_prepared_draw(moderator)}
+    return {
+        "moderator": moderator,
+        "procurement": procurement,
+        "members": seats,
+        "bidder_a": bidder_a,
+        "bidder_b": bidder_b,
+        "annex": annex,
+        "draw": make_prepared_draw(moderator),
+    }
 
 
 def forbidden(role: str, phase: str) -> list[str]:
     """Markers this role must not see before the decision is published."""
     # Members read each other's comments (without names) only in the meeting, after scoring closed.
-    hidden_scores = ({"member_1": [SCORE_2], "member_2": [SCORE_1]} if phase == "scoring"
-                     else {"member_1": [], "member_2": []})
+    hidden_scores = (
+        {"member_1": [SCORE_2], "member_2": [SCORE_1]}
+        if phase == "scoring"
+        else {"member_1": [], "member_2": []}
+    )
     # The provisional award tells every bidder which organisation was chosen (the standstill
     # letter must name it, so a bidder can object); nothing else about it: no contact person,
     # KvK number, website or plan.
@@ -100,8 +125,7 @@ def forbidden(role: str, phase: str) -> list[str]:
     rules = {
         "anonymous": IDENTITY_A + IDENTITY_B + MEMBER_IDS + [PLAN_A, PLAN_B, SCORE_1, SCORE_2],
         "bidder_a": IDENTITY_B + MEMBER_IDS + [PLAN_B, SCORE_1, SCORE_2],
-        "bidder_b": [m for m in IDENTITY_A if m not in chosen_name] + MEMBER_IDS
-        + [PLAN_A, SCORE_1, SCORE_2],
+        "bidder_b": [m for m in IDENTITY_A if m not in chosen_name] + MEMBER_IDS + [PLAN_A, SCORE_1, SCORE_2],
         "member_1": IDENTITY_A + IDENTITY_B + hidden_scores["member_1"],
         "member_2": IDENTITY_A + IDENTITY_B + hidden_scores["member_2"],
         # The moderator knows who bid and who sits on the committee, but not the scores.
@@ -147,10 +171,13 @@ def urls(app, world) -> list[str]:
 
 def clients(app, world) -> dict:
     made = {"anonymous": app.test_client()}
-    for role, user in (("bidder_a", world["bidder_a"]), ("bidder_b", world["bidder_b"]),
-                       ("member_1", world["members"][0].user),
-                       ("member_2", world["members"][1].user),
-                       ("moderator", world["moderator"])):
+    for role, user in (
+        ("bidder_a", world["bidder_a"]),
+        ("bidder_b", world["bidder_b"]),
+        ("member_1", world["members"][0].user),
+        ("member_2", world["members"][1].user),
+        ("moderator", world["moderator"]),
+    ):
         made[role] = app.test_client()
         login(made[role], user)
     return made
@@ -167,12 +194,16 @@ def test_no_page_shows_a_marker_to_a_role_that_may_not_see_it(app, app_ctx, phas
             response = client.get(url)
             crawled += response.status_code == 200
             body = response.get_data()
-            text = (everything_in(body) if body.startswith(b"%PDF") else
-                    body.decode("utf-8", "replace")) + str(response.headers)
+            text = (
+                everything_in(body) if body.startswith(b"%PDF") else body.decode("utf-8", "replace")
+            ) + str(response.headers)
             leaks += [f"{role} sees {m!r} on {url}" for m in markers if m.lower() in text.lower()]
     # And the mail each of them got (invitations, receipts, the provisional award).
-    roles = {world["bidder_a"].email: "bidder_a", world["bidder_b"].email: "bidder_b",
-             MEMBERS[0][1]: "member_1"}
+    roles = {
+        world["bidder_a"].email: "bidder_a",
+        world["bidder_b"].email: "bidder_b",
+        MEMBERS[0][1]: "member_1",
+    }
     for message in db.session.scalars(sa.select(OutboxMessage)):
         text = message.subject + message.body
         markers = forbidden(roles[message.to], phase)
@@ -184,8 +215,7 @@ def test_no_page_shows_a_marker_to_a_role_that_may_not_see_it(app, app_ctx, phas
 def test_in_the_standstill_a_bidder_reads_its_feedback_and_the_chosen_organisation(app, app_ctx):
     """The crawl above reaches the feedback page, and it is the only new thing a bidder sees."""
     world = build_world("decision")
-    page = clients(app, world)["bidder_b"].get(
-        f"/aanbieder/aanbesteding/{world['procurement'].id}/besluit")
+    page = clients(app, world)["bidder_b"].get(f"/aanbieder/aanbesteding/{world['procurement'].id}/besluit")
     assert page.status_code == 200 and "Kanarie Alfa" in page.get_data(as_text=True)
 
 
@@ -205,11 +235,13 @@ def test_mail_to_bidders_never_names_members_and_mail_to_members_never_names_bid
     staff, firm = app.test_client(), app.test_client()
     login(staff, moderator)
     login(firm, bidder)
-    staff.post(f"/beheer/aanbesteding/{procurement.id}/leden",
-               data={"name": MEMBERS[0][0], "email": MEMBERS[0][1]})
-    firm.post(f"/aanbieder/aanbesteding/{procurement.id}/aanbod",
-              data={"plan": PLAN_A, "team": "Twee", "results": "Zichtbaar", "budget_asked": "1000",
-                    "submit": "y"})
+    staff.post(
+        f"/beheer/aanbesteding/{procurement.id}/leden", data={"name": MEMBERS[0][0], "email": MEMBERS[0][1]}
+    )
+    firm.post(
+        f"/aanbieder/aanbesteding/{procurement.id}/aanbod",
+        data={"plan": PLAN_A, "team": "Twee", "results": "Zichtbaar", "budget_asked": "1000", "submit": "y"},
+    )
     messages = db.session.scalars(sa.select(OutboxMessage)).all()
     assert sorted(m.to for m in messages) == sorted([MEMBERS[0][1], bidder.email])
     for message in messages:

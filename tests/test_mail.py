@@ -60,8 +60,7 @@ def smtp_mail(app, smtp_sink):
     controller, collector = smtp_sink
     keys = ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT")
     saved = {key: app.config[key] for key in keys}
-    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER=controller.hostname,
-                      MAIL_PORT=controller.port)
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER=controller.hostname, MAIL_PORT=controller.port)
     # Flask-Mailman reads its settings once, in init_app: read them again.
     mail_extension.init_app(app)
     try:
@@ -75,8 +74,9 @@ def _invite_through_the_moderator_page(client, email: str | None):
     moderator = make_moderator()
     procurement = make_procurement(moderator)
     login(client, moderator)
-    response = client.post(f"/beheer/aanbesteding/{procurement.id}/leden",
-                           data={"name": "Marieke Mail", "email": email or ""})
+    response = client.post(
+        f"/beheer/aanbesteding/{procurement.id}/leden", data={"name": "Marieke Mail", "email": email or ""}
+    )
     assert response.status_code == 200
     return procurement
 
@@ -124,10 +124,16 @@ def test_a_submitted_offer_puts_a_receipt_for_the_bidder_in_the_outbox(client, a
     procurement_services.open_offers(actor=moderator, procurement=procurement)
     bidder = make_bidder(email="ontvangst@aanbieder.example")
     login(client, bidder)
-    response = client.post(f"/aanbieder/aanbesteding/{procurement.id}/aanbod", data={
-        "plan": "Een open huiskamer.", "team": "Twee buurtwerkers.",
-        "results": "Elk kwartaal een open avond.", "budget_asked": "60000", "submit": "y",
-    })
+    response = client.post(
+        f"/aanbieder/aanbesteding/{procurement.id}/aanbod",
+        data={
+            "plan": "Een open huiskamer.",
+            "team": "Twee buurtwerkers.",
+            "results": "Elk kwartaal een open avond.",
+            "budget_asked": "60000",
+            "submit": "y",
+        },
+    )
     assert response.status_code == 302
     messages = outbox_rows()
     assert [m.to for m in messages] == ["ontvangst@aanbieder.example"]
@@ -140,7 +146,14 @@ def test_saving_a_draft_sends_no_receipt(client, app_ctx):
     procurement = make_procurement(moderator)
     procurement_services.open_offers(actor=moderator, procurement=procurement)
     login(client, make_bidder())
-    client.post(f"/aanbieder/aanbesteding/{procurement.id}/aanbod", data={
-        "plan": "Half af.", "team": "", "results": "", "budget_asked": "", "save": "y",
-    })
+    client.post(
+        f"/aanbieder/aanbesteding/{procurement.id}/aanbod",
+        data={
+            "plan": "Half af.",
+            "team": "",
+            "results": "",
+            "budget_asked": "",
+            "save": "y",
+        },
+    )
     assert outbox_rows() == []

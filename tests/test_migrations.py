@@ -11,9 +11,11 @@ from flask import current_app
 from committee.extensions import db
 
 
-def _same_default(context, inspected_column, metadata_column, inspected_default,
-                 metadata_default, rendered_metadata_default):
+def _same_default(
+    context, inspected_column, metadata_column, inspected_default, metadata_default, rendered_metadata_default
+):
     """Treat defaults that differ only in quoting (SQLite reflects '' as "''") as equal."""
+
     def bare(value):
         # PostgreSQL adds a cast ("''::text"); SQLite keeps the quotes.
         return re.sub(r"::[\w ]+$", "", (value or "").strip("()")).strip("'\"")

@@ -21,8 +21,14 @@ def test_the_eleventh_login_attempt_in_a_minute_gets_a_dutch_429_page(client):
 
 
 def test_a_second_app_process_on_the_same_database_sees_the_same_counter(app, database_url):
-    other = create_app({"TESTING": True, "SECRET_KEY": "other-process",
-                        "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False})
+    other = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "other-process",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     for _ in range(6):
         _wrong_login(app.test_client())
     for _ in range(4):
@@ -53,8 +59,15 @@ def test_with_redis_the_counters_live_in_redis(app, database_url):
     if not url:
         pytest.skip("set TEST_REDIS_URL (as .ci/run does) to test the Redis store")
     first, second = (
-        create_app({"TESTING": True, "SECRET_KEY": "redis", "REDIS_URL": url,
-                    "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False})
+        create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "redis",
+                "REDIS_URL": url,
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "WTF_CSRF_ENABLED": False,
+            }
+        )
         for _ in range(2)
     )
     try:
@@ -65,8 +78,7 @@ def test_with_redis_the_counters_live_in_redis(app, database_url):
             _wrong_login(first.test_client())
         assert _wrong_login(second.test_client()).status_code == 429
         with first.app_context():
-            assert limiter.storage.get(
-                "LIMITER/127.0.0.1/auth.login_post/10/1/minute") == 11
+            assert limiter.storage.get("LIMITER/127.0.0.1/auth.login_post/10/1/minute") == 11
             limiter.reset()
     finally:
         limiter.init_app(app)  # the limiter is one object: give it back to the test app

@@ -46,8 +46,16 @@ def _lock_chain() -> None:
         db.session.execute(sa.text("SELECT pg_advisory_xact_lock(727001)"))
 
 
-def record(action: str, *, actor=None, obj=None, procurement_id: int | None = None,
-           details: dict | None = None, result: str = "ok", origin: str | None = None) -> AuditEvent:
+def record(
+    action: str,
+    *,
+    actor=None,
+    obj=None,
+    procurement_id: int | None = None,
+    details: dict | None = None,
+    result: str = "ok",
+    origin: str | None = None,
+) -> AuditEvent:
     """Append one event to the chain, inside the caller's transaction (flushed, not committed).
 
     ``details`` must not hold personal data: names, e-mail addresses or free text typed by people.

@@ -30,13 +30,10 @@ class BidderRegistrationForm(FlaskForm):
     kind = RadioField(_l("U schrijft in als"), default="organisation", validators=[required()])
     lead_name = StringField(
         _l("Naam van de penvoerder (alleen bij een samenwerkingsverband)"),
-        description=_l("De partij die het aanbod indient namens alle partners. Partners voegt u "
-                       "daarna toe."),
+        description=_l("De partij die het aanbod indient namens alle partners. Partners voegt u daarna toe."),
         validators=[max_length(200)],
     )
-    kvk_number = StringField(
-        _l("KvK-nummer (als u dat heeft)"), validators=[optional(), max_length(8)]
-    )
+    kvk_number = StringField(_l("KvK-nummer (als u dat heeft)"), validators=[optional(), max_length(8)])
     website = StringField(_l("Website (als u die heeft)"), validators=[optional(), max_length(254)])
     name = StringField(_l("Uw naam"), validators=[required(), max_length(120)])
     email = EmailField(_l("E-mailadres"), validators=[required(), email(), max_length(254)])
@@ -69,9 +66,12 @@ class SecondFactorForm(FlaskForm):
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
     submit = SubmitField(_l("Bevestigen"))
+
+
 class ShortCodeForm(FlaskForm):
-    code = StringField(_l("Code uit uw brief"),
-                       description=_l("Acht letters en cijfers, zoals ABCD-EF23. Streepjes en "
-                                      "spaties mogen."),
-                       validators=[required(), max_length(20)])
+    code = StringField(
+        _l("Code uit uw brief"),
+        description=_l("Acht letters en cijfers, zoals ABCD-EF23. Streepjes en spaties mogen."),
+        validators=[required(), max_length(20)],
+    )
     submit = SubmitField(_l("Inloggen met code"))

@@ -46,8 +46,9 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def create_user(*, role: Role, name: str, email: str | None = None, password: str | None = None,
-                organisation=None) -> User:
+def create_user(
+    *, role: Role, name: str, email: str | None = None, password: str | None = None, organisation=None
+) -> User:
     user = User(
         role=role,
         name=name.strip(),
@@ -61,9 +62,12 @@ def create_user(*, role: Role, name: str, email: str | None = None, password: st
 
 
 def email_taken(email: str) -> bool:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(User).where(User.email == normalise_email(email))
-    ) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(User).where(User.email == normalise_email(email))
+        )
+        > 0
+    )
 
 
 def start_login_session(user: User) -> str:
@@ -136,9 +140,12 @@ def _new_invitation(user: User, *, days: int, short_code: str | None) -> str:
     )
     token = secrets.token_urlsafe(32)
     db.session.add(
-        Invitation(token_hash=token_hash(token), user_id=user.id,
-                   expires_at=now + timedelta(days=days),
-                   short_code_hash=token_hash(short_code) if short_code else None)
+        Invitation(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            expires_at=now + timedelta(days=days),
+            short_code_hash=token_hash(short_code) if short_code else None,
+        )
     )
     db.session.flush()
     return token
@@ -201,8 +208,7 @@ def new_totp_secret() -> str:
 
 
 def totp_uri(user: User, secret: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=user.email or str(user.id),
-                                               issuer_name=TOTP_ISSUER)
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email or str(user.id), issuer_name=TOTP_ISSUER)
 
 
 def _accepted_step(secret: str, code: str, last_step: int | None, now: float | None = None) -> int | None:

@@ -104,8 +104,7 @@ def _await_second_factor(user, target: str) -> None:
     session.clear()
     if lang:
         session["lang"] = lang
-    session["pending_user"], session["pending_at"], session["pending_next"] = (
-        user.id, time.time(), target)
+    session["pending_user"], session["pending_at"], session["pending_next"] = (user.id, time.time(), target)
 
 
 def _pending_user():
@@ -149,7 +148,9 @@ def _render_setup(user, form, status=200):
     secret = session.setdefault("pending_totp_secret", services.new_totp_secret())
     qr = segno.make(services.totp_uri(user, secret), error="m")
     return render_template(
-        "auth/setup_second_factor.html", form=form, secret=secret,
+        "auth/setup_second_factor.html",
+        form=form,
+        secret=secret,
         qr=qr.svg_data_uri(scale=5, dark="#001a40"),
     ), status
 
@@ -248,8 +249,12 @@ def short_code_post():
             db.session.commit()
             return redirect(_resident_landing(user))
         db.session.rollback()
-        form.code.errors.append(_("Deze code werkt niet (meer). Kijk of u hem goed heeft "
-                                  "overgetypt, of vraag de gemeente om een nieuwe brief."))
+        form.code.errors.append(
+            _(
+                "Deze code werkt niet (meer). Kijk of u hem goed heeft "
+                "overgetypt, of vraag de gemeente om een nieuwe brief."
+            )
+        )
     return render_template("auth/short_code.html", form=form), 422
 
 

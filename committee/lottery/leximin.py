@@ -258,12 +258,8 @@ def _explain_infeasible(pool: _Pool, oracle: _Oracle, seed: int) -> InfeasibleQu
     total change to the quota bounds that makes a panel possible."""
     if pool.n < pool.k:
         return InfeasibleQuotas(f"The pool has {pool.n} people, fewer than the {pool.k} seats.")
-    blocking = tuple(
-        key for key, (row, _, _) in oracle.quota_rows.items() if oracle.feasible_without([row])
-    )
-    households_block = bool(oracle.household_rows) and oracle.feasible_without(
-        oracle.household_rows
-    )
+    blocking = tuple(key for key, (row, _, _) in oracle.quota_rows.items() if oracle.feasible_without([row]))
+    households_block = bool(oracle.household_rows) and oracle.feasible_without(oracle.household_rows)
     suggestion = _smallest_change(pool, seed)
     parts = [f"No panel of {pool.k} people from this pool of {pool.n} meets all the quotas."]
     if blocking:
@@ -282,9 +278,7 @@ def _explain_infeasible(pool: _Pool, oracle: _Oracle, seed: int) -> InfeasibleQu
         )
         parts.append(f"Smallest change that works: {changes}.")
     elif suggestion is None:
-        parts.append(
-            f"Even without quotas there are not {pool.k} people from different households."
-        )
+        parts.append(f"Even without quotas there are not {pool.k} people from different households.")
     return InfeasibleQuotas(" ".join(parts), blocking, households_block, suggestion)
 
 
@@ -448,9 +442,7 @@ def _fix_level(state: _State, y: np.ndarray, level: float) -> None:
 # --- the final lottery -------------------------------------------------------------------------
 
 
-def _final_lottery(
-    panels: list[frozenset[int]], targets: np.ndarray, seed: int
-) -> tuple[np.ndarray, float]:
+def _final_lottery(panels: list[frozenset[int]], targets: np.ndarray, seed: int) -> tuple[np.ndarray, float]:
     """Probabilities q over the known panels with sum 1 and every person's chance >= target - s;
     minimise s (it ends at about 0). Simplex returns a vertex, so at most n + 1 panels are used.
     Returns (q, s)."""

@@ -31,7 +31,8 @@ class Signal(db.Model):
     happened_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[SignalStatus] = mapped_column(
-        sa.Enum(SignalStatus, native_enum=False, length=20), default=SignalStatus.PENDING,
+        sa.Enum(SignalStatus, native_enum=False, length=20),
+        default=SignalStatus.PENDING,
         index=True,
     )
     moderated_at: Mapped[datetime | None]

@@ -29,8 +29,9 @@ def send_signal(*, procurement, what: str, place: str, happened_on: date, today:
         raise SignalError(_("Signalen kunnen pas worden gestuurd als het besluit is gepubliceerd."))
     if happened_on > today:
         raise SignalError(_("De datum ligt in de toekomst. Kies de dag waarop het gebeurde."))
-    signal = Signal(procurement_id=procurement.id, what=what.strip(), place=place.strip(),
-                    happened_on=happened_on)
+    signal = Signal(
+        procurement_id=procurement.id, what=what.strip(), place=place.strip(), happened_on=happened_on
+    )
     db.session.add(signal)
     db.session.flush()
     audit.record("signal.send", obj=signal, procurement_id=procurement.id)
@@ -43,8 +44,12 @@ def moderate(*, actor, signal: Signal, show: bool) -> None:
     signal.moderated_at = utcnow()
     signal.moderated_by_id = actor.id
     db.session.flush()
-    audit.record("signal.show" if show else "signal.reject", actor=actor, obj=signal,
-                 procurement_id=signal.procurement_id)
+    audit.record(
+        "signal.show" if show else "signal.reject",
+        actor=actor,
+        obj=signal,
+        procurement_id=signal.procurement_id,
+    )
 
 
 def respond(*, actor, signal: Signal, response: str) -> None:
@@ -73,11 +78,13 @@ def signal_in(procurement, signal_id: int) -> Signal | None:
 
 def quarterly_summary(procurement) -> list[summary.QuarterSummary]:
     rows = db.session.execute(
-        sa.select(Signal.happened_on, Signal.status, Signal.responded_at.is_not(None))
-        .where(Signal.procurement_id == procurement.id)
+        sa.select(Signal.happened_on, Signal.status, Signal.responded_at.is_not(None)).where(
+            Signal.procurement_id == procurement.id
+        )
     ).all()
-    return summary.summarise([summary.SignalRow(day, str(status), bool(answered))
-                              for day, status, answered in rows])
+    return summary.summarise(
+        [summary.SignalRow(day, str(status), bool(answered)) for day, status, answered in rows]
+    )
 
 
 def awarded_procurements(user):
@@ -86,12 +93,15 @@ def awarded_procurements(user):
     from committee.procurement.models import Procurement
     from committee.publication.models import Award, Decision, decision_offer
 
-    chosen = (sa.select(Decision.procurement_id)
-              .join(decision_offer, decision_offer.c.decision_id == Decision.id)
-              .join(Offer, Offer.id == decision_offer.c.offer_id)
-              .where(Offer.organisation_id == user.organisation_id))
+    chosen = (
+        sa.select(Decision.procurement_id)
+        .join(decision_offer, decision_offer.c.decision_id == Decision.id)
+        .join(Offer, Offer.id == decision_offer.c.offer_id)
+        .where(Offer.organisation_id == user.organisation_id)
+    )
     return db.session.scalars(
-        sa.select(Procurement).join(Award, Award.procurement_id == Procurement.id)
+        sa.select(Procurement)
+        .join(Award, Award.procurement_id == Procurement.id)
         .where(Procurement.id.in_(chosen), Award.final_at.is_not(None))
         .order_by(Procurement.id)
     ).all()

@@ -20,16 +20,19 @@ bp = Blueprint("monitoring", __name__)
 
 def _signal_procurement(slug: str, procurement_id: int) -> Procurement:
     procurement = db.session.get(Procurement, procurement_id)
-    if (procurement is None or procurement.neighbourhood.slug != slug
-            or not policy.signals_open(procurement)):
+    if procurement is None or procurement.neighbourhood.slug != slug or not policy.signals_open(procurement):
         abort(404)
     return procurement
 
 
 def _render_signal_form(procurement, form, status=200):
-    return render_template("monitoring/signal.html", procurement=procurement, form=form,
-                           decision=publication.decision_of(procurement),
-                           today=utcnow().date()), status
+    return render_template(
+        "monitoring/signal.html",
+        procurement=procurement,
+        form=form,
+        decision=publication.decision_of(procurement),
+        today=utcnow().date(),
+    ), status
 
 
 @bp.get("/wijk/<slug>/aanbesteding/<int:procurement_id>/signaal")
@@ -41,21 +44,26 @@ def new_signal(slug: str, procurement_id: int):
 
 @bp.post("/wijk/<slug>/aanbesteding/<int:procurement_id>/signaal")
 @rule("public")
-@limiter.limit(lambda: current_app.config["SIGNAL_RATE_LIMIT"],
-               deduct_when=lambda response: response.status_code == 302)
+@limiter.limit(
+    lambda: current_app.config["SIGNAL_RATE_LIMIT"], deduct_when=lambda response: response.status_code == 302
+)
 def send_signal(slug: str, procurement_id: int):
     procurement = _signal_procurement(slug, procurement_id)
     form = SignalForm()
     if form.validate_on_submit():
         try:
-            services.send_signal(procurement=procurement, what=form.what.data,
-                                 place=form.place.data, happened_on=form.happened_on.data,
-                                 today=utcnow().date())
+            services.send_signal(
+                procurement=procurement,
+                what=form.what.data,
+                place=form.place.data,
+                happened_on=form.happened_on.data,
+                today=utcnow().date(),
+            )
             db.session.commit()
-            flash(_("Dank u wel. De gemeente leest uw signaal eerst; daarna staat het op deze "
-                    "pagina."))
-            return redirect(url_for("publication.procurement", slug=slug,
-                                    procurement_id=procurement.id) + "#signalen")
+            flash(_("Dank u wel. De gemeente leest uw signaal eerst; daarna staat het op deze pagina."))
+            return redirect(
+                url_for("publication.procurement", slug=slug, procurement_id=procurement.id) + "#signalen"
+            )
         except services.SignalError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
@@ -74,7 +82,9 @@ def _moderated(procurement_id: int) -> Procurement:
 def moderate(procurement_id: int):
     procurement = _moderated(procurement_id)
     return render_template(
-        "monitoring/moderate.html", procurement=procurement, form=ModerateSignalForm(),
+        "monitoring/moderate.html",
+        procurement=procurement,
+        form=ModerateSignalForm(),
         pending=services.signals(procurement, SignalStatus.PENDING),
         handled=[s for s in services.signals(procurement) if s.status != SignalStatus.PENDING],
         quarters=services.quarterly_summary(procurement),
@@ -93,8 +103,11 @@ def moderate_post(procurement_id: int):
         abort(400)
     services.moderate(actor=current_user, signal=signal, show=choice == "show")
     db.session.commit()
-    flash(_("Het signaal staat nu op de openbare pagina.") if choice == "show"
-          else _("Het signaal wordt niet getoond."))
+    flash(
+        _("Het signaal staat nu op de openbare pagina.")
+        if choice == "show"
+        else _("Het signaal wordt niet getoond.")
+    )
     return redirect(url_for("monitoring.moderate", procurement_id=procurement.id))
 
 
@@ -103,7 +116,8 @@ def moderate_post(procurement_id: int):
 def party_signals():
     procurements = services.awarded_procurements(current_user)
     return render_template(
-        "monitoring/respond.html", form=ResponseForm(),
+        "monitoring/respond.html",
+        form=ResponseForm(),
         items=[(p, services.signals(p, SignalStatus.SHOWN)) for p in procurements],
     )
 
@@ -126,6 +140,8 @@ def respond(signal_id: int):
             form.form_errors.append(str(exc))
     procurements = services.awarded_procurements(current_user)
     return render_template(
-        "monitoring/respond.html", form=form, failed_id=signal.id,
+        "monitoring/respond.html",
+        form=form,
+        failed_id=signal.id,
         items=[(p, services.signals(p, SignalStatus.SHOWN)) for p in procurements],
     ), 422

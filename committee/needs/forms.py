@@ -62,21 +62,16 @@ def response_form_class(themes, buurten, *, postcode_allowed: bool):
     choices = [SelectChoice(0, _l("(geen keuze)"))] + [SelectChoice(t.id, t.label) for t in themes]
 
     class NeedsResponseForm(FlaskForm):
-        first = SelectField(
-            _l("Het belangrijkst"), coerce=int, choices=choices, validators=[optional()]
-        )
+        first = SelectField(_l("Het belangrijkst"), coerce=int, choices=choices, validators=[optional()])
         second = SelectField(_l("Daarna"), coerce=int, choices=choices, validators=[optional()])
-        third = SelectField(
-            _l("Op de derde plaats"), coerce=int, choices=choices, validators=[optional()]
-        )
+        third = SelectField(_l("Op de derde plaats"), coerce=int, choices=choices, validators=[optional()])
         suggestion = StringField(
             _l("Mist u iets? Schrijf het op (niet verplicht)"),
             validators=[optional(), max_length(200)],
         )
         buurt = SelectField(
             _l("In welke buurt woont u?"),
-            choices=[SelectChoice("", _l("Zeg ik liever niet"))]
-            + [SelectChoice(b, b) for b in buurten],
+            choices=[SelectChoice("", _l("Zeg ik liever niet"))] + [SelectChoice(b, b) for b in buurten],
             validators=[optional()],
         )
         code = StringField(
@@ -102,9 +97,7 @@ def call_form_class(themes):
         submit = SubmitField(_l("Keuze opslaan"))
 
     for theme in themes:
-        setattr(
-            CallThemesForm, f"in_call_{theme.id}", BooleanField(theme.label, default=theme.in_call)
-        )
+        setattr(CallThemesForm, f"in_call_{theme.id}", BooleanField(theme.label, default=theme.in_call))
         setattr(
             CallThemesForm,
             f"reason_{theme.id}",

@@ -18,9 +18,7 @@ class ThemeRow:
     per_buurt: dict[str, int | None]
 
 
-def hide_small(
-    cells: dict[str, int], total: int, threshold: int = MIN_GROUP
-) -> dict[str, int | None]:
+def hide_small(cells: dict[str, int], total: int, threshold: int = MIN_GROUP) -> dict[str, int | None]:
     """Hide (None) every count from 1 to threshold − 1, and make sure no hidden count can be
     worked out from the total: when exactly one cell is hidden and the total is shown, the
     smallest other non-zero cell is hidden too. Zeros stay visible (they describe nobody)."""

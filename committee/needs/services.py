@@ -41,9 +41,7 @@ class NeedsError(ProcessError):
 
 
 def needs_round(procurement) -> NeedsRound | None:
-    return db.session.scalar(
-        sa.select(NeedsRound).where(NeedsRound.procurement_id == procurement.id)
-    )
+    return db.session.scalar(sa.select(NeedsRound).where(NeedsRound.procurement_id == procurement.id))
 
 
 def themes(procurement, *, active_only: bool = True) -> list[Theme]:
@@ -78,9 +76,7 @@ def save_setup(*, actor, procurement, input_weight: str, postcodes: str) -> Need
     The first save also puts the start list of themes in place.
     """
     if not policy.needs_list_editable(procurement):
-        raise ProcessError(
-            _("De vragenlijst kan na de fase ‘Wat is er nodig’ niet meer veranderen.")
-        )
+        raise ProcessError(_("De vragenlijst kan na de fase ‘Wat is er nodig’ niet meer veranderen."))
     setup = needs_round(procurement) or NeedsRound(procurement_id=procurement.id)
     setup.input_weight = input_weight.strip()
     setup.postcodes = " ".join(normalise_postcodes(postcodes))
@@ -114,9 +110,7 @@ def add_theme(*, actor, procurement, label: str) -> Theme:
         existing.active = True
         theme = existing
     else:
-        theme = Theme(
-            procurement_id=procurement.id, label=label, position=_next_position(procurement)
-        )
+        theme = Theme(procurement_id=procurement.id, label=label, position=_next_position(procurement))
         db.session.add(theme)
     db.session.flush()
     audit.record("needs.theme_add", actor=actor, obj=theme, procurement_id=procurement.id)
@@ -153,9 +147,7 @@ def create_codes(*, actor, procurement, count: int) -> list[str]:
             codes.append(code)
             db.session.add(NeedsCode(procurement_id=procurement.id, code_hash=_code_hash(code)))
     db.session.flush()
-    audit.record(
-        "needs.codes", actor=actor, procurement_id=procurement.id, details={"count": count}
-    )
+    audit.record("needs.codes", actor=actor, procurement_id=procurement.id, details={"count": count})
     return [f"{c[:4]}-{c[4:]}" for c in codes]
 
 
@@ -204,10 +196,7 @@ def _check_postcode(setup: NeedsRound, postcode: str) -> None:
         raise NeedsError(_("Vul een postcode in zoals 1234 AB."))
     if not any(given.startswith(area) for area in areas):
         raise NeedsError(
-            _(
-                "Deze postcode hoort niet bij deze wijk. Woont u hier wel? "
-                "Gebruik dan de code uit de brief."
-            )
+            _("Deze postcode hoort niet bij deze wijk. Woont u hier wel? Gebruik dan de code uit de brief.")
         )
 
 
@@ -310,9 +299,7 @@ def suggestions(procurement) -> list[str]:
     """What residents added themselves (for the moderator, who may put it on the list)."""
     return db.session.scalars(
         sa.select(NeedsResponse.suggestion)
-        .where(
-            NeedsResponse.procurement_id == procurement.id, NeedsResponse.suggestion.is_not(None)
-        )
+        .where(NeedsResponse.procurement_id == procurement.id, NeedsResponse.suggestion.is_not(None))
         .order_by(NeedsResponse.id)
     ).all()
 

@@ -151,9 +151,7 @@ def create_codes(procurement_id: int):
     if not form.validate_on_submit():
         return _render_manage(procurement, codes_form=form, status=422)
     try:
-        codes = services.create_codes(
-            actor=current_user, procurement=procurement, count=form.count.data
-        )
+        codes = services.create_codes(actor=current_user, procurement=procurement, count=form.count.data)
     except ProcessError as exc:
         return _refused(procurement, exc, codes_form=form)
     db.session.commit()
@@ -209,9 +207,7 @@ def _render_public(procurement, form=None, status=200):
     if form is None and is_open:
         form = form_class(code=request.args.get("code", ""))
     public_results = policy.needs_results_public(procurement)
-    rows, per_buurt, respondents = (
-        services.results(procurement) if public_results else ([], {}, None)
-    )
+    rows, per_buurt, respondents = services.results(procurement) if public_results else ([], {}, None)
     return render_template(
         "needs/public.html",
         procurement=procurement,

@@ -127,17 +127,11 @@ _PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)\s*[1-9]\d{0,2}[\s.\-]*(?:\(0\)[\s.\-]*)?(?:\d[\s.\-()/]{0,3}){6,12}"
     r"|\(?0(?:\d[\s.\-()/]{0,3}){8,9})(?!\w)"
 )
-_IBAN = re.compile(
-    _START + r"[A-Z]{2}\d{2}[ ]?(?:[A-Z0-9]{4}[ ]?){2,7}[A-Z0-9]{1,4}" + _END, re.IGNORECASE
-)
+_IBAN = re.compile(_START + r"[A-Z]{2}\d{2}[ ]?(?:[A-Z0-9]{4}[ ]?){2,7}[A-Z0-9]{1,4}" + _END, re.IGNORECASE)
 _HOUSE_NUMBER_BEFORE = r"(?:(?:[A-Z][\w'.-]*\s+){0,2}\d{1,5}[ ]?[a-zA-Z]?,?\s+)?"
 _HOUSE_NUMBER_AFTER = r"(?:,?\s+(?:nr\.?\s*)?\d{1,5}(?:[ -]?[a-zA-Z](?![^\W_]))?)?"
 _POSTCODE = re.compile(
-    _START
-    + _HOUSE_NUMBER_BEFORE
-    + r"[1-9]\d{3}(?:[ ]?[A-Z]{2}|[a-zA-Z]{2})"
-    + _END
-    + _HOUSE_NUMBER_AFTER
+    _START + _HOUSE_NUMBER_BEFORE + r"[1-9]\d{3}(?:[ ]?[A-Z]{2}|[a-zA-Z]{2})" + _END + _HOUSE_NUMBER_AFTER
 )
 _REGISTRATION = re.compile(
     r"(?:\b(?:kvk|k\.v\.k\.?|kamer\s+van\s+koophandel|rsin|btw)[\s\-]*(?:nummer|nr\.?|id)?"
@@ -335,15 +329,11 @@ def name_variants(name: str) -> list[str]:
         stripped = _LEGAL_FORMS.sub("", stripped).strip(" ,")
     variants.append(stripped)
     return [
-        v
-        for i, v in enumerate(variants)
-        if sum(ch.isalnum() for ch in v) >= 5 and v not in variants[:i]
+        v for i, v in enumerate(variants) if sum(ch.isalnum() for ch in v) >= 5 and v not in variants[:i]
     ] or [name]
 
 
-def identifiers_for(
-    organisation, contact_names: Iterable[str], extra: Iterable[str] = ()
-) -> list[str]:
+def identifiers_for(organisation, contact_names: Iterable[str], extra: Iterable[str] = ()) -> list[str]:
     """What a bidder declared about itself that must not reach the committee.
 
     ``organisation`` needs ``name``, ``kvk_number`` and ``website``; ``partners`` (each with

@@ -71,9 +71,7 @@ class OrganisationForm(FlaskForm):
         validators=[required(), max_length(200)],
     )
     kind = RadioField(_l("U schrijft in als"), choices=KIND_CHOICES, validators=[required()])
-    kvk_number = StringField(
-        _l("KvK-nummer (als u dat heeft)"), validators=[optional(), kvk_number()]
-    )
+    kvk_number = StringField(_l("KvK-nummer (als u dat heeft)"), validators=[optional(), kvk_number()])
     website = StringField(_l("Website (als u die heeft)"), validators=[optional(), max_length(254)])
     other_identifiers = TextAreaField(
         _l("Andere namen waaraan men u kan herkennen (niet verplicht)"),
@@ -99,12 +97,8 @@ class PartnerForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    contact_name = StringField(
-        _l("Naam van de contactpersoon"), validators=[required(), max_length(120)]
-    )
-    contact_email = StringField(
-        _l("E-mailadres (niet verplicht)"), validators=[optional(), max_length(254)]
-    )
+    contact_name = StringField(_l("Naam van de contactpersoon"), validators=[required(), max_length(120)])
+    contact_email = StringField(_l("E-mailadres (niet verplicht)"), validators=[optional(), max_length(254)])
     contact_phone = StringField(
         _l("Telefoonnummer (niet verplicht)"), validators=[optional(), max_length(40)]
     )
@@ -139,9 +133,7 @@ class CallForm(FlaskForm):
         validators=[optional(), max_length(10000)],
     )
     house_rules = TextAreaField(_l("Spelregels"), validators=[required(), max_length(10000)])
-    questions_until = DateField(
-        _l("Vragen stellen kan tot en met (niet verplicht)"), validators=[optional()]
-    )
+    questions_until = DateField(_l("Vragen stellen kan tot en met (niet verplicht)"), validators=[optional()])
     submit = SubmitField(_l("Uitvraag opslaan"))
 
 
@@ -149,8 +141,7 @@ class RedactionForm(FlaskForm):
     phrase = StringField(
         _l("Extra weglaten: woord of zin"),
         description=_l(
-            "Wordt overal in dit aanbod en de bijlagen gezocht, "
-            "ongeacht hoofdletters, accenten of spaties."
+            "Wordt overal in dit aanbod en de bijlagen gezocht, ongeacht hoofdletters, accenten of spaties."
         ),
         validators=[required(), max_length(200)],
     )

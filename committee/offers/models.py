@@ -23,9 +23,7 @@ class Organisation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
-    kvk_number: Mapped[str | None] = mapped_column(
-        sa.String(8)
-    )  # optional: initiatives may lack one
+    kvk_number: Mapped[str | None] = mapped_column(sa.String(8))  # optional: initiatives may lack one
     website: Mapped[str | None] = mapped_column(sa.String(254))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     kind: Mapped[OrganisationKind] = mapped_column(
@@ -147,9 +145,7 @@ class Offer(db.Model):
     annexes: Mapped[list[Annex]] = relationship(
         back_populates="offer", order_by="Annex.position", cascade="all, delete-orphan"
     )
-    review: Mapped[Review | None] = relationship(
-        back_populates="offer", cascade="all, delete-orphan"
-    )
+    review: Mapped[Review | None] = relationship(back_populates="offer", cascade="all, delete-orphan")
     manual_redactions: Mapped[list[ManualRedaction]] = relationship(
         order_by="ManualRedaction.id", cascade="all, delete-orphan"
     )
@@ -163,9 +159,7 @@ class Annex(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     offer_id: Mapped[int] = mapped_column(sa.ForeignKey("offer.id"), index=True)
     position: Mapped[int]  # 1, 2, … : "bijlage 1"
-    original_name: Mapped[str] = mapped_column(
-        sa.String(255)
-    )  # shown to the bidder and moderator only
+    original_name: Mapped[str] = mapped_column(sa.String(255))  # shown to the bidder and moderator only
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(sa.String(64))
     page_count: Mapped[int]

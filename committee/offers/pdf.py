@@ -58,9 +58,7 @@ def looks_like_pdf(head: bytes) -> bool:
     return PDF_MAGIC in head[:1024]
 
 
-def rebuild(
-    source: Path, target: Path, limits: Limits, keep: list[int] | None = None
-) -> list[PageScan]:
+def rebuild(source: Path, target: Path, limits: Limits, keep: list[int] | None = None) -> list[PageScan]:
     """Write a clean copy of ``source`` (only the pages in ``keep``, if given) to ``target``.
 
     Raises ``PdfRefused`` when the file is not a usable PDF, has too many pages, or the worker

@@ -94,9 +94,7 @@ def text_review(offer: Offer) -> list[dict]:
 def page_checks(annex: Annex, identifiers: list[str] | None = None) -> list[PageCheck]:
     identifiers = identifiers if identifiers is not None else identifiers_of(annex.offer)
     return [
-        PageCheck(
-            page, anonymise.find(page.text, identifiers), anonymise.find(page.hidden, identifiers)
-        )
+        PageCheck(page, anonymise.find(page.text, identifiers), anonymise.find(page.hidden, identifiers))
         for page in annex.pages
     ]
 
@@ -156,9 +154,7 @@ def add_redaction(*, actor, offer: Offer, phrase: str) -> ManualRedaction:
     offer.manual_redactions.append(redaction)
     _withdraw(offer)
     db.session.flush()
-    audit.record(
-        "review.redaction_add", actor=actor, obj=offer, procurement_id=offer.procurement_id
-    )
+    audit.record("review.redaction_add", actor=actor, obj=offer, procurement_id=offer.procurement_id)
     return redaction
 
 
@@ -170,9 +166,7 @@ def remove_redaction(*, actor, offer: Offer, redaction_id: int) -> None:
     offer.manual_redactions.remove(redaction)
     _withdraw(offer)
     db.session.flush()
-    audit.record(
-        "review.redaction_remove", actor=actor, obj=offer, procurement_id=offer.procurement_id
-    )
+    audit.record("review.redaction_remove", actor=actor, obj=offer, procurement_id=offer.procurement_id)
 
 
 def set_pages(*, actor, annex: Annex, excluded: set[int], checked: set[int]) -> None:
@@ -207,10 +201,16 @@ def _member_copy(annex: Annex, keep: list[int], identifiers: list[str], storage:
         raise ReviewError([message]) from refused
     remove_if_rolled_back(target)
     # The file members get is scanned once more, as it is.
-    if any(anonymise.find(s.text, identifiers) or anonymise.find(s.hidden, identifiers)
-           for s in scans):
-        raise ReviewError([_("Bijlage %(annex)d bevat na het opnieuw opbouwen nog iets dat de "
-                             "aanbieder kan herkennen.", annex=annex.position)])
+    if any(anonymise.find(s.text, identifiers) or anonymise.find(s.hidden, identifiers) for s in scans):
+        raise ReviewError(
+            [
+                _(
+                    "Bijlage %(annex)d bevat na het opnieuw opbouwen nog iets dat de "
+                    "aanbieder kan herkennen.",
+                    annex=annex.position,
+                )
+            ]
+        )
     return target.name
 
 
@@ -237,8 +237,13 @@ def approve(*, actor, offer: Offer, storage: Storage | None = None) -> None:
     review.approved_at = utcnow()
     review.approved_by_id = getattr(actor, "id", None)
     db.session.flush()
-    audit.record("review.approve", actor=actor, obj=offer, procurement_id=offer.procurement_id,
-                 details={"annexes": len(offer.annexes), "pages_left_out": left_out})
+    audit.record(
+        "review.approve",
+        actor=actor,
+        obj=offer,
+        procurement_id=offer.procurement_id,
+        details={"annexes": len(offer.annexes), "pages_left_out": left_out},
+    )
 
 
 def release_blockers(procurement) -> list[str]:
@@ -265,8 +270,7 @@ def release_blockers(procurement) -> list[str]:
             if not check.page.excluded
         )
         files_missing = any(
-            annex.member_file is None and any(not p.excluded for p in annex.pages)
-            for annex in offer.annexes
+            annex.member_file is None and any(not p.excluded for p in annex.pages) for annex in offer.annexes
         )
         if text_left or pages_left or files_missing:
             blockers.append(

@@ -54,9 +54,7 @@ DEFAULT_HOUSE_RULES = (
 )
 
 REFUSALS = {
-    "not_pdf": lambda: _(
-        "Dit bestand is geen PDF. Sla uw document op als PDF en probeer het opnieuw."
-    ),
+    "not_pdf": lambda: _("Dit bestand is geen PDF. Sla uw document op als PDF en probeer het opnieuw."),
     "encrypted": lambda: _(
         "Deze PDF is beveiligd met een wachtwoord. Haal de beveiliging eraf en probeer het opnieuw."
     ),
@@ -178,9 +176,7 @@ def remove_contact(*, actor, organisation: Organisation, contact_id: int) -> Non
 
 def declared_identifiers(organisation: Organisation, extra: list[str] | None = None) -> list[str]:
     """Everything the bidder told us about itself, plus ``extra`` words to hide."""
-    people = [user.name for user in organisation.users] + [
-        user.email or "" for user in organisation.users
-    ]
+    people = [user.name for user in organisation.users] + [user.email or "" for user in organisation.users]
     return anonymise.identifiers_for(organisation, people, extra or [])
 
 
@@ -192,9 +188,7 @@ def open_calls():
     from committee.procurement.models import Procurement
 
     return db.session.scalars(
-        sa.select(Procurement)
-        .where(Procurement.phase == Phase.OFFERS_OPEN)
-        .order_by(Procurement.id)
+        sa.select(Procurement).where(Procurement.phase == Phase.OFFERS_OPEN).order_by(Procurement.id)
     ).all()
 
 
@@ -204,9 +198,7 @@ def call_of(procurement) -> Call:
     return call or Call(procurement_id=procurement.id, needs="", house_rules=DEFAULT_HOUSE_RULES)
 
 
-def save_call(
-    *, actor, procurement, needs: str, house_rules: str, questions_until: date | None
-) -> Call:
+def save_call(*, actor, procurement, needs: str, house_rules: str, questions_until: date | None) -> Call:
     if procurement.phase.at_or_after(Phase.ANONYMISATION):
         raise OfferError(_("De uitvraag ligt vast zodra het indienen gesloten is."))
     deadline = policy.offer_deadline(procurement)
@@ -244,9 +236,7 @@ def ask_question(*, actor, procurement, body: str, today: date) -> Question:
 def questions_of(organisation_id: int, procurement_id: int) -> list[Question]:
     return db.session.scalars(
         sa.select(Question)
-        .where(
-            Question.organisation_id == organisation_id, Question.procurement_id == procurement_id
-        )
+        .where(Question.organisation_id == organisation_id, Question.procurement_id == procurement_id)
         .order_by(Question.id)
     ).all()
 
@@ -280,17 +270,13 @@ def answer_question(*, actor, question: Question, public_question: str, answer: 
     question.answered_at = utcnow() if question.answer else None
     question.answered_by_id = getattr(actor, "id", None) if question.answer else None
     db.session.flush()
-    audit.record(
-        "question.answer", actor=actor, obj=question, procurement_id=question.procurement_id
-    )
+    audit.record("question.answer", actor=actor, obj=question, procurement_id=question.procurement_id)
 
 
 def publish_answers(*, actor, procurement) -> list[Question]:
     """Publish every answered, unpublished question at one moment: one nota van inlichtingen."""
     ready = [
-        q
-        for q in all_questions(procurement)
-        if q.published_at is None and q.answer and q.public_question
+        q for q in all_questions(procurement) if q.published_at is None and q.answer and q.public_question
     ]
     if not ready:
         raise OfferError(_("Er zijn geen beantwoorde vragen om te publiceren."))
@@ -313,9 +299,7 @@ def bidders_to_notify(procurement) -> list:
     from committee.auth.models import User
 
     organisation_ids = set(
-        db.session.scalars(
-            sa.select(Offer.organisation_id).where(Offer.procurement_id == procurement.id)
-        )
+        db.session.scalars(sa.select(Offer.organisation_id).where(Offer.procurement_id == procurement.id))
     ) | set(
         db.session.scalars(
             sa.select(Question.organisation_id).where(Question.procurement_id == procurement.id)
@@ -378,10 +362,7 @@ def save_offer(
         raise OfferError(_("Het gevraagde budget is hoger dan het maximum van de gemeente."))
     if offer.status == OfferStatus.SUBMITTED and not submit:
         raise OfferError(
-            _(
-                "Uw aanbod is al ingediend. Kies ‘Wijziging indienen’ om een "
-                "wijziging mee te laten tellen."
-            )
+            _("Uw aanbod is al ingediend. Kies ‘Wijziging indienen’ om een wijziging mee te laten tellen.")
         )
     offer.plan, offer.team, offer.results = plan.strip(), team.strip(), results.strip()
     offer.budget_asked = budget_asked
@@ -482,17 +463,13 @@ def add_annex(
     return annex
 
 
-def remove_annex(
-    *, actor, procurement, annex_id: int, today: date, storage: Storage | None = None
-) -> None:
+def remove_annex(*, actor, procurement, annex_id: int, today: date, storage: Storage | None = None) -> None:
     storage = storage or current_storage()
     offer = _offer_for_change(actor, procurement, today)
     annex = next((a for a in offer.annexes if a.id == annex_id), None)
     if annex is None:
         raise OfferError(_("Deze bijlage bestaat niet (meer)."))
-    files = [
-        storage.path(n) for n in (annex.original_file, annex.clean_file, annex.member_file) if n
-    ]
+    files = [storage.path(n) for n in (annex.original_file, annex.clean_file, annex.member_file) if n]
     offer.annexes.remove(annex)
     if offer.status == OfferStatus.SUBMITTED:
         offer.submitted_at = utcnow()

@@ -84,9 +84,7 @@ def _render_call(procurement, question_form=None, status=200):
         questions_until=call.questions_until or policy.offer_deadline(procurement),
         asking=policy.accepts_questions(procurement, call.questions_until, today),
         offers_open=policy.accepts_offers(procurement, today),
-        my_questions=services.questions_of(current_user.organisation_id, procurement.id)
-        if bidder
-        else [],
+        my_questions=services.questions_of(current_user.organisation_id, procurement.id) if bidder else [],
         question_form=question_form or QuestionForm(),
     ), status
 
@@ -195,9 +193,7 @@ def partner_remove():
     if not form.validate_on_submit() or form.item() is None:
         abort(400)
     try:
-        services.remove_partner(
-            actor=current_user, organisation=_organisation(), partner_id=form.item()
-        )
+        services.remove_partner(actor=current_user, organisation=_organisation(), partner_id=form.item())
     except services.OfferError:
         abort(404)
     db.session.commit()
@@ -230,9 +226,7 @@ def contact_remove():
     if not form.validate_on_submit() or form.item() is None:
         abort(400)
     try:
-        services.remove_contact(
-            actor=current_user, organisation=_organisation(), contact_id=form.item()
-        )
+        services.remove_contact(actor=current_user, organisation=_organisation(), contact_id=form.item())
     except services.OfferError:
         abort(404)
     db.session.commit()
@@ -347,12 +341,7 @@ def annex_upload(procurement_id: int):
         return _render_edit(procurement, offer, OfferForm(obj=offer), 422, annex_form=form)
     if offer.status == OfferStatus.SUBMITTED:
         _send_receipt(procurement, offer)
-        flash(
-            _(
-                "De bijlage is toegevoegd aan uw ingediende aanbod. U krijgt een nieuw "
-                "ontvangstbewijs."
-            )
-        )
+        flash(_("De bijlage is toegevoegd aan uw ingediende aanbod. U krijgt een nieuw ontvangstbewijs."))
     else:
         flash(_("De bijlage is toegevoegd."))
     db.session.commit()
@@ -519,11 +508,7 @@ def publish_answers(procurement_id: int):
 
 def _review_offer(procurement_id: int, offer_id: int) -> Offer:
     offer = db.session.get(Offer, offer_id)
-    if (
-        offer is None
-        or offer.procurement_id != procurement_id
-        or offer.status != OfferStatus.SUBMITTED
-    ):
+    if offer is None or offer.procurement_id != procurement_id or offer.status != OfferStatus.SUBMITTED:
         abort(404)
     return offer
 
@@ -560,9 +545,7 @@ def _render_review(offer: Offer, redaction_form=None, pages_failed=None, errors=
                 excluded=[p.number for p in annex.pages if p.excluded],
                 checked=[p.number for p in annex.pages if p.images_checked],
             )
-        annexes.append(
-            {"annex": annex, "checks": review.page_checks(annex), "form": form.for_annex(annex)}
-        )
+        annexes.append({"annex": annex, "checks": review.page_checks(annex), "form": form.for_annex(annex)})
     return render_template(
         "offers/review.html",
         procurement=procurement,
@@ -586,8 +569,7 @@ def review_offer(procurement_id: int, offer_id: int):
 
 def _back_to_review(offer: Offer, anchor: str = ""):
     return redirect(
-        url_for("offers.review_offer", procurement_id=offer.procurement_id, offer_id=offer.id)
-        + anchor
+        url_for("offers.review_offer", procurement_id=offer.procurement_id, offer_id=offer.id) + anchor
     )
 
 
@@ -608,9 +590,7 @@ def redaction_add(procurement_id: int, offer_id: int):
     return _render_review(offer, redaction_form=form, status=422)
 
 
-@bp.post(
-    "/beheer/aanbesteding/<int:procurement_id>/anonimisering/<int:offer_id>/weglaten/verwijderen"
-)
+@bp.post("/beheer/aanbesteding/<int:procurement_id>/anonimisering/<int:offer_id>/weglaten/verwijderen")
 @rule("moderator")
 def redaction_remove(procurement_id: int, offer_id: int):
     offer = _review_offer(procurement_id, offer_id)
@@ -627,9 +607,7 @@ def redaction_remove(procurement_id: int, offer_id: int):
     return _back_to_review(offer, "#weglaten")
 
 
-@bp.post(
-    "/beheer/aanbesteding/<int:procurement_id>/anonimisering/<int:offer_id>/bijlage/<int:annex_id>"
-)
+@bp.post("/beheer/aanbesteding/<int:procurement_id>/anonimisering/<int:offer_id>/bijlage/<int:annex_id>")
 @rule("moderator")
 def pages(procurement_id: int, offer_id: int, annex_id: int):
     offer = _review_offer(procurement_id, offer_id)
@@ -692,9 +670,7 @@ def _pdf(path, download_name: str):
 @rule("moderator")
 def annex_original(procurement_id: int, offer_id: int, annex_id: int):
     annex = _review_annex(_review_offer(procurement_id, offer_id), annex_id)
-    return _pdf(
-        current_storage().path(annex.original_file), f"origineel-bijlage-{annex.position}.pdf"
-    )
+    return _pdf(current_storage().path(annex.original_file), f"origineel-bijlage-{annex.position}.pdf")
 
 
 @bp.get(
@@ -719,9 +695,7 @@ def member_annex(procurement_id: int, pseudonym: str, number: int):
     member = policy.membership(current_user, procurement) if procurement else None
     offer = (
         db.session.scalar(
-            db.select(Offer).where(
-                Offer.procurement_id == procurement_id, Offer.pseudonym == pseudonym
-            )
+            db.select(Offer).where(Offer.procurement_id == procurement_id, Offer.pseudonym == pseudonym)
         )
         if member
         else None
@@ -732,9 +706,7 @@ def member_annex(procurement_id: int, pseudonym: str, number: int):
     if not 1 <= number <= len(annexes) or not annexes[number - 1]["available"]:
         abort(404)
     annex = offer.annexes[number - 1]
-    return _pdf(
-        current_storage().path(annex.member_file), f"aanbod-{pseudonym}-bijlage-{number}.pdf"
-    )
+    return _pdf(current_storage().path(annex.member_file), f"aanbod-{pseudonym}-bijlage-{number}.pdf")
 
 
 @bp.app_template_global()

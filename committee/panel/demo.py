@@ -14,8 +14,9 @@ from committee.panel import draws, recruitment
 from committee.procurement import services as procurement_services
 from committee.wijk import services as wijk
 
-EXAMPLE = (Path(__file__).resolve().parents[2] / "static" / "examples"
-           / "kerncijfers-voorbeeldstad-fictief.csv")
+EXAMPLE = (
+    Path(__file__).resolve().parents[2] / "static" / "examples" / "kerncijfers-voorbeeldstad-fictief.csv"
+)
 AGES = ["15-25", "25-45", "45-65", "65+"]
 
 
@@ -24,39 +25,67 @@ def seed(*, moderator, place, rng: random.Random, today: date) -> None:
     buurten = [b.name for b in place.buurten]
 
     asking = procurement_services.create_procurement(
-        actor=moderator, neighbourhood=place, title="Ontmoeten in de buurt (fictief)",
+        actor=moderator,
+        neighbourhood=place,
+        title="Ontmoeten in de buurt (fictief)",
         task="Wat is er nodig om elkaar vaker te ontmoeten? Dat vragen we eerst aan de wijk.",
-        budget_ceiling=60_000, criteria_preset="quality", dates={},
+        budget_ceiling=60_000,
+        criteria_preset="quality",
+        dates={},
     )
-    needs.save_setup(actor=moderator, procurement=asking, postcodes="9999",
-                     input_weight="De drie thema's die het vaakst genoemd worden, komen in de "
-                                  "uitvraag. Aanbieders laten zien wat ze eraan doen.")
+    needs.save_setup(
+        actor=moderator,
+        procurement=asking,
+        postcodes="9999",
+        input_weight="De drie thema's die het vaakst genoemd worden, komen in de "
+        "uitvraag. Aanbieders laten zien wat ze eraan doen.",
+    )
     needs.open_needs(actor=moderator, procurement=asking)
     themes = [t.id for t in needs.themes(asking)]
     for _ in range(14):
-        needs.submit_response(procurement=asking, ranked_theme_ids=rng.sample(themes, 3),
-                              suggestion=None, buurt=rng.choice(buurten + [None]), code=None,
-                              postcode=f"9999 {rng.choice('ABCDE')}{rng.choice('ABCDE')}")
+        needs.submit_response(
+            procurement=asking,
+            ranked_theme_ids=rng.sample(themes, 3),
+            suggestion=None,
+            buurt=rng.choice(buurten + [None]),
+            code=None,
+            postcode=f"9999 {rng.choice('ABCDE')}{rng.choice('ABCDE')}",
+        )
 
     drawing = procurement_services.create_procurement(
-        actor=moderator, neighbourhood=place, title="Buurtsport Noorderwijk (fictief)",
+        actor=moderator,
+        neighbourhood=place,
+        title="Buurtsport Noorderwijk (fictief)",
         task="Meer bewegen, samen met buren. Eerst loten we een commissie die op de wijk lijkt.",
-        budget_ceiling=90_000, criteria_preset="public_value", dates={},
+        budget_ceiling=90_000,
+        criteria_preset="public_value",
+        dates={},
     )
     recruitment.save_setup(
-        actor=moderator, procurement=drawing, seats=8, required_buurten=["De Akkers"],
+        actor=moderator,
+        procurement=drawing,
+        seats=8,
+        required_buurten=["De Akkers"],
         house_rules="Aanbieders benaderen leden nooit zelf. Vragen lopen via de gemeente. "
-                    "Wie een band heeft met een aanbieder, zegt dat vooraf.",
-        retention_until=today + timedelta(days=180), today=today,
+        "Wie een band heeft met een aanbieder, zegt dat vooraf.",
+        retention_until=today + timedelta(days=180),
+        today=today,
         categories_text="Geslacht: vrouw, man, anders\nWoning: huur, koop",
     )
     recruitment.open_recruitment(actor=moderator, procurement=drawing)
     for i in range(1, 41):
         recruitment.submit_application(
-            procurement=drawing, name=f"Aanmelder {i:02d} (fictief)", email=None,
-            phone=f"06-0000{i:04d}", postal_address=None, motivation=None, availability=None,
-            consent=True, answers={
-                "buurt": rng.choice(buurten), "leeftijd": rng.choice(AGES),
+            procurement=drawing,
+            name=f"Aanmelder {i:02d} (fictief)",
+            email=None,
+            phone=f"06-0000{i:04d}",
+            postal_address=None,
+            motivation=None,
+            availability=None,
+            consent=True,
+            answers={
+                "buurt": rng.choice(buurten),
+                "leeftijd": rng.choice(AGES),
                 "geslacht": rng.choice(["vrouw", "man", "vrouw", "man", None]),
                 "woning": rng.choice(["huur", "koop"]),
             },

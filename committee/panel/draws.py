@@ -129,8 +129,7 @@ def save_quotas(*, actor, procurement, limits: dict[tuple[str, str], tuple[int, 
         if value in required.get(category, ()) and low < 1:
             raise ProcessError(
                 _(
-                    "De buurt ‘%(value)s’ moet in de commissie zitten: "
-                    "het minimum is dan minstens 1.",
+                    "De buurt ‘%(value)s’ moet in de commissie zitten: het minimum is dan minstens 1.",
                     value=value,
                 )
             )
@@ -141,9 +140,7 @@ def save_quotas(*, actor, procurement, limits: dict[tuple[str, str], tuple[int, 
             quota.min_count, quota.max_count = low, high
             changed += 1
     db.session.flush()
-    audit.record(
-        "quota.save", actor=actor, procurement_id=procurement.id, details={"changed": changed}
-    )
+    audit.record("quota.save", actor=actor, procurement_id=procurement.id, details={"changed": changed})
 
 
 def _setup_for_composition(procurement):
@@ -184,9 +181,7 @@ def completed_draw(procurement) -> Draw | None:
 
 def active_draw(procurement) -> Draw | None:
     return db.session.scalar(
-        sa.select(Draw)
-        .where(Draw.procurement_id == procurement.id, Draw.status.in_(ACTIVE))
-        .limit(1)
+        sa.select(Draw).where(Draw.procurement_id == procurement.id, Draw.status.in_(ACTIVE)).limit(1)
     )
 
 
@@ -198,9 +193,7 @@ def prepare_draw(*, actor, procurement, seed: int | None = None) -> Draw:
     """
     setup = _setup_for_composition(procurement)
     if not policy.draw_allowed(procurement):
-        raise ProcessError(
-            _("Loten kan in de fase ‘Samenstellen commissie’, als het aanmelden gesloten is.")
-        )
+        raise ProcessError(_("Loten kan in de fase ‘Samenstellen commissie’, als het aanmelden gesloten is."))
     if active_draw(procurement) is not None:
         raise ProcessError(_("Er staat al een loting klaar of bezig."))
     if completed_draw(procurement) is not None:
@@ -277,9 +270,7 @@ def discard_draw(*, actor, draw: Draw) -> None:
     """Set aside a draw that did not run: prepared but not started (for example, the quotas
     changed afterwards), or started but stuck. It stays published, marked as not run."""
     if draw.status != DrawStatus.PREPARED and not is_stale(draw):
-        raise ProcessError(
-            _("Alleen een loting die niet gestart of vastgelopen is, kunt u terzijde leggen.")
-        )
+        raise ProcessError(_("Alleen een loting die niet gestart of vastgelopen is, kunt u terzijde leggen."))
     draw.status = DrawStatus.FAILED
     draw.error = "discarded"
     draw.finished_at = utcnow()
@@ -327,9 +318,7 @@ def _write_progress(draw_id: int, step: str, count: int | None, total: int | Non
     db.session.execute(
         sa.update(Draw)
         .where(Draw.id == draw_id)
-        .values(
-            progress_step=step, progress_count=count, progress_total=total, progress_at=utcnow()
-        )
+        .values(progress_step=step, progress_count=count, progress_total=total, progress_at=utcnow())
     )
     db.session.commit()
 
@@ -362,9 +351,7 @@ def run_draw(*, draw_id: int) -> Draw | None:
     try:
         result = lottery.draw(**lottery.parse_inputs(draw.inputs), progress=progress)
     except lottery.InfeasibleQuotas as exc:
-        return _finish(
-            draw, DrawStatus.FAILED, problems=[p.__dict__ for p in exc.problems], error="quotas"
-        )
+        return _finish(draw, DrawStatus.FAILED, problems=[p.__dict__ for p in exc.problems], error="quotas")
     except lottery.LotteryError as exc:
         return _finish(draw, DrawStatus.FAILED, error=str(exc)[:300])
     except Exception as exc:  # the job must always end, so the page stops waiting
@@ -439,9 +426,7 @@ def reserves_left(draw: Draw, procurement) -> list[DrawnPerson]:
             continue
         if entry.application_id in seated:
             continue
-        people.append(
-            DrawnPerson(pseudonym, db.session.get(Application, entry.application_id), None, False)
-        )
+        people.append(DrawnPerson(pseudonym, db.session.get(Application, entry.application_id), None, False))
     return people
 
 
@@ -466,13 +451,9 @@ def replace_member(*, actor, member: CommitteeMember, reason: str, note: str):
             )
         )
     pool = {row["id"]: {k: v for k, v in row.items() if k != "id"} for row in draw.inputs["pool"]}
-    committee = [
-        p for p in (pseudonym_of(draw, m.application_id) for m in procurement.members) if p
-    ]
+    committee = [p for p in (pseudonym_of(draw, m.application_id) for m in procurement.members) if p]
     candidates = [p.pseudonym for p in reserves_left(draw, procurement)]
-    quotas = [
-        lottery.Quota(q["category"], q["value"], q["min"], q["max"]) for q in draw.inputs["quotas"]
-    ]
+    quotas = [lottery.Quota(q["category"], q["value"], q["min"], q["max"]) for q in draw.inputs["quotas"]]
     chosen, unmet = quota_rules.pick_replacement(
         leaving=leaving, committee=committee, reserves=candidates, values=pool, quotas=quotas
     )

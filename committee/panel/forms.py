@@ -57,8 +57,7 @@ class RecruitmentForm(FlaskForm):
     retention_until = DateField(
         _l("Gegevens van aanmelders bewaren tot en met"),
         description=_l(
-            "Daarna wissen we de antwoorden van iedereen en de gegevens van wie niet "
-            "in de commissie kwam."
+            "Daarna wissen we de antwoorden van iedereen en de gegevens van wie niet in de commissie kwam."
         ),
         validators=[required()],
     )
@@ -82,9 +81,7 @@ def application_form_class(categories, *, paper: bool):
     """The application form: contact, one question per category, motivation, consent."""
 
     class ApplicationForm(FlaskForm):
-        name = StringField(
-            _l("Naam") if paper else _l("Uw naam"), validators=[required(), max_length(120)]
-        )
+        name = StringField(_l("Naam") if paper else _l("Uw naam"), validators=[required(), max_length(120)])
         email = EmailField(_l("E-mailadres"), validators=[optional(), email(), max_length(254)])
         phone = StringField(_l("Telefoonnummer"), validators=[optional(), max_length(30)])
         postal_address = TextAreaField(_l("Postadres"), validators=[optional(), max_length(300)])
@@ -104,9 +101,7 @@ def application_form_class(categories, *, paper: bool):
                 "genoemde datum."
             ),
             validators=[
-                InputRequired(
-                    message=_l("Zonder uw akkoord kunnen we de aanmelding niet aannemen.")
-                )
+                InputRequired(message=_l("Zonder uw akkoord kunnen we de aanmelding niet aannemen."))
             ],
         )
         submit = SubmitField(_l("Aanmelding opslaan") if paper else _l("Aanmelden"))
@@ -196,18 +191,14 @@ class MemberChangeForm(FlaskForm):
 
 @reason_fields
 class AddApplicantsForm(FlaskForm):
-    applications = MultiCheckboxField(
-        _l("Aanmelders"), coerce=int, choices=[], validators=[required()]
-    )
+    applications = MultiCheckboxField(_l("Aanmelders"), coerce=int, choices=[], validators=[required()])
     submit = SubmitField(_l("Toevoegen aan de commissie"))
 
 
 @reason_fields
 class AddPersonForm(FlaskForm):
     name = StringField(_l("Naam"), validators=[required(), max_length(120)])
-    email = EmailField(
-        _l("E-mailadres (niet verplicht)"), validators=[optional(), email(), max_length(254)]
-    )
+    email = EmailField(_l("E-mailadres (niet verplicht)"), validators=[optional(), email(), max_length(254)])
     kind = RadioField(
         _l("Rol"),
         choices=[
@@ -223,15 +214,11 @@ class AddPersonForm(FlaskForm):
 class AcceptForm(FlaskForm):
     accept_rules = BooleanField(
         _l("Ik neem de spelregels aan"),
-        validators=[
-            InputRequired(message=_l("U kunt alleen meedoen als u de spelregels aanneemt."))
-        ],
+        validators=[InputRequired(message=_l("U kunt alleen meedoen als u de spelregels aanneemt."))],
     )
     contact_preference = RadioField(
         _l("Mogen vragen van aanbieders bij u komen?"),
-        description=_l(
-            "Uw naam, adres, telefoonnummer en e-mailadres geven we nooit aan aanbieders."
-        ),
+        description=_l("Uw naam, adres, telefoonnummer en e-mailadres geven we nooit aan aanbieders."),
         choices=[],
         validators=[required()],
     )

@@ -186,9 +186,7 @@ def parse_inputs(data: dict) -> dict:
             raise LotteryError(f"unknown format {data['format']!r}")
         categories = list(data["categories"])
         return {
-            "pool": [
-                Person(str(row["id"]), {c: str(row[c]) for c in categories}) for row in data["pool"]
-            ],
+            "pool": [Person(str(row["id"]), {c: str(row[c]) for c in categories}) for row in data["pool"]],
             "quotas": [
                 Quota(str(q["category"]), str(q["value"]), int(q["min"]), int(q["max"]))
                 for q in data["quotas"]
@@ -298,13 +296,10 @@ def _sortition_algorithms(selection_algorithm: str):
 
         categories = sorted({q.category for q in quotas})
         rows = [
-            {"feature": q.category, "value": q.value, "min": str(q.min), "max": str(q.max)}
-            for q in quotas
+            {"feature": q.category, "value": q.value, "min": str(q.min), "max": str(q.max)} for q in quotas
         ]
         try:
-            features, _, _ = sa_lib.read_in_features(
-                ["feature", "value", "min", "max"], rows, seats
-            )
+            features, _, _ = sa_lib.read_in_features(["feature", "value", "min", "max"], rows, seats)
             settings = sa_lib.Settings(
                 id_column="id",
                 columns_to_keep=[],
@@ -356,15 +351,11 @@ def _relaxations(quotas: list[Quota], relaxed) -> list[QuotaProblem]:
             continue
         if suggestion.min < q.min:
             problems.append(
-                QuotaProblem(
-                    "relax_min", q.category, q.value, need=q.min, suggestion=suggestion.min
-                )
+                QuotaProblem("relax_min", q.category, q.value, need=q.min, suggestion=suggestion.min)
             )
         if suggestion.max > q.max:
             problems.append(
-                QuotaProblem(
-                    "relax_max", q.category, q.value, need=q.max, suggestion=suggestion.max
-                )
+                QuotaProblem("relax_max", q.category, q.value, need=q.max, suggestion=suggestion.max)
             )
     return problems or [QuotaProblem("unexplained")]
 

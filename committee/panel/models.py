@@ -154,9 +154,7 @@ class DrawEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     draw_id: Mapped[int] = mapped_column(sa.ForeignKey("draw.id"), index=True)
     pseudonym: Mapped[str] = mapped_column(sa.String(10))
-    application_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("application.id", ondelete="SET NULL")
-    )
+    application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application.id", ondelete="SET NULL"))
     # Set when this person left the committee (declined, replaced): the reserve list skips them.
     left_at: Mapped[datetime | None]
 
@@ -191,7 +189,8 @@ class CommitteeMember(db.Model):
         sa.Enum(MemberKind, native_enum=False, length=20), default=MemberKind.RESIDENT
     )
     source: Mapped[MemberSource] = mapped_column(
-        sa.Enum(MemberSource, native_enum=False, length=20), default=MemberSource.INVITE,
+        sa.Enum(MemberSource, native_enum=False, length=20),
+        default=MemberSource.INVITE,
         server_default="INVITE",
     )
     application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application.id"))

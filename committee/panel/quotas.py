@@ -97,9 +97,7 @@ def representation(
         rows = []
         listed = list(category_values) + ([UNKNOWN] if (a[UNKNOWN] or c[UNKNOWN]) else [])
         for value in listed:
-            share = (
-                known.get(value, 0.0) / total_share if total_share and value != UNKNOWN else None
-            )
+            share = known.get(value, 0.0) / total_share if total_share and value != UNKNOWN else None
             rows.append(
                 Row(
                     category,
@@ -122,9 +120,7 @@ def unmet(
 ) -> list[tuple[Quota, int]]:
     """The quotas this committee does not meet, each with the number it has."""
     counts = Counter(
-        (q_cat, values[i].get(q_cat, UNKNOWN))
-        for i in committee
-        for q_cat in {q.category for q in quotas}
+        (q_cat, values[i].get(q_cat, UNKNOWN)) for i in committee for q_cat in {q.category for q in quotas}
     )
     return [
         (q, counts[(q.category, q.value)])

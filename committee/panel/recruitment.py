@@ -64,9 +64,7 @@ class Category:
 
 
 def recruitment_of(procurement) -> Recruitment | None:
-    return db.session.scalar(
-        sa.select(Recruitment).where(Recruitment.procurement_id == procurement.id)
-    )
+    return db.session.scalar(sa.select(Recruitment).where(Recruitment.procurement_id == procurement.id))
 
 
 def extra_categories(procurement) -> list[PanelCategory]:
@@ -86,13 +84,8 @@ def categories(procurement) -> list[Category]:
             [(b.name, b.name) for b in procurement.neighbourhood.buurten],
             built_in=True,
         ),
-        Category(
-            AGE, str(_("Leeftijd")), [(k, str(v)) for k, v in AGE_LABELS.items()], built_in=True
-        ),
-        *(
-            Category(c.key, c.label, [(v, v) for v in c.values])
-            for c in extra_categories(procurement)
-        ),
+        Category(AGE, str(_("Leeftijd")), [(k, str(v)) for k, v in AGE_LABELS.items()], built_in=True),
+        *(Category(c.key, c.label, [(v, v) for v in c.values]) for c in extra_categories(procurement)),
     ]
 
 
@@ -122,9 +115,7 @@ def parse_categories(text: str) -> list[tuple[str, list[str]]]:
             )
         key = slugify(label)[:40]
         if key in keys:
-            raise ProcessError(
-                _("Regel %(n)d: de categorie ‘%(label)s’ bestaat al.", n=number, label=label)
-            )
+            raise ProcessError(_("Regel %(n)d: de categorie ‘%(label)s’ bestaat al.", n=number, label=label))
         keys.add(key)
         parsed.append((label, values))
     return parsed
@@ -158,9 +149,7 @@ def save_setup(
     setup.seats = seats
     setup.house_rules = house_rules.strip()
     setup.retention_until = retention_until
-    setup.required_buurten = [
-        b.name for b in procurement.neighbourhood.buurten if b.name in required_buurten
-    ]
+    setup.required_buurten = [b.name for b in procurement.neighbourhood.buurten if b.name in required_buurten]
     db.session.add(setup)
     existing = {c.key: c for c in extra_categories(procurement)}
     wanted = set()
@@ -194,9 +183,7 @@ def open_recruitment(*, actor, procurement) -> None:
         raise ProcessError(_("Het aanmelden voor de commissie is al geopend."))
     setup = recruitment_of(procurement)
     if setup is None or not setup.house_rules or setup.retention_until is None:
-        raise ProcessError(
-            _("Vul eerst de werving in: spelregels, bewaartermijn en aantal plaatsen.")
-        )
+        raise ProcessError(_("Vul eerst de werving in: spelregels, bewaartermijn en aantal plaatsen."))
     procurement_services.move_to(actor=actor, procurement=procurement, to=Phase.RECRUITMENT)
 
 
@@ -252,9 +239,7 @@ def submit_application(
             raise ProcessError(_("Kies uw %(what)s.", what=category.label.lower()))
         if answer:
             if answer not in category.value_keys:
-                raise ProcessError(
-                    _("Kies bij ‘%(what)s’ een antwoord van de lijst.", what=category.label)
-                )
+                raise ProcessError(_("Kies bij ‘%(what)s’ een antwoord van de lijst.", what=category.label))
             values[category.key] = answer
     if email and db.session.scalar(
         sa.select(Application.id).where(
@@ -289,9 +274,7 @@ def submit_application(
 
 def applications(procurement) -> list[Application]:
     return db.session.scalars(
-        sa.select(Application)
-        .where(Application.procurement_id == procurement.id)
-        .order_by(Application.id)
+        sa.select(Application).where(Application.procurement_id == procurement.id).order_by(Application.id)
     ).all()
 
 
@@ -374,9 +357,7 @@ def purge_expired(*, today: date) -> PurgeReport:
     data stays; the pseudonyms of published draws stay, without their link to a person.
     """
     report = PurgeReport()
-    due = db.session.scalars(
-        sa.select(Recruitment).where(Recruitment.retention_until < today)
-    ).all()
+    due = db.session.scalars(sa.select(Recruitment).where(Recruitment.retention_until < today)).all()
     for setup in due:
         procurement_id = setup.procurement_id
         member_applications = set(
@@ -404,14 +385,10 @@ def purge_expired(*, today: date) -> PurgeReport:
             from committee.procurement.models import Procurement
 
             setup.makeup_snapshot = makeup_counts(db.session.get(Procurement, procurement_id))
-        db.session.execute(
-            sa.delete(Demographics).where(Demographics.procurement_id == procurement_id)
-        )
+        db.session.execute(sa.delete(Demographics).where(Demographics.procurement_id == procurement_id))
         if others:
             db.session.execute(
-                sa.update(DrawEntry)
-                .where(DrawEntry.application_id.in_(others))
-                .values(application_id=None)
+                sa.update(DrawEntry).where(DrawEntry.application_id.in_(others)).values(application_id=None)
             )
             db.session.execute(sa.delete(Application).where(Application.id.in_(others)))
         setup.purged_at = utcnow()

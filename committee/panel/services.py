@@ -84,9 +84,7 @@ def invite_member(
 
 def reissue_invitation(*, actor, member: CommitteeMember, days: int) -> str:
     token = auth_services.create_invitation(member.user, days=days)
-    audit.record(
-        "committee.reinvite", actor=actor, obj=member, procurement_id=member.procurement_id
-    )
+    audit.record("committee.reinvite", actor=actor, obj=member, procurement_id=member.procurement_id)
     return token
 
 
@@ -119,14 +117,10 @@ def _user_for(application: Application) -> User:
             return existing
         if existing is not None:
             return auth_services.create_user(role=Role.RESIDENT, name=application.name)
-    return auth_services.create_user(
-        role=Role.RESIDENT, name=application.name, email=application.email
-    )
+    return auth_services.create_user(role=Role.RESIDENT, name=application.name, email=application.email)
 
 
-def seat_application(
-    *, procurement, application: Application, source: MemberSource
-) -> CommitteeMember:
+def seat_application(*, procurement, application: Application, source: MemberSource) -> CommitteeMember:
     """Seat an applicant (drawn, from the reserve list, or by hand); no audit event of its own."""
     check_composition_open(procurement)
     if application.procurement_id != procurement.id:
@@ -201,9 +195,7 @@ def add_applicants_by_hand(
     check_composition_open(procurement)
     if not applications:
         raise ProcessError(_("Kies wie u wilt toevoegen."))
-    change = record_change(
-        actor=actor, procurement=procurement, action="add", reason=reason, note=note
-    )
+    change = record_change(actor=actor, procurement=procurement, action="add", reason=reason, note=note)
     members = [
         seat_application(procurement=procurement, application=a, source=MemberSource.HAND)
         for a in applications
@@ -224,13 +216,9 @@ def add_person_by_hand(
     check_composition_open(procurement)
     if email and auth_services.email_taken(email):
         raise ProcessError(_("Dit e-mailadres hoort al bij iemand anders in WijKiezen."))
-    change = record_change(
-        actor=actor, procurement=procurement, action="add", reason=reason, note=note
-    )
+    change = record_change(actor=actor, procurement=procurement, action="add", reason=reason, note=note)
     user = auth_services.create_user(role=Role.RESIDENT, name=name, email=email or None)
-    member = CommitteeMember(
-        procurement=procurement, user=user, kind=kind, source=MemberSource.HAND
-    )
+    member = CommitteeMember(procurement=procurement, user=user, kind=kind, source=MemberSource.HAND)
     db.session.add(member)
     db.session.flush()
     audit.record(
@@ -249,9 +237,7 @@ def remove_member(*, actor, member: CommitteeMember, reason: str, note: str) -> 
 
     procurement = member.procurement
     check_composition_open(procurement)
-    change = record_change(
-        actor=actor, procurement=procurement, action="remove", reason=reason, note=note
-    )
+    change = record_change(actor=actor, procurement=procurement, action="remove", reason=reason, note=note)
     member_id = member.id
     unseat(member, draw=completed_draw(procurement))
     audit.record(

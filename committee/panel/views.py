@@ -79,9 +79,7 @@ SOURCE_LABELS = {
 
 
 def invitation_url(token: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
-        "auth.invitation", token=token
-    )
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("auth.invitation", token=token)
 
 
 def _deliver(member: CommitteeMember, token: str, procurement) -> str:
@@ -123,9 +121,7 @@ def invite(procurement_id: int):
 
 
 def _member_from_form(procurement, member_id: str | None) -> CommitteeMember:
-    member = (
-        db.session.get(CommitteeMember, int(member_id)) if (member_id or "").isdigit() else None
-    )
+    member = db.session.get(CommitteeMember, int(member_id)) if (member_id or "").isdigit() else None
     if member is None or member.procurement_id != procurement.id:
         abort(400)
     return member
@@ -189,9 +185,7 @@ def _recruitment_form(procurement, data=None):
         )
     else:
         form = RecruitmentForm()
-    form.required_buurten.choices = [
-        SelectChoice(b.name, b.name) for b in procurement.neighbourhood.buurten
-    ]
+    form.required_buurten.choices = [SelectChoice(b.name, b.name) for b in procurement.neighbourhood.buurten]
     return form
 
 
@@ -290,9 +284,7 @@ def paper_post(procurement_id: int):
         return _render_paper(procurement, form, 422)
     db.session.commit()
     flash(_("De aanmelding van %(name)s is opgeslagen.", name=form.name.data))
-    return redirect(
-        url_for("panel.recruitment_page", procurement_id=procurement.id) + "#aanmeldingen"
-    )
+    return redirect(url_for("panel.recruitment_page", procurement_id=procurement.id) + "#aanmeldingen")
 
 
 # --- composition ---------------------------------------------------------------------------------
@@ -324,9 +316,7 @@ def _composition_context(procurement) -> dict:
         "done_draw": done,
         "active_draw": draws.active_draw(procurement),
         "reserves": draws.reserves_left(done, procurement) if done else [],
-        "pseudonym_of": (lambda m: draws.pseudonym_of(done, m.application_id))
-        if done
-        else (lambda m: None),
+        "pseudonym_of": (lambda m: draws.pseudonym_of(done, m.application_id)) if done else (lambda m: None),
         "unseated": [a for a, _v in pool if a.id not in seated],
         "answers_of": recruitment.answers_of,
         "rule_problems": [
@@ -417,8 +407,7 @@ def save_quotas(procurement_id: int):
             actor=current_user,
             procurement=procurement,
             limits={
-                (q.category, q.value): (form[f"min_{q.id}"].data, form[f"max_{q.id}"].data)
-                for q in quotas
+                (q.category, q.value): (form[f"min_{q.id}"].data, form[f"max_{q.id}"].data) for q in quotas
             },
         )
     except ProcessError as exc:
@@ -667,9 +656,7 @@ def accept(procurement_id: int):
     if member.accepted_at:
         if "accept_rules" in form:
             form.accept_rules.data = True
-        form.contact_preference.data = (
-            member.contact_preference.value if member.contact_preference else None
-        )
+        form.contact_preference.data = member.contact_preference.value if member.contact_preference else None
         form.connections.data = member.connections
         form.public_name.data = member.public_name
     return _render_accept(member, form)
@@ -704,11 +691,7 @@ def accept_post(procurement_id: int):
 
 def _public_procurement(slug: str, procurement_id: int) -> Procurement:
     procurement = db.session.get(Procurement, procurement_id)
-    if (
-        procurement is None
-        or procurement.neighbourhood.slug != slug
-        or not policy.is_public(procurement)
-    ):
+    if procurement is None or procurement.neighbourhood.slug != slug or not policy.is_public(procurement):
         abort(404)
     return procurement
 
@@ -751,9 +734,7 @@ def apply_post(slug: str, procurement_id: int):
     if not form.validate_on_submit():
         return _render_apply(procurement, form, 422)
     try:
-        recruitment.submit_application(
-            procurement=procurement, **_application_data(form, categories)
-        )
+        recruitment.submit_application(procurement=procurement, **_application_data(form, categories))
     except ProcessError as exc:
         db.session.rollback()
         form.form_errors.append(str(exc))
@@ -774,11 +755,7 @@ def applied(slug: str, procurement_id: int):
 def _public_draw(slug: str, procurement_id: int, draw_id: int) -> Draw:
     procurement = _public_procurement(slug, procurement_id)
     draw = db.session.get(Draw, draw_id)
-    if (
-        draw is None
-        or draw.procurement_id != procurement.id
-        or not policy.draws_public(procurement)
-    ):
+    if draw is None or draw.procurement_id != procurement.id or not policy.draws_public(procurement):
         abort(404)
     return draw
 
@@ -823,9 +800,7 @@ def inject_public_panel():
             else [],
             "recruiting": setup is not None and policy.applications_open(procurement),
             "makeup": recruitment.makeup(procurement) if procurement.members else None,
-            "draws": [d for d in draws.draws_of(procurement)]
-            if policy.draws_public(procurement)
-            else [],
+            "draws": [d for d in draws.draws_of(procurement)] if policy.draws_public(procurement) else [],
             "status_labels": STATUS_LABELS,
         }
 

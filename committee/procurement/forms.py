@@ -34,8 +34,10 @@ class PhaseDatesForm(PlainForm):
 
 
 CRITERIA_CHOICES = [
-    SelectChoice("public_value", _l("Publieke waarde: draagvlak, effectiviteit, betrokkenheid "
-                                    "en aansluiting bij de wijk")),
+    SelectChoice(
+        "public_value",
+        _l("Publieke waarde: draagvlak, effectiviteit, betrokkenheid en aansluiting bij de wijk"),
+    ),
     SelectChoice("quality", _l("Eén criterium: kwaliteit")),
 ]
 
@@ -47,8 +49,9 @@ def _procurement_form_class():
         title = StringField(_l("Titel"), validators=[required(), max_length(200)])
         task = TextAreaField(
             _l("De opgave in gewone woorden"),
-            description=_l("Wat moet er in de wijk gebeuren? "
-                           "Schrijf het zoals u het aan een buurman uitlegt."),
+            description=_l(
+                "Wat moet er in de wijk gebeuren? Schrijf het zoals u het aan een buurman uitlegt."
+            ),
             validators=[required(), max_length(10000)],
         )
         budget_ceiling = IntegerField(
@@ -64,8 +67,7 @@ def _procurement_form_class():
         submit = SubmitField(_l("Aanbesteding opslaan"))
 
     for phase in PLANNED_PHASES:
-        setattr(ProcurementForm, f"dates_{phase.value}",
-                FormField(PhaseDatesForm, label=phase.label))
+        setattr(ProcurementForm, f"dates_{phase.value}", FormField(PhaseDatesForm, label=phase.label))
     return ProcurementForm
 
 
@@ -87,19 +89,21 @@ class CriterionForm(FlaskForm):
         _l("Gewicht"),
         description=_l("Hoe vaak telt dit criterium mee: 1 is gewoon, 2 is dubbel, tot 10."),
         default=1,
-        validators=[required(), NumberRange(
-            min=1, max=10, message=_l("Vul een heel getal van 1 tot en met 10 in."))],
+        validators=[
+            required(),
+            NumberRange(min=1, max=10, message=_l("Vul een heel getal van 1 tot en met 10 in.")),
+        ],
     )
     scale_low = TextAreaField(_l("Zo ziet een 1 eruit"), validators=[required(), max_length(500)])
-    scale_middle = TextAreaField(_l("Zo ziet een 3 eruit"),
-                                 validators=[required(), max_length(500)])
+    scale_middle = TextAreaField(_l("Zo ziet een 3 eruit"), validators=[required(), max_length(500)])
     scale_high = TextAreaField(_l("Zo ziet een 5 eruit"), validators=[required(), max_length(500)])
     submit = SubmitField(_l("Criterium opslaan"))
 
 
 class CriteriaPresetForm(FlaskForm):
-    preset = RadioField(_l("Begin opnieuw met een standaardlijst"), choices=CRITERIA_CHOICES,
-                        validators=[required()])
+    preset = RadioField(
+        _l("Begin opnieuw met een standaardlijst"), choices=CRITERIA_CHOICES, validators=[required()]
+    )
     submit = SubmitField(_l("Standaardlijst gebruiken"))
 
 
@@ -125,24 +129,36 @@ def decision_form_class(offer_choices: list[SelectChoice], voters):
 
     class DecisionForm(FlaskForm):
         offers = MultiCheckboxField(
-            _l("Gekozen aanbod"), choices=offer_choices, coerce=int,
+            _l("Gekozen aanbod"),
+            choices=offer_choices,
+            coerce=int,
             description=_l("Eén of meer aanbiedingen; samen binnen het budget."),
             validators=[DataRequired(message=_l("Kies ten minste één aanbod."))],
         )
-        method = RadioField(_l("Hoe besliste de commissie?"), choices=METHOD_CHOICES,
-                            default="consensus", validators=[required()])
+        method = RadioField(
+            _l("Hoe besliste de commissie?"),
+            choices=METHOD_CHOICES,
+            default="consensus",
+            validators=[required()],
+        )
         reasons = TextAreaField(
             _l("Redenen van het besluit"),
-            description=_l("Kort, zoals in het overleg gezegd. De motivering voor de wijk "
-                           "schrijft de commissie apart."),
+            description=_l(
+                "Kort, zoals in het overleg gezegd. De motivering voor de wijk schrijft de commissie apart."
+            ),
             validators=[required(), max_length(10000)],
         )
         submit = SubmitField(_l("Besluit vastleggen"))
 
     for member in voters:
-        label = (_("%(name)s (bewoner)", name=member.user.name)
-                 if member.kind == MemberKind.RESIDENT
-                 else _("%(name)s (geen bewoner)", name=member.user.name))
-        setattr(DecisionForm, f"vote_{member.id}",
-                SelectField(label, choices=VOTE_CHOICES, default="", validators=[optional()]))
+        label = (
+            _("%(name)s (bewoner)", name=member.user.name)
+            if member.kind == MemberKind.RESIDENT
+            else _("%(name)s (geen bewoner)", name=member.user.name)
+        )
+        setattr(
+            DecisionForm,
+            f"vote_{member.id}",
+            SelectField(label, choices=VOTE_CHOICES, default="", validators=[optional()]),
+        )
     return DecisionForm

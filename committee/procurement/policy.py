@@ -60,10 +60,11 @@ def recused_organisations(member: CommitteeMember) -> set[int]:
     """The organisations this member declared a connection with."""
     from committee.scoring.models import DeclaredConnection
 
-    return set(db.session.scalars(
-        sa.select(DeclaredConnection.organisation_id).where(
-            DeclaredConnection.member_id == member.id)
-    ))
+    return set(
+        db.session.scalars(
+            sa.select(DeclaredConnection.organisation_id).where(DeclaredConnection.member_id == member.id)
+        )
+    )
 
 
 def recused(member: CommitteeMember, offer) -> bool:
@@ -178,15 +179,18 @@ def awarded_organisations(procurement) -> set[int]:
     award = award_of(procurement)
     if award is None or award.final_at is None:
         return set()
-    decision = db.session.scalar(sa.select(Decision).where(
-        Decision.procurement_id == procurement.id))
+    decision = db.session.scalar(sa.select(Decision).where(Decision.procurement_id == procurement.id))
     return {offer.organisation_id for offer in decision.offers} if decision else set()
 
 
 def answers_signals(user, procurement) -> bool:
     """Only a finally awarded party (one of the chosen offers) answers residents' signals."""
-    return (user is not None and getattr(user, "is_authenticated", False) and user.is_bidder
-            and user.organisation_id in awarded_organisations(procurement))
+    return (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_bidder
+        and user.organisation_id in awarded_organisations(procurement)
+    )
 
 
 def identities_revealed(procurement) -> bool:
@@ -220,9 +224,16 @@ def anonymisation_review_open(procurement) -> bool:
 def member_may_open_annex(member, offer) -> bool:
     """A member opens an offer's anonymised annexes exactly when they may open the offer itself:
     their own procurement, released (it has a pseudonym), declaration confirmed, not recused."""
-    return (member is not None and offer.procurement_id == member.procurement_id
-            and offer.pseudonym is not None and may_open_offer(member, offer))
+    return (
+        member is not None
+        and offer.procurement_id == member.procurement_id
+        and offer.pseudonym is not None
+        and may_open_offer(member, offer)
+    )
+
+
 # --- the neighbourhood's voice and the committee's composition -----------------------------
+
 
 def needs_open(procurement) -> bool:
     """Residents give their needs only while the needs phase runs."""

@@ -28,31 +28,58 @@ class ProcessError(Exception):
 # name, question, weight, (what a 1, a 3 and a 5 look like)
 CRITERIA_PRESETS = {
     "public_value": [
-        ("Draagvlak",
-         "Staan bewoners achter dit aanbod, en past het bij hoe het in de wijk gaat?", 1,
-         ("Bewoners komen er niet in voor; het aanbod is over de wijk bedacht, niet met de wijk.",
-          "Bewoners worden gevraagd wat ze ervan vinden, maar beslissen niet mee.",
-          "Bewoners hebben het mee bedacht en blijven meebeslissen.")),
-        ("Effectiviteit", "Bereikt dit aanbod met het budget echt wat de wijk nodig heeft?", 1,
-         ("Het is niet duidelijk wat er met het geld bereikt wordt.",
-          "Een deel van wat de wijk nodig heeft wordt bereikt, voor een redelijk bedrag.",
-          "Helder wat het oplevert; het geld gaat naar wat de wijk het hardst nodig heeft.")),
-        ("Betrokkenheid",
-         "Doen bewoners mee, en werken de mensen van het aanbod écht in de wijk?", 1,
-         ("De mensen die het werk doen zijn in de wijk nauwelijks te zien.",
-          "Er werken mensen in de wijk, maar bewoners doen zelf weinig mee.",
-          "De werkers kennen de wijk en bewoners doen zelf volop mee.")),
-        ("Aansluiting bij de wijk",
-         "Past het aanbod bij wat de wijk zelf heeft gezegd dat nodig is?", 1,
-         ("Het aanbod gaat over iets anders dan wat de wijk vroeg.",
-          "Het raakt een deel van wat de wijk vroeg.",
-          "Het antwoordt precies op wat de wijk vroeg.")),
+        (
+            "Draagvlak",
+            "Staan bewoners achter dit aanbod, en past het bij hoe het in de wijk gaat?",
+            1,
+            (
+                "Bewoners komen er niet in voor; het aanbod is over de wijk bedacht, niet met de wijk.",
+                "Bewoners worden gevraagd wat ze ervan vinden, maar beslissen niet mee.",
+                "Bewoners hebben het mee bedacht en blijven meebeslissen.",
+            ),
+        ),
+        (
+            "Effectiviteit",
+            "Bereikt dit aanbod met het budget echt wat de wijk nodig heeft?",
+            1,
+            (
+                "Het is niet duidelijk wat er met het geld bereikt wordt.",
+                "Een deel van wat de wijk nodig heeft wordt bereikt, voor een redelijk bedrag.",
+                "Helder wat het oplevert; het geld gaat naar wat de wijk het hardst nodig heeft.",
+            ),
+        ),
+        (
+            "Betrokkenheid",
+            "Doen bewoners mee, en werken de mensen van het aanbod écht in de wijk?",
+            1,
+            (
+                "De mensen die het werk doen zijn in de wijk nauwelijks te zien.",
+                "Er werken mensen in de wijk, maar bewoners doen zelf weinig mee.",
+                "De werkers kennen de wijk en bewoners doen zelf volop mee.",
+            ),
+        ),
+        (
+            "Aansluiting bij de wijk",
+            "Past het aanbod bij wat de wijk zelf heeft gezegd dat nodig is?",
+            1,
+            (
+                "Het aanbod gaat over iets anders dan wat de wijk vroeg.",
+                "Het raakt een deel van wat de wijk vroeg.",
+                "Het antwoordt precies op wat de wijk vroeg.",
+            ),
+        ),
     ],
     "quality": [
-        ("Kwaliteit", "Hoe goed helpt dit aanbod de wijk, binnen het budget?", 1,
-         ("Het helpt de wijk nauwelijks of het is niet duidelijk hoe.",
-          "Het helpt de wijk, maar er zijn duidelijke zwakke plekken.",
-          "Het helpt de wijk sterk, met een helder plan en de juiste mensen.")),
+        (
+            "Kwaliteit",
+            "Hoe goed helpt dit aanbod de wijk, binnen het budget?",
+            1,
+            (
+                "Het helpt de wijk nauwelijks of het is niet duidelijk hoe.",
+                "Het helpt de wijk, maar er zijn duidelijke zwakke plekken.",
+                "Het helpt de wijk sterk, met een helder plan en de juiste mensen.",
+            ),
+        ),
     ],
 }
 
@@ -61,16 +88,29 @@ MAX_WEIGHT = 10
 
 def _preset_criteria(preset: str) -> list[Criterion]:
     return [
-        Criterion(position=i, name=name, question=question, weight=weight,
-                  scale_low=low, scale_middle=middle, scale_high=high)
-        for i, (name, question, weight, (low, middle, high))
-        in enumerate(CRITERIA_PRESETS[preset], 1)
+        Criterion(
+            position=i,
+            name=name,
+            question=question,
+            weight=weight,
+            scale_low=low,
+            scale_middle=middle,
+            scale_high=high,
+        )
+        for i, (name, question, weight, (low, middle, high)) in enumerate(CRITERIA_PRESETS[preset], 1)
     ]
 
 
-def create_procurement(*, actor, neighbourhood: Neighbourhood, title: str, task: str,
-                       budget_ceiling: int, criteria_preset: str,
-                       dates: dict[Phase, tuple[date | None, date | None]]) -> Procurement:
+def create_procurement(
+    *,
+    actor,
+    neighbourhood: Neighbourhood,
+    title: str,
+    task: str,
+    budget_ceiling: int,
+    criteria_preset: str,
+    dates: dict[Phase, tuple[date | None, date | None]],
+) -> Procurement:
     procurement = Procurement(
         neighbourhood=neighbourhood,
         title=title.strip(),
@@ -86,8 +126,13 @@ def create_procurement(*, actor, neighbourhood: Neighbourhood, title: str, task:
     )
     db.session.add(procurement)
     db.session.flush()
-    audit.record("procurement.create", actor=actor, obj=procurement, procurement_id=procurement.id,
-                 details={"criteria": criteria_preset, "budget_ceiling": budget_ceiling})
+    audit.record(
+        "procurement.create",
+        actor=actor,
+        obj=procurement,
+        procurement_id=procurement.id,
+        details={"criteria": criteria_preset, "budget_ceiling": budget_ceiling},
+    )
     return procurement
 
 
@@ -95,8 +140,13 @@ def _set_phase(procurement: Procurement, to: Phase, actor, **details) -> None:
     before = procurement.phase
     procurement.phase = to
     db.session.flush()
-    audit.record("procurement.phase", actor=actor, obj=procurement, procurement_id=procurement.id,
-                 details={"from": before.value, "to": to.value, **details})
+    audit.record(
+        "procurement.phase",
+        actor=actor,
+        obj=procurement,
+        procurement_id=procurement.id,
+        details={"from": before.value, "to": to.value, **details},
+    )
 
 
 def move_to(*, actor, procurement: Procurement, to: Phase, **details) -> None:
@@ -124,8 +174,12 @@ def close_offers(*, actor, procurement: Procurement, today: date | None = None) 
     if procurement.phase != Phase.OFFERS_OPEN:
         raise ProcessError(_("Het indienen van aanbod staat niet open."))
     if not policy.offers_closable(procurement, today):
-        raise ProcessError(_("Het indienen staat nog open tot en met %(date)s. Sluit het daarna.",
-                             date=format_date(policy.offer_deadline(procurement))))
+        raise ProcessError(
+            _(
+                "Het indienen staat nog open tot en met %(date)s. Sluit het daarna.",
+                date=format_date(policy.offer_deadline(procurement)),
+            )
+        )
     _set_phase(procurement, Phase.ANONYMISATION, actor, offers=len(submitted_offers(procurement)))
     review.prepare(procurement)
 
@@ -139,8 +193,9 @@ def release_offers(*, actor, procurement: Procurement, rng=None) -> None:
     from committee.offers import review
 
     if procurement.phase != Phase.ANONYMISATION:
-        raise ProcessError(_("Sluit eerst het indienen en keur elk aanbod goed; daarna kunt u het "
-                             "aanbod vrijgeven."))
+        raise ProcessError(
+            _("Sluit eerst het indienen en keur elk aanbod goed; daarna kunt u het aanbod vrijgeven.")
+        )
     submitted = submitted_offers(procurement)
     if not submitted:
         raise ProcessError(_("Er is nog geen ingediend aanbod om vrij te geven."))
@@ -157,8 +212,7 @@ def close_scoring(*, actor, procurement: Procurement) -> None:
     if procurement.phase != Phase.SCORING:
         raise ProcessError(_("Het beoordelen staat niet open."))
     submitted = sum(1 for m in procurement.members if m.submitted_at)
-    _set_phase(procurement, Phase.DELIBERATION, actor,
-               members=len(procurement.members), submitted=submitted)
+    _set_phase(procurement, Phase.DELIBERATION, actor, members=len(procurement.members), submitted=submitted)
 
 
 def publish(*, actor, procurement: Procurement) -> None:
@@ -185,18 +239,31 @@ def apply_criteria_preset(*, actor, procurement: Procurement, preset: str) -> No
     db.session.flush()  # the old positions must be gone before the new ones arrive
     procurement.criteria.extend(_preset_criteria(preset))
     db.session.flush()
-    audit.record("criteria.preset", actor=actor, obj=procurement, procurement_id=procurement.id,
-                 details={"preset": preset})
+    audit.record(
+        "criteria.preset",
+        actor=actor,
+        obj=procurement,
+        procurement_id=procurement.id,
+        details={"preset": preset},
+    )
 
 
-def save_criterion(*, actor, procurement: Procurement, criterion: Criterion | None, name: str,
-                   question: str, weight: int, scale_low: str, scale_middle: str,
-                   scale_high: str) -> Criterion:
+def save_criterion(
+    *,
+    actor,
+    procurement: Procurement,
+    criterion: Criterion | None,
+    name: str,
+    question: str,
+    weight: int,
+    scale_low: str,
+    scale_middle: str,
+    scale_high: str,
+) -> Criterion:
     """Change a criterion, or add one (``criterion=None``) at the end of the list."""
     _check_criteria_editable(procurement)
     if not 1 <= weight <= MAX_WEIGHT:
-        raise ProcessError(_("Het gewicht is een heel getal van 1 tot en met %(max)d.",
-                             max=MAX_WEIGHT))
+        raise ProcessError(_("Het gewicht is een heel getal van 1 tot en met %(max)d.", max=MAX_WEIGHT))
     if criterion is None:
         position = max((c.position for c in procurement.criteria), default=0) + 1
         criterion = Criterion(position=position)
@@ -209,8 +276,9 @@ def save_criterion(*, actor, procurement: Procurement, criterion: Criterion | No
     criterion.scale_middle = scale_middle.strip()
     criterion.scale_high = scale_high.strip()
     db.session.flush()
-    audit.record("criteria.save", actor=actor, obj=criterion, procurement_id=procurement.id,
-                 details={"weight": weight})
+    audit.record(
+        "criteria.save", actor=actor, obj=criterion, procurement_id=procurement.id, details={"weight": weight}
+    )
     return criterion
 
 
@@ -223,11 +291,14 @@ def remove_criterion(*, actor, procurement: Procurement, criterion: Criterion) -
     criterion_id = criterion.id
     procurement.criteria.remove(criterion)
     db.session.flush()
-    audit.record("criteria.remove", actor=actor, obj=None, procurement_id=procurement.id,
-                 details={"criterion": criterion_id})
+    audit.record(
+        "criteria.remove",
+        actor=actor,
+        obj=None,
+        procurement_id=procurement.id,
+        details={"criterion": criterion_id},
+    )
 
 
 def submitted_offers(procurement: Procurement) -> list[Offer]:
     return [o for o in procurement.offers if o.status == OfferStatus.SUBMITTED]
-
-

@@ -30,6 +30,7 @@ from committee.wijk.services import neighbourhoods
 
 bp = Blueprint("procurement", __name__)
 
+
 # action name -> (service, label shown on the button)
 def _open_needs(**kwargs):
     from committee.needs.services import open_needs
@@ -63,9 +64,17 @@ PHASE_ACTIONS = {
 
 
 def offer_choices(procurement) -> list[SelectChoice]:
-    return [SelectChoice(o.id, _("Aanbod %(label)s (vraagt %(amount)s)", label=o.pseudonym,
-                                 amount=publication.format_currency(o.budget_asked or 0)))
-            for o in scoring.released_offers(procurement)]
+    return [
+        SelectChoice(
+            o.id,
+            _(
+                "Aanbod %(label)s (vraagt %(amount)s)",
+                label=o.pseudonym,
+                amount=publication.format_currency(o.budget_asked or 0),
+            ),
+        )
+        for o in scoring.released_offers(procurement)
+    ]
 
 
 def voters(procurement):
@@ -94,8 +103,9 @@ def dashboard():
 @rule("moderator")
 def new(neighbourhood_id: int):
     place = db.session.get(Neighbourhood, neighbourhood_id) or abort(404)
-    return render_template("procurement/new.html", place=place, form=ProcurementForm(),
-                           planned=PLANNED_PHASES)
+    return render_template(
+        "procurement/new.html", place=place, form=ProcurementForm(), planned=PLANNED_PHASES
+    )
 
 
 @bp.post("/beheer/wijken/<int:neighbourhood_id>/aanbesteding/nieuw")
@@ -104,23 +114,28 @@ def create(neighbourhood_id: int):
     place = db.session.get(Neighbourhood, neighbourhood_id) or abort(404)
     form = ProcurementForm()
     if not form.validate_on_submit():
-        return render_template("procurement/new.html", place=place, form=form,
-                               planned=PLANNED_PHASES), 422
+        return render_template("procurement/new.html", place=place, form=form, planned=PLANNED_PHASES), 422
     dates = {}
     for phase in PLANNED_PHASES:
         sub = form[f"dates_{phase.value}"]
         dates[phase] = (sub.starts_on.data, sub.ends_on.data)
     procurement = services.create_procurement(
-        actor=current_user, neighbourhood=place, title=form.title.data, task=form.task.data,
-        budget_ceiling=form.budget_ceiling.data, criteria_preset=form.criteria.data, dates=dates,
+        actor=current_user,
+        neighbourhood=place,
+        title=form.title.data,
+        task=form.task.data,
+        budget_ceiling=form.budget_ceiling.data,
+        criteria_preset=form.criteria.data,
+        dates=dates,
     )
     db.session.commit()
     flash(_("De aanbesteding is aangemaakt."))
     return redirect(url_for("procurement.detail", procurement_id=procurement.id))
 
 
-def render_detail(procurement: Procurement, *, invite_form=None, invitation_link=None,
-                  decision_form_=None, status=200):
+def render_detail(
+    procurement: Procurement, *, invite_form=None, invitation_link=None, decision_form_=None, status=200
+):
     closed = policy.scores_visible(procurement)
     if decision_form_ is None and procurement.phase == Phase.DELIBERATION:
         decision_form_ = decision_form(procurement)
@@ -153,8 +168,11 @@ def _resident_voice(procurement) -> dict:
     from committee.needs.services import needs_round
     from committee.panel.recruitment import application_count, recruitment_of
 
-    return {"needs": needs_round(procurement), "recruitment": recruitment_of(procurement),
-            "applications": application_count(procurement)}
+    return {
+        "needs": needs_round(procurement),
+        "recruitment": recruitment_of(procurement),
+        "applications": application_count(procurement),
+    }
 
 
 @bp.get("/beheer/aanbesteding/<int:procurement_id>")
@@ -188,12 +206,18 @@ def decide(procurement_id: int):
     form = decision_form(procurement)
     if form.validate_on_submit():
         method = DecisionMethod(form.method.data)
-        votes = {m.id: VoteChoice(form[f"vote_{m.id}"].data) for m in voters(procurement)
-                 if form[f"vote_{m.id}"].data}
+        votes = {
+            m.id: VoteChoice(form[f"vote_{m.id}"].data)
+            for m in voters(procurement)
+            if form[f"vote_{m.id}"].data
+        }
         try:
             publication.record_decision(
-                actor=current_user, procurement=procurement, offer_ids=form.offers.data,
-                method=method, reasons=form.reasons.data,
+                actor=current_user,
+                procurement=procurement,
+                offer_ids=form.offers.data,
+                method=method,
+                reasons=form.reasons.data,
                 votes=votes if method == DecisionMethod.VOTE else None,
             )
             db.session.commit()
@@ -207,6 +231,7 @@ def decide(procurement_id: int):
 
 # -- criteria -------------------------------------------------------------------------------
 
+
 def _criterion(procurement: Procurement, criterion_id: int) -> Criterion:
     criterion = db.session.get(Criterion, criterion_id)
     if criterion is None or criterion.procurement_id != procurement.id:
@@ -214,12 +239,16 @@ def _criterion(procurement: Procurement, criterion_id: int) -> Criterion:
     return criterion
 
 
-def render_criteria(procurement: Procurement, *,
-                    failed: tuple[int | None, CriterionForm] | None = None,
-                    preset_form=None, error: str | None = None, status=200):
+def render_criteria(
+    procurement: Procurement,
+    *,
+    failed: tuple[int | None, CriterionForm] | None = None,
+    preset_form=None,
+    error: str | None = None,
+    status=200,
+):
     """The criteria page: one form per criterion, one to add, and the presets."""
-    forms = {c.id: CriterionForm(obj=c, prefix=f"c{c.id}", formdata=None)
-             for c in procurement.criteria}
+    forms = {c.id: CriterionForm(obj=c, prefix=f"c{c.id}", formdata=None) for c in procurement.criteria}
     new_form = CriterionForm(prefix="nieuw", formdata=None)
     if failed is not None:
         criterion_id, form = failed
@@ -228,9 +257,14 @@ def render_criteria(procurement: Procurement, *,
         else:
             forms[criterion_id] = form
     return render_template(
-        "procurement/criteria.html", procurement=procurement, forms=forms, new_form=new_form,
-        preset_form=preset_form or CriteriaPresetForm(), remove_form=RemoveCriterionForm(),
-        editable=policy.criteria_editable(procurement), error=error,
+        "procurement/criteria.html",
+        procurement=procurement,
+        forms=forms,
+        new_form=new_form,
+        preset_form=preset_form or CriteriaPresetForm(),
+        remove_form=RemoveCriterionForm(),
+        editable=policy.criteria_editable(procurement),
+        error=error,
     ), status
 
 
@@ -246,9 +280,14 @@ def _save_criterion(procurement: Procurement, criterion: Criterion | None, prefi
     if form.validate_on_submit():
         try:
             services.save_criterion(
-                actor=current_user, procurement=procurement, criterion=criterion,
-                name=form.name.data, question=form.question.data, weight=form.weight.data,
-                scale_low=form.scale_low.data, scale_middle=form.scale_middle.data,
+                actor=current_user,
+                procurement=procurement,
+                criterion=criterion,
+                name=form.name.data,
+                question=form.question.data,
+                weight=form.weight.data,
+                scale_low=form.scale_low.data,
+                scale_middle=form.scale_middle.data,
                 scale_high=form.scale_high.data,
             )
             db.session.commit()
@@ -283,8 +322,7 @@ def remove_criterion(procurement_id: int, criterion_id: int):
     criterion = _criterion(procurement, criterion_id)
     if RemoveCriterionForm().validate_on_submit():
         try:
-            services.remove_criterion(actor=current_user, procurement=procurement,
-                                      criterion=criterion)
+            services.remove_criterion(actor=current_user, procurement=procurement, criterion=criterion)
             db.session.commit()
             flash(_("Het criterium is verwijderd."))
         except services.ProcessError as exc:
@@ -300,8 +338,9 @@ def criteria_preset(procurement_id: int):
     form = CriteriaPresetForm()
     if form.validate_on_submit():
         try:
-            services.apply_criteria_preset(actor=current_user, procurement=procurement,
-                                           preset=form.preset.data)
+            services.apply_criteria_preset(
+                actor=current_user, procurement=procurement, preset=form.preset.data
+            )
             db.session.commit()
             flash(_("De criteria zijn vervangen door de standaardlijst."))
             return redirect(url_for("procurement.criteria", procurement_id=procurement_id))
@@ -314,7 +353,5 @@ def criteria_preset(procurement_id: int):
 @bp.get("/beheer/uitgaande-post")
 @rule("moderator")
 def outbox():
-    messages = db.session.scalars(
-        sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(100)
-    ).all()
+    messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(100)).all()
     return render_template("procurement/outbox.html", messages=messages)

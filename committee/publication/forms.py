@@ -15,13 +15,21 @@ def rationale_form_class(prompts, offers):
         submit = SubmitField(_l("Motivering opslaan"))
 
     for prompt in prompts:
-        setattr(RationaleForm, prompt.key, TextAreaField(
-            prompt.heading, description=prompt.hint, validators=[optional(), max_length(8000)]))
+        setattr(
+            RationaleForm,
+            prompt.key,
+            TextAreaField(prompt.heading, description=prompt.hint, validators=[optional(), max_length(8000)]),
+        )
     for offer in offers:
-        setattr(RationaleForm, f"offer_{offer.id}", TextAreaField(
-            _l("Aanbod %(label)s: wat wilt u deze aanbieder laten weten?", label=offer.pseudonym),
-            description=_l("Alleen deze aanbieder leest dit, bij de eigen scores."),
-            validators=[optional(), max_length(4000)]))
+        setattr(
+            RationaleForm,
+            f"offer_{offer.id}",
+            TextAreaField(
+                _l("Aanbod %(label)s: wat wilt u deze aanbieder laten weten?", label=offer.pseudonym),
+                description=_l("Alleen deze aanbieder leest dit, bij de eigen scores."),
+                validators=[optional(), max_length(4000)],
+            ),
+        )
     return RationaleForm
 
 

@@ -82,7 +82,8 @@ class Decision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"), unique=True)
     method: Mapped[DecisionMethod] = mapped_column(
-        sa.Enum(DecisionMethod, native_enum=False, length=20), default=DecisionMethod.CONSENSUS,
+        sa.Enum(DecisionMethod, native_enum=False, length=20),
+        default=DecisionMethod.CONSENSUS,
         server_default="CONSENSUS",
     )
     # The reasons as given in the meeting, fixed with the decision (the rationale may still be

@@ -50,8 +50,11 @@ def _party(offer, roles: list[str]) -> dict:
     organisation = offer.organisation
     party = {"id": _party_id(offer), "name": organisation.name, "roles": roles}
     if organisation.kvk_number:
-        party["identifier"] = {"scheme": "NL-KVK", "id": organisation.kvk_number,
-                               "legalName": organisation.name}
+        party["identifier"] = {
+            "scheme": "NL-KVK",
+            "id": organisation.kvk_number,
+            "legalName": organisation.name,
+        }
     return party
 
 
@@ -94,11 +97,13 @@ def release_package(procurement, *, prefix: str, package_url: str, public_url: s
         "procurementMethod": "open",
         "procurementMethodDetails": (
             "Maatschappelijk aanbesteden: een selectiecommissie met een meerderheid van "
-            "bewoners beoordeelde de geanonimiseerde aanbiedingen."),
+            "bewoners beoordeelde de geanonimiseerde aanbiedingen."
+        ),
         "mainProcurementCategory": "services",
         "awardCriteria": award_criteria(procurement),
         "awardCriteriaDetails": "; ".join(
-            f"{c.name} (weging {c.weight}): {c.question}" for c in procurement.criteria),
+            f"{c.name} (weging {c.weight}): {c.question}" for c in procurement.criteria
+        ),
         "numberOfTenderers": len(offers),
         "tenderers": [{"id": _party_id(o), "name": o.organisation.name} for o in offers],
     }
@@ -106,28 +111,34 @@ def release_package(procurement, *, prefix: str, package_url: str, public_url: s
     if tender_period:
         tender["tenderPeriod"] = tender_period
     if award is not None:
-        tender["awardPeriod"] = {"startDate": iso(award.provisional_at),
-                                 "endDate": iso(award.final_at or award.standstill_ends_at)}
+        tender["awardPeriod"] = {
+            "startDate": iso(award.provisional_at),
+            "endDate": iso(award.final_at or award.standstill_ends_at),
+        }
 
     documents = []
     if rationale is not None and merge.normalise(rationale.body):
-        documents.append({
-            "id": f"{procurement.id}-rationale-v{rationale.version}",
-            "documentType": "evaluationReports",
-            "title": "Motivering van de selectiecommissie",
-            "description": rationale.body,
-            "url": f"{public_url}#motivering",
-            "datePublished": published,
-            "format": "text/markdown",
-            "language": "nl",
-        })
+        documents.append(
+            {
+                "id": f"{procurement.id}-rationale-v{rationale.version}",
+                "documentType": "evaluationReports",
+                "title": "Motivering van de selectiecommissie",
+                "description": rationale.body,
+                "url": f"{public_url}#motivering",
+                "datePublished": published,
+                "format": "text/markdown",
+                "language": "nl",
+            }
+        )
     awards = []
     for offer in chosen:
         award_block = {
             # One chosen offer keeps the plain id; several get one award each, by pseudonym.
-            "id": f"{procurement.id}-award" if len(chosen) == 1
+            "id": f"{procurement.id}-award"
+            if len(chosen) == 1
             else f"{procurement.id}-award-{offer.pseudonym}",
-            "title": f"Gunning: {procurement.title}" if len(chosen) == 1
+            "title": f"Gunning: {procurement.title}"
+            if len(chosen) == 1
             else f"Gunning: {procurement.title} (aanbod {offer.pseudonym})",
             "status": "active",
             "date": iso(award.final_at if award and award.final_at else decision.decided_at),

@@ -55,14 +55,26 @@ class Prompt:
 
 # The public part of the rationale: one text per prompt, in this order.
 PROMPTS = [
-    Prompt("asked", _l("Wat vroeg de wijk?"),
-           _l("Wat zeiden bewoners dat er nodig is, en hoe heeft de commissie dat gebruikt?")),
-    Prompt("why", _l("Waarom dit aanbod?"),
-           _l("Wat gaf de doorslag? Schrijf het zoals u het aan een buurman uitlegt.")),
-    Prompt("lacked", _l("Wat misten de andere aanbiedingen?"),
-           _l("Wat was minder sterk? Noem geen namen: de aanbiedingen heten A, B, C.")),
-    Prompt("expect", _l("Wat verwachten we binnen een jaar?"),
-           _l("Wat moet de wijk over een jaar zien of merken?")),
+    Prompt(
+        "asked",
+        _l("Wat vroeg de wijk?"),
+        _l("Wat zeiden bewoners dat er nodig is, en hoe heeft de commissie dat gebruikt?"),
+    ),
+    Prompt(
+        "why",
+        _l("Waarom dit aanbod?"),
+        _l("Wat gaf de doorslag? Schrijf het zoals u het aan een buurman uitlegt."),
+    ),
+    Prompt(
+        "lacked",
+        _l("Wat misten de andere aanbiedingen?"),
+        _l("Wat was minder sterk? Noem geen namen: de aanbiedingen heten A, B, C."),
+    ),
+    Prompt(
+        "expect",
+        _l("Wat verwachten we binnen een jaar?"),
+        _l("Wat moet de wijk over een jaar zien of merken?"),
+    ),
 ]
 PUBLIC_KEYS = [p.key for p in PROMPTS]
 
@@ -75,10 +87,22 @@ def note_key(offer: Offer) -> str:
 class RationaleConflict(ProcessError):
     """Another member saved the same prompt meanwhile, with other words: the member decides."""
 
-    def __init__(self, *, texts: dict[str, str], theirs: dict[str, str], conflicts: list[str],
-                 version: int, saved_by: str | None, saved_at: datetime | None):
-        super().__init__(_("Iemand anders heeft intussen ook aan de motivering gewerkt. "
-                           "Bekijk beide teksten en kies wat blijft."))
+    def __init__(
+        self,
+        *,
+        texts: dict[str, str],
+        theirs: dict[str, str],
+        conflicts: list[str],
+        version: int,
+        saved_by: str | None,
+        saved_at: datetime | None,
+    ):
+        super().__init__(
+            _(
+                "Iemand anders heeft intussen ook aan de motivering gewerkt. "
+                "Bekijk beide teksten en kies wat blijft."
+            )
+        )
         self.texts, self.theirs, self.conflicts = texts, theirs, conflicts
         self.version, self.saved_by, self.saved_at = version, saved_by, saved_at
 
@@ -108,34 +132,37 @@ def compose_body(texts: dict[str, str]) -> str:
 def public_sections(procurement) -> list[tuple[Prompt, Markup]]:
     """The answered public prompts, each with its text rendered as safe HTML."""
     texts = rationale_texts(procurement)
-    return [(p, markdown.render(texts.get(p.key))) for p in PROMPTS
-            if merge.normalise(texts.get(p.key))]
+    return [(p, markdown.render(texts.get(p.key))) for p in PROMPTS if merge.normalise(texts.get(p.key))]
 
 
 def note_offers(user, procurement) -> list[Offer]:
     """The offers this user writes a note to: a member never to an offer they are recused from."""
     member = policy.membership(user, procurement)
-    return [o for o in scoring.released_offers(procurement)
-            if member is None or not policy.recused(member, o)]
+    return [
+        o for o in scoring.released_offers(procurement) if member is None or not policy.recused(member, o)
+    ]
 
 
 def allowed_keys(procurement, user=None) -> list[str]:
     """The texts a save may change: the public prompts and the notes to ``note_offers``."""
-    offers = (scoring.released_offers(procurement) if user is None
-              else note_offers(user, procurement))
+    offers = scoring.released_offers(procurement) if user is None else note_offers(user, procurement)
     return PUBLIC_KEYS + [note_key(o) for o in offers]
 
 
 def _revision_texts(rationale: Rationale | None, version: int) -> dict[str, str]:
     if rationale is None or version <= 0:
         return {}
-    revision = db.session.scalar(sa.select(RationaleRevision).where(
-        RationaleRevision.rationale_id == rationale.id, RationaleRevision.version == version))
+    revision = db.session.scalar(
+        sa.select(RationaleRevision).where(
+            RationaleRevision.rationale_id == rationale.id, RationaleRevision.version == version
+        )
+    )
     return dict(revision.texts) if revision else {}
 
 
-def save_rationale(*, actor, procurement, texts: dict[str, str], base_version: int,
-                   _retries: int = 1) -> Rationale:
+def save_rationale(
+    *, actor, procurement, texts: dict[str, str], base_version: int, _retries: int = 1
+) -> Rationale:
     """Save a member's texts, which they started editing from ``base_version``.
 
     If someone saved in between, the two are merged prompt by prompt (``publication.merge``);
@@ -158,9 +185,14 @@ def save_rationale(*, actor, procurement, texts: dict[str, str], base_version: i
         result = merge.three_way(_revision_texts(rationale, base_version), mine, theirs)
         if result.conflicts:
             last = rationale.updated_by if rationale else None
-            raise RationaleConflict(texts=result.texts, theirs=theirs, conflicts=result.conflicts,
-                                    version=current_version, saved_by=last.name if last else None,
-                                    saved_at=rationale.updated_at if rationale else None)
+            raise RationaleConflict(
+                texts=result.texts,
+                theirs=theirs,
+                conflicts=result.conflicts,
+                version=current_version,
+                saved_by=last.name if last else None,
+                saved_at=rationale.updated_at if rationale else None,
+            )
         merged = result.texts
     if rationale is not None and merged == theirs:
         return rationale  # nothing changed: no new version
@@ -175,20 +207,32 @@ def save_rationale(*, actor, procurement, texts: dict[str, str], base_version: i
             rationale.updated_by_id = actor.id
             rationale.version = current_version + 1
             db.session.flush()
-            db.session.add(RationaleRevision(rationale_id=rationale.id, version=rationale.version,
-                                             texts=merged, saved_by_id=actor.id))
+            db.session.add(
+                RationaleRevision(
+                    rationale_id=rationale.id, version=rationale.version, texts=merged, saved_by_id=actor.id
+                )
+            )
             db.session.flush()
     except (StaleDataError, IntegrityError) as race:
         # Another save won the race between our read and our write: merge against it.
         if rationale is not None and sa.inspect(rationale).persistent:
             db.session.expire(rationale)
         if _retries <= 0:
-            raise ProcessError(
-                _("De motivering werd tegelijk opgeslagen. Probeer het opnieuw.")) from race
-        return save_rationale(actor=actor, procurement=procurement, texts=texts,
-                              base_version=base_version, _retries=_retries - 1)
-    audit.record("rationale.save", actor=actor, obj=rationale, procurement_id=procurement.id,
-                 details={"version": rationale.version, "merged": base_version != current_version})
+            raise ProcessError(_("De motivering werd tegelijk opgeslagen. Probeer het opnieuw.")) from race
+        return save_rationale(
+            actor=actor,
+            procurement=procurement,
+            texts=texts,
+            base_version=base_version,
+            _retries=_retries - 1,
+        )
+    audit.record(
+        "rationale.save",
+        actor=actor,
+        obj=rationale,
+        procurement_id=procurement.id,
+        details={"version": rationale.version, "merged": base_version != current_version},
+    )
     return rationale
 
 
@@ -200,18 +244,23 @@ def approve_rationale(*, actor, procurement, version: int) -> Rationale:
     if rationale is None:
         raise ProcessError(_("De commissie heeft nog geen motivering geschreven."))
     if rationale.version != version:
-        raise ProcessError(_("De commissie heeft de motivering intussen aangepast. "
-                             "Lees de nieuwe versie en keur die goed."))
+        raise ProcessError(
+            _("De commissie heeft de motivering intussen aangepast. Lees de nieuwe versie en keur die goed.")
+        )
     missing = [str(p.heading) for p in PROMPTS if not merge.normalise(rationale.texts.get(p.key))]
     if missing:
-        raise ProcessError(_("Deze vragen zijn nog niet beantwoord: %(missing)s",
-                             missing="; ".join(missing)))
+        raise ProcessError(_("Deze vragen zijn nog niet beantwoord: %(missing)s", missing="; ".join(missing)))
     rationale.approved_version = rationale.version
     rationale.approved_at = utcnow()
     rationale.approved_by_id = actor.id
     db.session.flush()
-    audit.record("rationale.approve", actor=actor, obj=rationale, procurement_id=procurement.id,
-                 details={"version": rationale.version})
+    audit.record(
+        "rationale.approve",
+        actor=actor,
+        obj=rationale,
+        procurement_id=procurement.id,
+        details={"version": rationale.version},
+    )
     return rationale
 
 
@@ -222,8 +271,15 @@ def decision_of(procurement) -> Decision | None:
     return db.session.scalar(sa.select(Decision).where(Decision.procurement_id == procurement.id))
 
 
-def record_decision(*, actor, procurement, offer_ids: list[int], method: DecisionMethod,
-                    reasons: str, votes: dict[int, VoteChoice] | None = None) -> Decision:
+def record_decision(
+    *,
+    actor,
+    procurement,
+    offer_ids: list[int],
+    method: DecisionMethod,
+    reasons: str,
+    votes: dict[int, VoteChoice] | None = None,
+) -> Decision:
     """The committee's choice, entered by the moderator after the deliberation.
 
     One or more submitted offers whose asked budgets together stay within the ceiling; by
@@ -235,13 +291,16 @@ def record_decision(*, actor, procurement, offer_ids: list[int], method: Decisio
     released = {o.id: o for o in scoring.released_offers(procurement)}
     if not offer_ids or not set(offer_ids) <= released.keys():
         raise ProcessError(_("Kies een of meer van de ingediende aanbiedingen."))
-    chosen = sorted((released[i] for i in set(offer_ids)), key=lambda o: (len(o.pseudonym),
-                                                                          o.pseudonym))
+    chosen = sorted((released[i] for i in set(offer_ids)), key=lambda o: (len(o.pseudonym), o.pseudonym))
     asked = sum(o.budget_asked or 0 for o in chosen)
     if asked > procurement.budget_ceiling:
-        raise ProcessError(_("Samen vragen deze aanbiedingen %(asked)s; het budget is %(ceiling)s.",
-                             asked=format_currency(asked), ceiling=format_currency(
-                                 procurement.budget_ceiling)))
+        raise ProcessError(
+            _(
+                "Samen vragen deze aanbiedingen %(asked)s; het budget is %(ceiling)s.",
+                asked=format_currency(asked),
+                ceiling=format_currency(procurement.budget_ceiling),
+            )
+        )
     reasons = reasons.strip()
     if not reasons:
         raise ProcessError(_("Schrijf de redenen van het besluit op."))
@@ -249,19 +308,26 @@ def record_decision(*, actor, procurement, offer_ids: list[int], method: Decisio
     if rationale is None or not rationale.body:
         raise ProcessError(_("Schrijf eerst de motivering van de commissie."))
 
-    decision = Decision(procurement_id=procurement.id, method=method, reasons=reasons,
-                        decided_by_id=actor.id, offers=chosen)
-    details = {"offers": [o.pseudonym for o in chosen], "method": method.value,
-               "from": "deliberation", "to": "decision"}
+    decision = Decision(
+        procurement_id=procurement.id, method=method, reasons=reasons, decided_by_id=actor.id, offers=chosen
+    )
+    details = {
+        "offers": [o.pseudonym for o in chosen],
+        "method": method.value,
+        "from": "deliberation",
+        "to": "decision",
+    }
     if method == DecisionMethod.VOTE:
         outcome = _recorded_vote(procurement, decision, votes or {})
-        details["votes"] = {"for": outcome.votes_for, "against": outcome.votes_against,
-                            "abstain": outcome.abstentions}
+        details["votes"] = {
+            "for": outcome.votes_for,
+            "against": outcome.votes_against,
+            "abstain": outcome.abstentions,
+        }
     db.session.add(decision)
     procurement.phase = Phase.DECISION
     db.session.flush()
-    audit.record("decision.record", actor=actor, obj=decision, procurement_id=procurement.id,
-                 details=details)
+    audit.record("decision.record", actor=actor, obj=decision, procurement_id=procurement.id, details=details)
     return decision
 
 
@@ -269,23 +335,35 @@ def _recorded_vote(procurement, decision: Decision, votes: dict[int, VoteChoice]
     members = {m.id: m for m in procurement.members}
     if not set(votes) <= members.keys():
         raise ProcessError(_("Alleen leden van de commissie stemmen."))
-    ballots = [voting.Ballot(kind=members[m].kind, choice=choice,
-                             conflicted=bool(policy.recused_organisations(members[m])))
-               for m, choice in votes.items()]
+    ballots = [
+        voting.Ballot(
+            kind=members[m].kind, choice=choice, conflicted=bool(policy.recused_organisations(members[m]))
+        )
+        for m, choice in votes.items()
+    ]
     outcome = voting.count(ballots)
     if outcome.conflicted_voting:
         raise ProcessError(_("Een lid met een band met een aanbieder stemt niet mee."))
     if outcome.voting == 0:
         raise ProcessError(_("Vul de stemmen in van de leden die er waren."))
     if not outcome.residents_are_majority:
-        raise ProcessError(_("Bij een stemming moeten bewoners de meerderheid zijn van wie "
-                             "stemt. Nu stemmen %(residents)d bewoners en %(others)d anderen.",
-                             residents=outcome.residents_voting, others=outcome.others_voting))
+        raise ProcessError(
+            _(
+                "Bij een stemming moeten bewoners de meerderheid zijn van wie "
+                "stemt. Nu stemmen %(residents)d bewoners en %(others)d anderen.",
+                residents=outcome.residents_voting,
+                others=outcome.others_voting,
+            )
+        )
     if not outcome.carried:
-        raise ProcessError(_("Het voorstel heeft geen meerderheid: %(yes)d voor, %(no)d tegen.",
-                             yes=outcome.votes_for, no=outcome.votes_against))
-    decision.votes = [DecisionVote(member_id=m, choice=choice)
-                      for m, choice in sorted(votes.items())]
+        raise ProcessError(
+            _(
+                "Het voorstel heeft geen meerderheid: %(yes)d voor, %(no)d tegen.",
+                yes=outcome.votes_for,
+                no=outcome.votes_against,
+            )
+        )
+    decision.votes = [DecisionVote(member_id=m, choice=choice) for m, choice in sorted(votes.items())]
     return outcome
 
 
@@ -329,22 +407,34 @@ class Feedback:
     @property
     def outcome(self) -> str:
         """The outcome in one or two sentences, for the feedback page and the mail."""
-        others = [_("Aanbod %(label)s van %(name)s", label=o.pseudonym, name=o.organisation.name)
-                  for o in self.compared]
+        others = [
+            _("Aanbod %(label)s van %(name)s", label=o.pseudonym, name=o.organisation.name)
+            for o in self.compared
+        ]
         label = self.offer.pseudonym
         if self.chosen and not others:
-            return _("De selectiecommissie heeft uw aanbod (Aanbod %(label)s) gekozen.",
-                     label=label)
+            return _("De selectiecommissie heeft uw aanbod (Aanbod %(label)s) gekozen.", label=label)
         if self.chosen:
-            return _("De selectiecommissie heeft uw aanbod (Aanbod %(label)s) gekozen, samen met "
-                     "%(others)s.", label=label, others=names_list(others))
+            return _(
+                "De selectiecommissie heeft uw aanbod (Aanbod %(label)s) gekozen, samen met %(others)s.",
+                label=label,
+                others=names_list(others),
+            )
         if len(others) == 1:
             winner = self.compared[0]
-            return _("De selectiecommissie heeft Aanbod %(winner)s van %(name)s gekozen. Uw aanbod "
-                     "was Aanbod %(label)s.", winner=winner.pseudonym,
-                     name=winner.organisation.name, label=label)
-        return _("De selectiecommissie heeft deze aanbiedingen gekozen: %(chosen)s. Uw aanbod was "
-                 "Aanbod %(label)s.", chosen=names_list(others), label=label)
+            return _(
+                "De selectiecommissie heeft Aanbod %(winner)s van %(name)s gekozen. Uw aanbod "
+                "was Aanbod %(label)s.",
+                winner=winner.pseudonym,
+                name=winner.organisation.name,
+                label=label,
+            )
+        return _(
+            "De selectiecommissie heeft deze aanbiedingen gekozen: %(chosen)s. Uw aanbod was "
+            "Aanbod %(label)s.",
+            chosen=names_list(others),
+            label=label,
+        )
 
     @property
     def note_html(self) -> Markup:
@@ -368,18 +458,25 @@ def all_feedback(procurement) -> list[Feedback]:
     for offer in offers:
         own = results.get(offer.pseudonym)
         others = [results.get(o.pseudonym) for o in chosen if o.id != offer.id]
-        feedback.append(Feedback(
-            offer=offer, chosen_offers=chosen,
-            lines=[CriterionLine(c.name,
-                                 own.per_criterion.get(c.id) if own else None,
-                                 [r.per_criterion.get(c.id) if r else None for r in others])
-                   for c in procurement.criteria],
-            own_mean=own.mean if own else None,
-            compared_means=[r.mean if r else None for r in others],
-            rank=own.rank if own else None,
-            offers=len(offers),
-            note=texts.get(note_key(offer), ""),
-        ))
+        feedback.append(
+            Feedback(
+                offer=offer,
+                chosen_offers=chosen,
+                lines=[
+                    CriterionLine(
+                        c.name,
+                        own.per_criterion.get(c.id) if own else None,
+                        [r.per_criterion.get(c.id) if r else None for r in others],
+                    )
+                    for c in procurement.criteria
+                ],
+                own_mean=own.mean if own else None,
+                compared_means=[r.mean if r else None for r in others],
+                rank=own.rank if own else None,
+                offers=len(offers),
+                note=texts.get(note_key(offer), ""),
+            )
+        )
     return feedback
 
 
@@ -396,15 +493,15 @@ def award_of(procurement) -> Award | None:
 
 def _feedback_link(procurement) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
-        "publication.feedback", procurement_id=procurement.id)
+        "publication.feedback", procurement_id=procurement.id
+    )
 
 
 def _recipients(offer: Offer) -> list[str]:
     return sorted({user.email for user in offer.organisation.users if user.email})
 
 
-def provisional_award(*, actor, procurement, standstill_days: int,
-                      now: datetime | None = None) -> Award:
+def provisional_award(*, actor, procurement, standstill_days: int, now: datetime | None = None) -> Award:
     """Award provisionally and tell every bidder at the same moment, each with its feedback.
 
     Refused until the decision is recorded and the moderator approved the current rationale.
@@ -420,9 +517,14 @@ def provisional_award(*, actor, procurement, standstill_days: int,
     decision = decision_of(procurement)
     now = now or utcnow()
     period = standstill_rules.standstill(now, standstill_days)
-    award = Award(procurement_id=procurement.id, provisional_at=now,
-                  provisional_by_id=actor.id, standstill_days=standstill_days,
-                  standstill_last_day=period.last_day, standstill_ends_at=period.ends_at)
+    award = Award(
+        procurement_id=procurement.id,
+        provisional_at=now,
+        provisional_by_id=actor.id,
+        standstill_days=standstill_days,
+        standstill_last_day=period.last_day,
+        standstill_ends_at=period.ends_at,
+    )
     db.session.add(award)
     db.session.flush()
     link = _feedback_link(procurement)
@@ -432,17 +534,29 @@ def provisional_award(*, actor, procurement, standstill_days: int,
             send_mail(
                 to=address,
                 subject=_("Voorlopige gunning: %(title)s", title=procurement.title),
-                body=render_template("publication/feedback.txt", procurement=procurement,
-                                     feedback=feedback, award=award, link=link,
-                                     sections=public_sections_plain(procurement)),
+                body=render_template(
+                    "publication/feedback.txt",
+                    procurement=procurement,
+                    feedback=feedback,
+                    award=award,
+                    link=link,
+                    sections=public_sections_plain(procurement),
+                ),
             )
             sent += 1
     award.notified = sent
     db.session.flush()
-    audit.record("award.provisional", actor=actor, obj=award, procurement_id=procurement.id,
-                 details={"offers": [o.pseudonym for o in decision.offers],
-                          "standstill_days": standstill_days,
-                          "messages": sent})
+    audit.record(
+        "award.provisional",
+        actor=actor,
+        obj=award,
+        procurement_id=procurement.id,
+        details={
+            "offers": [o.pseudonym for o in decision.offers],
+            "standstill_days": standstill_days,
+            "messages": sent,
+        },
+    )
     return award
 
 
@@ -459,8 +573,12 @@ def ensure_publishable(*, procurement, now: datetime | None = None) -> None:
     if award is None:
         raise ProcessError(_("Verstuur eerst de voorlopige gunning aan alle aanbieders."))
     if not standstill_rules.is_over(award.standstill_ends_at, now or utcnow()):
-        raise ProcessError(_("De Alcatel-termijn loopt nog tot en met %(day)s. Daarna kunt u "
-                             "definitief gunnen.", day=format_date(award.standstill_last_day)))
+        raise ProcessError(
+            _(
+                "De Alcatel-termijn loopt nog tot en met %(day)s. Daarna kunt u definitief gunnen.",
+                day=format_date(award.standstill_last_day),
+            )
+        )
 
 
 def mark_published(*, actor, procurement, now: datetime | None = None) -> None:
@@ -472,14 +590,20 @@ def mark_published(*, actor, procurement, now: datetime | None = None) -> None:
     award.final_by_id = actor.id if actor is not None else None
     for offer in submitted_offers(procurement):
         for address in _recipients(offer):
-            send_mail(to=address,
-                      subject=_("Definitieve gunning: %(title)s", title=procurement.title),
-                      body=render_template("publication/final_award.txt", procurement=procurement,
-                                           award=award, decision=decision, offer=offer))
+            send_mail(
+                to=address,
+                subject=_("Definitieve gunning: %(title)s", title=procurement.title),
+                body=render_template(
+                    "publication/final_award.txt",
+                    procurement=procurement,
+                    award=award,
+                    decision=decision,
+                    offer=offer,
+                ),
+            )
     db.session.flush()
     audit.record("award.final", actor=actor, obj=award, procurement_id=procurement.id)
-    event = audit.record("decision.publish", actor=actor, obj=decision,
-                         procurement_id=procurement.id)
+    event = audit.record("decision.publish", actor=actor, obj=decision, procurement_id=procurement.id)
     decision.published_at = utcnow()
     decision.audit_seq, decision.audit_hash = event.seq, event.hash
 
@@ -491,8 +615,13 @@ def start_monitoring(*, actor, procurement) -> None:
     before = procurement.phase
     procurement.phase = Phase.MONITORING
     db.session.flush()
-    audit.record("procurement.phase", actor=actor, obj=procurement, procurement_id=procurement.id,
-                 details={"from": before.value, "to": Phase.MONITORING.value})
+    audit.record(
+        "procurement.phase",
+        actor=actor,
+        obj=procurement,
+        procurement_id=procurement.id,
+        details={"from": before.value, "to": Phase.MONITORING.value},
+    )
 
 
 # --- public lists ----------------------------------------------------------------------------
@@ -506,9 +635,13 @@ def published_decisions(neighbourhood: Neighbourhood | None = None, limit: int =
     """Published decisions, newest first (for the Atom feed)."""
     from committee.procurement.models import Procurement
 
-    query = (sa.select(Decision).join(Procurement, Procurement.id == Decision.procurement_id)
-             .where(Decision.published_at.is_not(None))
-             .order_by(Decision.published_at.desc(), Decision.id.desc()).limit(limit))
+    query = (
+        sa.select(Decision)
+        .join(Procurement, Procurement.id == Decision.procurement_id)
+        .where(Decision.published_at.is_not(None))
+        .order_by(Decision.published_at.desc(), Decision.id.desc())
+        .limit(limit)
+    )
     if neighbourhood is not None:
         query = query.where(Procurement.neighbourhood_id == neighbourhood.id)
     return db.session.scalars(query).all()

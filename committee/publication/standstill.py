@@ -31,8 +31,7 @@ def standstill(sent_at: datetime, days: int) -> Standstill:
     sent_local = sent_at.replace(tzinfo=UTC).astimezone(LOCAL)
     last_day = sent_local.date() + timedelta(days=days)
     midnight_after = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=LOCAL)
-    return Standstill(last_day=last_day,
-                      ends_at=midnight_after.astimezone(UTC).replace(tzinfo=None))
+    return Standstill(last_day=last_day, ends_at=midnight_after.astimezone(UTC).replace(tzinfo=None))
 
 
 def is_over(ends_at: datetime, now: datetime) -> bool:

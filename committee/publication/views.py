@@ -82,14 +82,14 @@ def neighbourhood(slug: str):
         abort(404)
     procurements = [p for p in place.procurements if policy.is_public(p)]
     decisions = {p.id: services.decision_of(p) for p in procurements if policy.decision_public(p)}
-    return render_template("publication/neighbourhood.html", place=place,
-                           procurements=procurements, decisions=decisions)
+    return render_template(
+        "publication/neighbourhood.html", place=place, procurements=procurements, decisions=decisions
+    )
 
 
 def _public_procurement(slug: str, procurement_id: int, *, published: bool = False) -> Procurement:
     procurement = db.session.get(Procurement, procurement_id)
-    if (procurement is None or procurement.neighbourhood.slug != slug
-            or not policy.is_public(procurement)):
+    if procurement is None or procurement.neighbourhood.slug != slug or not policy.is_public(procurement):
         abort(404)
     if published and not policy.decision_public(procurement):
         abort(404)
@@ -98,8 +98,11 @@ def _public_procurement(slug: str, procurement_id: int, *, published: bool = Fal
 
 def _committee_counts(procurement) -> dict[str, int]:
     residents = sum(1 for m in procurement.members if m.kind == MemberKind.RESIDENT)
-    return {"total": len(procurement.members), "residents": residents,
-            "others": len(procurement.members) - residents}
+    return {
+        "total": len(procurement.members),
+        "residents": residents,
+        "others": len(procurement.members) - residents,
+    }
 
 
 def _public_context(procurement) -> dict:
@@ -140,32 +143,33 @@ def procurement(slug: str, procurement_id: int):
 @rule("public")
 def print_decision(slug: str, procurement_id: int):
     procurement = _public_procurement(slug, procurement_id, published=True)
-    public_url = _base() + url_for("publication.procurement", slug=slug,
-                                   procurement_id=procurement.id)
-    return render_template("publication/print.html", public_url=public_url,
-                           **_public_context(procurement))
+    public_url = _base() + url_for("publication.procurement", slug=slug, procurement_id=procurement.id)
+    return render_template("publication/print.html", public_url=public_url, **_public_context(procurement))
 
 
 @bp.get("/wijk/<slug>/aanbesteding/<int:procurement_id>/poster")
 @rule("public")
 def poster(slug: str, procurement_id: int):
     procurement = _public_procurement(slug, procurement_id, published=True)
-    public_url = _base() + url_for("publication.procurement", slug=slug,
-                                   procurement_id=procurement.id)
+    public_url = _base() + url_for("publication.procurement", slug=slug, procurement_id=procurement.id)
     texts = services.rationale_texts(procurement)
-    return render_template("publication/poster.html", public_url=public_url,
-                           why=texts.get("why", ""), **_public_context(procurement))
+    return render_template(
+        "publication/poster.html",
+        public_url=public_url,
+        why=texts.get("why", ""),
+        **_public_context(procurement),
+    )
 
 
 @bp.get("/wijk/<slug>/aanbesteding/<int:procurement_id>/qr.svg")
 @rule("public")
 def qr_code(slug: str, procurement_id: int):
     procurement = _public_procurement(slug, procurement_id, published=True)
-    public_url = _base() + url_for("publication.procurement", slug=slug,
-                                   procurement_id=procurement.id)
+    public_url = _base() + url_for("publication.procurement", slug=slug, procurement_id=procurement.id)
     out = io.BytesIO()
-    segno.make(public_url, error="m").save(out, kind="svg", scale=8, border=4, xmldecl=True,
-                                           title=procurement.title)
+    segno.make(public_url, error="m").save(
+        out, kind="svg", scale=8, border=4, xmldecl=True, title=procurement.title
+    )
     return Response(out.getvalue(), mimetype="image/svg+xml")
 
 
@@ -176,10 +180,8 @@ def ocds_package(slug: str, procurement_id: int):
     package = ocds.release_package(
         procurement,
         prefix=current_app.config["OCDS_OCID_PREFIX"],
-        package_url=_base() + url_for("publication.ocds_package", slug=slug,
-                                      procurement_id=procurement.id),
-        public_url=_base() + url_for("publication.procurement", slug=slug,
-                                     procurement_id=procurement.id),
+        package_url=_base() + url_for("publication.ocds_package", slug=slug, procurement_id=procurement.id),
+        public_url=_base() + url_for("publication.procurement", slug=slug, procurement_id=procurement.id),
     )
     response = current_app.json.response(package)
     response.headers["Access-Control-Allow-Origin"] = "*"  # open data: anyone may read it
@@ -193,15 +195,20 @@ def _feed_response(title: str, feed_url: str, site_url: str, decisions) -> Respo
         slug = procurement.neighbourhood.slug
         rationale = services.rationale_of(procurement)
         url = _base() + url_for("publication.procurement", slug=slug, procurement_id=procurement.id)
-        entries.append({
-            "id": url,
-            "title": _("%(place)s: %(title)s – gekozen: %(name)s",
-                       place=procurement.neighbourhood.name, title=procurement.title,
-                       name=names_list(o.organisation.name for o in decision.offers)),
-            "url": url,
-            "published": decision.published_at,
-            "summary": rationale.texts.get("why", "") if rationale else "",
-        })
+        entries.append(
+            {
+                "id": url,
+                "title": _(
+                    "%(place)s: %(title)s – gekozen: %(name)s",
+                    place=procurement.neighbourhood.name,
+                    title=procurement.title,
+                    name=names_list(o.organisation.name for o in decision.offers),
+                ),
+                "url": url,
+                "published": decision.published_at,
+                "summary": rationale.texts.get("why", "") if rationale else "",
+            }
+        )
     body = feed.atom(title=title, feed_url=feed_url, site_url=site_url, entries=entries)
     return Response(body, mimetype="application/atom+xml")
 
@@ -209,10 +216,12 @@ def _feed_response(title: str, feed_url: str, site_url: str, decisions) -> Respo
 @bp.get("/besluiten.atom")
 @rule("public")
 def decisions_feed():
-    return _feed_response(_("WijKiezen: gepubliceerde besluiten"),
-                          _base() + url_for("publication.decisions_feed"),
-                          _base() + url_for("publication.home"),
-                          services.published_decisions())
+    return _feed_response(
+        _("WijKiezen: gepubliceerde besluiten"),
+        _base() + url_for("publication.decisions_feed"),
+        _base() + url_for("publication.home"),
+        services.published_decisions(),
+    )
 
 
 @bp.get("/wijk/<slug>/besluiten.atom")
@@ -221,10 +230,12 @@ def neighbourhood_feed(slug: str):
     place = services.neighbourhood_by_slug(slug)
     if place is None:
         abort(404)
-    return _feed_response(_("%(place)s: gepubliceerde besluiten", place=place.name),
-                          _base() + url_for("publication.neighbourhood_feed", slug=slug),
-                          _base() + url_for("publication.neighbourhood", slug=slug),
-                          services.published_decisions(place))
+    return _feed_response(
+        _("%(place)s: gepubliceerde besluiten", place=place.name),
+        _base() + url_for("publication.neighbourhood_feed", slug=slug),
+        _base() + url_for("publication.neighbourhood", slug=slug),
+        services.published_decisions(place),
+    )
 
 
 # --- the committee writes, the moderator approves --------------------------------------------
@@ -240,22 +251,25 @@ def _rationale_target(procurement_id: int) -> Procurement:
 
 
 def _rationale_form(procurement, **kwargs):
-    form_class = rationale_form_class(services.PROMPTS,
-                                      services.note_offers(current_user, procurement))
+    form_class = rationale_form_class(services.PROMPTS, services.note_offers(current_user, procurement))
     return form_class(**kwargs)
 
 
 def _render_rationale(procurement, form, status=200, conflict=None):
     rationale = services.rationale_of(procurement)
     return render_template(
-        "publication/rationale.html", procurement=procurement, form=form, rationale=rationale,
+        "publication/rationale.html",
+        procurement=procurement,
+        form=form,
+        rationale=rationale,
         editable=policy.rationale_editable(procurement)
         and policy.rationale_writer(current_user, procurement),
-        prompts=services.PROMPTS, offers=services.note_offers(current_user, procurement),
-        sections=services.public_sections(procurement), conflict=conflict,
+        prompts=services.PROMPTS,
+        offers=services.note_offers(current_user, procurement),
+        sections=services.public_sections(procurement),
+        conflict=conflict,
         # A member recused from an offer does not see its scores here either.
-        results=scoring.tally_for(current_user, procurement)
-        if policy.scores_visible(procurement) else [],
+        results=scoring.tally_for(current_user, procurement) if policy.scores_visible(procurement) else [],
     ), status
 
 
@@ -275,11 +289,18 @@ def rationale_post(procurement_id: int):
     procurement = _rationale_target(procurement_id)
     form = _rationale_form(procurement)
     if form.validate_on_submit():
-        texts = {name: field.data or "" for name, field in form._fields.items()
-                 if name in services.allowed_keys(procurement, current_user)}
+        texts = {
+            name: field.data or ""
+            for name, field in form._fields.items()
+            if name in services.allowed_keys(procurement, current_user)
+        }
         try:
-            services.save_rationale(actor=current_user, procurement=procurement, texts=texts,
-                                    base_version=form.base_version.data or 0)
+            services.save_rationale(
+                actor=current_user,
+                procurement=procurement,
+                texts=texts,
+                base_version=form.base_version.data or 0,
+            )
             db.session.commit()
             flash(_("De motivering is opgeslagen."))
             return redirect(url_for("publication.rationale", procurement_id=procurement.id))
@@ -288,8 +309,7 @@ def rationale_post(procurement_id: int):
             # Not the posted form: the merged texts, and the version they now build on.
             data = {**conflict.texts, "base_version": conflict.version}
             form = _rationale_form(procurement, formdata=None, data=data)
-            return _render_rationale(procurement, form, 409,
-                                     conflict=conflict)
+            return _render_rationale(procurement, form, 409, conflict=conflict)
         except ProcessError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
@@ -306,13 +326,15 @@ def _moderated_procurement(procurement_id: int) -> Procurement:
 def _render_review(procurement, status=200, approve_form=None):
     rationale = services.rationale_of(procurement)
     return render_template(
-        "publication/review.html", procurement=procurement, rationale=rationale,
+        "publication/review.html",
+        procurement=procurement,
+        rationale=rationale,
         sections=services.public_sections(procurement),
-        feedback=services.all_feedback(procurement), decision=services.decision_of(procurement),
+        feedback=services.all_feedback(procurement),
+        decision=services.decision_of(procurement),
         award=services.award_of(procurement),
         approvable=policy.rationale_approvable(procurement),
-        approve_form=approve_form
-        or ApproveRationaleForm(version=rationale.version if rationale else 0),
+        approve_form=approve_form or ApproveRationaleForm(version=rationale.version if rationale else 0),
         award_form=ProvisionalAwardForm(),
         standstill_days=current_app.config["STANDSTILL_DAYS"],
     ), status
@@ -331,8 +353,7 @@ def approve(procurement_id: int):
     form = ApproveRationaleForm()
     if form.validate_on_submit():
         try:
-            services.approve_rationale(actor=current_user, procurement=procurement,
-                                       version=form.version.data)
+            services.approve_rationale(actor=current_user, procurement=procurement, version=form.version.data)
             db.session.commit()
             flash(_("De motivering en de terugkoppeling zijn goedgekeurd."))
             return redirect(url_for("publication.review", procurement_id=procurement.id))
@@ -349,11 +370,17 @@ def provisional_award(procurement_id: int):
     if ProvisionalAwardForm().validate_on_submit():
         try:
             award = services.provisional_award(
-                actor=current_user, procurement=procurement,
-                standstill_days=current_app.config["STANDSTILL_DAYS"])
+                actor=current_user,
+                procurement=procurement,
+                standstill_days=current_app.config["STANDSTILL_DAYS"],
+            )
             db.session.commit()
-            flash(_("De voorlopige gunning is verstuurd: %(n)d berichten, aan alle aanbieders "
-                    "tegelijk.", n=award.notified))
+            flash(
+                _(
+                    "De voorlopige gunning is verstuurd: %(n)d berichten, aan alle aanbieders tegelijk.",
+                    n=award.notified,
+                )
+            )
         except ProcessError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -373,11 +400,14 @@ def feedback(procurement_id: int):
     own = services.feedback_for(procurement, offer) if offer else None
     if own is None:
         abort(404)
-    return render_template("publication/feedback.html", procurement=procurement, feedback=own,
-                           award=services.award_of(procurement),
-                           sections=services.public_sections(procurement),
-                           published=policy.decision_public(procurement))
-
+    return render_template(
+        "publication/feedback.html",
+        procurement=procurement,
+        feedback=own,
+        award=services.award_of(procurement),
+        sections=services.public_sections(procurement),
+        published=policy.decision_public(procurement),
+    )
 
 
 @bp.app_template_filter("markdown")

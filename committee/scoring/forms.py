@@ -23,10 +23,16 @@ def score_form_class(criteria):
         submit = SubmitField(_l("Opslaan"))
 
     for criterion in criteria:
-        setattr(ScoreForm, f"score_{criterion.id}",
-                RadioField(criterion.name, choices=SCALE_CHOICES, validators=[optional()]))
-        setattr(ScoreForm, f"comment_{criterion.id}",
-                TextAreaField(_l("Toelichting"), validators=[optional(), max_length(4000)]))
+        setattr(
+            ScoreForm,
+            f"score_{criterion.id}",
+            RadioField(criterion.name, choices=SCALE_CHOICES, validators=[optional()]),
+        )
+        setattr(
+            ScoreForm,
+            f"comment_{criterion.id}",
+            TextAreaField(_l("Toelichting"), validators=[optional(), max_length(4000)]),
+        )
     return ScoreForm
 
 
@@ -37,10 +43,13 @@ class DeclarationForm(FlaskForm):
     )
     organisations = MultiCheckboxField(
         _l("Met welke organisaties heeft u een band?"),
-        description=_l("Kruis een organisatie aan als u er werkt of heeft gewerkt, er familie of "
-                       "goede vrienden heeft, of er geld of hulp van krijgt. Heeft u met geen "
-                       "enkele een band? Kruis dan niets aan."),
-        coerce=int, validators=[optional()],
+        description=_l(
+            "Kruis een organisatie aan als u er werkt of heeft gewerkt, er familie of "
+            "goede vrienden heeft, of er geld of hulp van krijgt. Heeft u met geen "
+            "enkele een band? Kruis dan niets aan."
+        ),
+        coerce=int,
+        validators=[optional()],
     )
     note = TextAreaField(
         _l("Wilt u iets uitleggen? (niet verplicht)"),
@@ -68,6 +77,5 @@ class ReopenForm(FlaskForm):
 
 
 class MeetingNoteForm(FlaskForm):
-    body = TextAreaField(_l("Aantekeningen van het overleg"),
-                         validators=[optional(), max_length(20000)])
+    body = TextAreaField(_l("Aantekeningen van het overleg"), validators=[optional(), max_length(20000)])
     submit = SubmitField(_l("Aantekeningen opslaan"))

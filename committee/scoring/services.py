@@ -37,6 +37,7 @@ class ScoringError(Exception):
 
 # -- the offers -------------------------------------------------------------------------------
 
+
 def released_offers(procurement) -> list[Offer]:
     return db.session.scalars(
         sa.select(Offer)
@@ -67,6 +68,7 @@ def offers_for(member: CommitteeMember) -> list[Offer]:
 
 # -- before reading: house rules and declared connections -------------------------------------
 
+
 def declarable_organisations(procurement) -> list[Organisation]:
     """The organisations behind the released offers, by name, so the order says nothing about
     which pseudonym is whose."""
@@ -78,8 +80,9 @@ def declarable_organisations(procurement) -> list[Organisation]:
     ).all()
 
 
-def declare(*, member: CommitteeMember, accepts_house_rules: bool, organisation_ids: list[int],
-            note: str = "") -> Declaration:
+def declare(
+    *, member: CommitteeMember, accepts_house_rules: bool, organisation_ids: list[int], note: str = ""
+) -> Declaration:
     """The member accepts the house rules and declares connections (possibly none).
 
     They may change it until the moderator has confirmed it.
@@ -94,8 +97,9 @@ def declare(*, member: CommitteeMember, accepts_house_rules: bool, organisation_
         raise ScoringError(_("Kies alleen organisaties uit de lijst."))
     declaration = policy.declaration_of(member)
     if declaration is not None and declaration.confirmed_at is not None:
-        raise ScoringError(_("Uw verklaring is al bevestigd. Wilt u iets aanvullen? "
-                             "Neem contact op met de gemeente."))
+        raise ScoringError(
+            _("Uw verklaring is al bevestigd. Wilt u iets aanvullen? Neem contact op met de gemeente.")
+        )
     if declaration is None:
         declaration = Declaration(member_id=member.id)
         db.session.add(declaration)
@@ -105,18 +109,24 @@ def declare(*, member: CommitteeMember, accepts_house_rules: bool, organisation_
     db.session.flush()
     for organisation_id in sorted(set(organisation_ids)):
         declaration.connections.append(
-            DeclaredConnection(member_id=member.id, organisation_id=organisation_id))
+            DeclaredConnection(member_id=member.id, organisation_id=organisation_id)
+        )
     db.session.flush()
-    audit.record("declaration.submit", actor=member.user, obj=declaration,
-                 procurement_id=procurement.id,
-                 details={"member": member.id, "connections": len(organisation_ids)})
+    audit.record(
+        "declaration.submit",
+        actor=member.user,
+        obj=declaration,
+        procurement_id=procurement.id,
+        details={"member": member.id, "connections": len(organisation_ids)},
+    )
     return declaration
 
 
 def declarations_of(procurement) -> dict[int, Declaration]:
     """member id -> declaration, for the moderator's overview."""
     rows = db.session.scalars(
-        sa.select(Declaration).join(CommitteeMember, CommitteeMember.id == Declaration.member_id)
+        sa.select(Declaration)
+        .join(CommitteeMember, CommitteeMember.id == Declaration.member_id)
         .where(CommitteeMember.procurement_id == procurement.id)
     )
     return {d.member_id: d for d in rows}
@@ -133,15 +143,19 @@ def confirm_declaration(*, actor, member: CommitteeMember) -> Declaration:
     declaration.confirmed_at = utcnow()
     declaration.confirmed_by_id = actor.id
     db.session.flush()
-    recused = sorted(o.pseudonym for o in released_offers(procurement)
-                     if policy.recused(member, o))
-    audit.record("declaration.confirm", actor=actor, obj=declaration,
-                 procurement_id=procurement.id,
-                 details={"member": member.id, "recused_from": recused})
+    recused = sorted(o.pseudonym for o in released_offers(procurement) if policy.recused(member, o))
+    audit.record(
+        "declaration.confirm",
+        actor=actor,
+        obj=declaration,
+        procurement_id=procurement.id,
+        details={"member": member.id, "recused_from": recused},
+    )
     return declaration
 
 
 # -- scores -----------------------------------------------------------------------------------
+
 
 def scores_of(member: CommitteeMember, offer: Offer) -> dict[int, Score]:
     rows = db.session.scalars(
@@ -150,8 +164,9 @@ def scores_of(member: CommitteeMember, offer: Offer) -> dict[int, Score]:
     return {score.criterion_id: score for score in rows}
 
 
-def save_score(*, member: CommitteeMember, offer: Offer, criterion_id: int, value: int,
-               comment: str = "") -> Score:
+def save_score(
+    *, member: CommitteeMember, offer: Offer, criterion_id: int, value: int, comment: str = ""
+) -> Score:
     """Create or update the one score of this member for this offer and criterion.
 
     Saving the same thing twice (a double tap, a retry, a second device) leaves one row.
@@ -172,14 +187,18 @@ def save_score(*, member: CommitteeMember, offer: Offer, criterion_id: int, valu
     if value not in SCALE:
         raise ScoringError(_("Kies een score van 1 tot en met 5."))
 
-    where = (Score.member_id == member.id, Score.offer_id == offer.id,
-             Score.criterion_id == criterion_id)
+    where = (Score.member_id == member.id, Score.offer_id == offer.id, Score.criterion_id == criterion_id)
     score = db.session.scalar(sa.select(Score).where(*where))
     if score is None:
         try:
             with db.session.begin_nested():
-                score = Score(member_id=member.id, offer_id=offer.id, criterion_id=criterion_id,
-                              value=value, comment=comment)
+                score = Score(
+                    member_id=member.id,
+                    offer_id=offer.id,
+                    criterion_id=criterion_id,
+                    value=value,
+                    comment=comment,
+                )
                 db.session.add(score)
         except IntegrityError:
             # Another request inserted it a moment ago: update that row instead.
@@ -197,8 +216,9 @@ class SaveResult:
     comment_without_score: list[int] = field(default_factory=list)  # not saved: no score
 
 
-def save_scores(*, member: CommitteeMember, offer: Offer,
-                answers: dict[int, tuple[int | None, str]]) -> SaveResult:
+def save_scores(
+    *, member: CommitteeMember, offer: Offer, answers: dict[int, tuple[int | None, str]]
+) -> SaveResult:
     """Save the member's answers for one offer: criterion id -> (score or None, comment).
 
     A comment without a score cannot be stored (a score row needs its value); it is reported
@@ -213,12 +233,16 @@ def save_scores(*, member: CommitteeMember, offer: Offer,
                 if existing is None:
                     result.comment_without_score.append(criterion_id)
                 else:
-                    save_score(member=member, offer=offer, criterion_id=criterion_id,
-                               value=existing.value, comment=comment)
+                    save_score(
+                        member=member,
+                        offer=offer,
+                        criterion_id=criterion_id,
+                        value=existing.value,
+                        comment=comment,
+                    )
                     result.saved.append(criterion_id)
             continue
-        save_score(member=member, offer=offer, criterion_id=criterion_id, value=value,
-                   comment=comment)
+        save_score(member=member, offer=offer, criterion_id=criterion_id, value=value, comment=comment)
         result.saved.append(criterion_id)
     result.reasons_missing = [c for c, s in scores_of(member, offer).items() if s.needs_reason]
     return result
@@ -237,8 +261,9 @@ def progress(member: CommitteeMember, offers: list[Offer]) -> tuple[int, int]:
     if not offers:
         return 0, 0
     rows = db.session.execute(
-        sa.select(Score.offer_id, Score.criterion_id, Score.value, Score.comment)
-        .where(Score.member_id == member.id, Score.offer_id.in_([o.id for o in offers]))
+        sa.select(Score.offer_id, Score.criterion_id, Score.value, Score.comment).where(
+            Score.member_id == member.id, Score.offer_id.in_([o.id for o in offers])
+        )
     ).all()
     scored: dict[int, set[int]] = {}
     lacking: set[int] = set()
@@ -246,8 +271,7 @@ def progress(member: CommitteeMember, offers: list[Offer]) -> tuple[int, int]:
         scored.setdefault(offer_id, set()).add(criterion_id)
         if needs_reason(value, comment):
             lacking.add(offer_id)
-    done = sum(1 for o in offers
-               if criteria <= scored.get(o.id, set()) and o.id not in lacking)
+    done = sum(1 for o in offers if criteria <= scored.get(o.id, set()) and o.id not in lacking)
     return done, len(offers)
 
 
@@ -263,8 +287,11 @@ def submit_scores(*, member: CommitteeMember) -> None:
     done, total = progress(member, offers_for(member))
     if done < total:
         raise ScoringError(
-            _("U heeft %(done)d van %(total)d aanbiedingen helemaal beoordeeld. "
-              "Maak eerst alles af.", done=done, total=total)
+            _(
+                "U heeft %(done)d van %(total)d aanbiedingen helemaal beoordeeld. Maak eerst alles af.",
+                done=done,
+                total=total,
+            )
         )
     member.submitted_at = utcnow()
     db.session.flush()
@@ -286,19 +313,24 @@ def reopen_scores(*, actor, member: CommitteeMember, reason: str) -> Reopening:
     member.submitted_at = None
     db.session.flush()
     # The reason stays in its own row (erasable); the chain records that and by whom.
-    audit.record("scores.reopen", actor=actor, obj=reopening, procurement_id=procurement.id,
-                 details={"member": member.id})
+    audit.record(
+        "scores.reopen",
+        actor=actor,
+        obj=reopening,
+        procurement_id=procurement.id,
+        details={"member": member.id},
+    )
     return reopening
 
 
 def latest_reopening(member: CommitteeMember) -> Reopening | None:
     return db.session.scalar(
-        sa.select(Reopening).where(Reopening.member_id == member.id)
-        .order_by(Reopening.id.desc()).limit(1)
+        sa.select(Reopening).where(Reopening.member_id == member.id).order_by(Reopening.id.desc()).limit(1)
     )
 
 
 # -- tally and meeting ------------------------------------------------------------------------
+
 
 def _rows(procurement) -> list[tally_rules.ScoreRow]:
     """The scores that count: those of members who submitted them."""
@@ -347,8 +379,7 @@ def comments_on(offer: Offer) -> dict[int, list[tuple[int, str]]]:
     rows = db.session.execute(
         sa.select(Score.criterion_id, Score.value, Score.comment)
         .join(CommitteeMember, CommitteeMember.id == Score.member_id)
-        .where(Score.offer_id == offer.id, CommitteeMember.submitted_at.is_not(None),
-               Score.comment != "")
+        .where(Score.offer_id == offer.id, CommitteeMember.submitted_at.is_not(None), Score.comment != "")
         .order_by(Score.criterion_id, Score.value, Score.comment)
     ).all()
     comments: dict[int, list[tuple[int, str]]] = {}
@@ -372,6 +403,11 @@ def save_note(*, actor, procurement, offer: Offer, body: str) -> MeetingNote:
     note.updated_by_id = actor.id
     db.session.add(note)
     db.session.flush()
-    audit.record("meeting.note", actor=actor, obj=note, procurement_id=procurement.id,
-                 details={"offer": offer.pseudonym})
+    audit.record(
+        "meeting.note",
+        actor=actor,
+        obj=note,
+        procurement_id=procurement.id,
+        details={"offer": offer.pseudonym},
+    )
     return note

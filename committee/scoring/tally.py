@@ -119,7 +119,9 @@ def _criterion_results(rows: list[ScoreRow], offer: str) -> dict[int, CriterionR
             values[row.criterion].append(row.value)
     return {
         criterion: CriterionResult(
-            mean=mean(vals), low=min(vals), high=max(vals),
+            mean=mean(vals),
+            low=min(vals),
+            high=max(vals),
             counts={n: vals.count(n) for n in SCALE},
         )
         for criterion, vals in sorted(values.items())

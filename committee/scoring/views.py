@@ -61,24 +61,34 @@ def offers(procurement_id: int):
     offers = services.offers_for(member) if may_read else []
     done, total = services.progress(member, offers)
     return render_template(
-        "scoring/offers.html", member=member, procurement=procurement, offers=offers,
-        released=policy.offers_released(procurement), may_read=may_read,
+        "scoring/offers.html",
+        member=member,
+        procurement=procurement,
+        offers=offers,
+        released=policy.offers_released(procurement),
+        may_read=may_read,
         declaration=policy.declaration_of(member),
         declaration_open=policy.declaration_open(procurement),
         recused=len(services.released_offers(procurement)) - len(offers) if may_read else 0,
-        done=done, total=total,
+        done=done,
+        total=total,
         complete={o.id for o in offers if not services.incomplete(member, o)},
         reopening=services.latest_reopening(member) if member.submitted_at is None else None,
-        submit_form=SubmitScoresForm(), scoring_open=policy.scoring_open(procurement),
+        submit_form=SubmitScoresForm(),
+        scoring_open=policy.scoring_open(procurement),
         deliberation=policy.deliberation_visible(current_user, procurement),
     )
 
 
 # -- before reading ---------------------------------------------------------------------------
 
+
 def _render_declaration(member, form, status=200):
     return render_template(
-        "scoring/declaration.html", member=member, procurement=member.procurement, form=form,
+        "scoring/declaration.html",
+        member=member,
+        procurement=member.procurement,
+        form=form,
         declaration=policy.declaration_of(member),
     ), status
 
@@ -100,8 +110,11 @@ def declaration(procurement_id: int):
     existing = policy.declaration_of(member)
     data = {}
     if existing is not None:
-        data = {"house_rules": True, "note": existing.note,
-                "organisations": [c.organisation_id for c in existing.connections]}
+        data = {
+            "house_rules": True,
+            "note": existing.note,
+            "organisations": [c.organisation_id for c in existing.connections],
+        }
     return _render_declaration(member, _declaration_form(member, data=data))
 
 
@@ -114,12 +127,14 @@ def declare(procurement_id: int):
     form = _declaration_form(member)
     if form.validate_on_submit():
         try:
-            services.declare(member=member, accepts_house_rules=form.house_rules.data,
-                             organisation_ids=form.organisations.data or [],
-                             note=form.note.data or "")
+            services.declare(
+                member=member,
+                accepts_house_rules=form.house_rules.data,
+                organisation_ids=form.organisations.data or [],
+                note=form.note.data or "",
+            )
             db.session.commit()
-            flash(_("Dank u. De gemeente bekijkt uw verklaring; daarna kunt u de "
-                    "aanbiedingen lezen."))
+            flash(_("Dank u. De gemeente bekijkt uw verklaring; daarna kunt u de aanbiedingen lezen."))
             return redirect(url_for("scoring.offers", procurement_id=procurement_id))
         except services.ScoringError as exc:
             db.session.rollback()
@@ -129,6 +144,7 @@ def declare(procurement_id: int):
 
 # -- scoring ----------------------------------------------------------------------------------
 
+
 def _render_offer(member, offer, form, status=200):
     procurement = member.procurement
     mine = services.offers_for(member)
@@ -136,15 +152,21 @@ def _render_offer(member, offer, form, status=200):
     saved = services.scores_of(member, offer)
     done, total = services.progress(member, mine)
     return render_template(
-        "scoring/offer.html", member=member, procurement=procurement, offer=offer,
-        text=offer_services.anonymised_view(offer), form=form,
+        "scoring/offer.html",
+        member=member,
+        procurement=procurement,
+        offer=offer,
+        text=offer_services.anonymised_view(offer),
+        form=form,
         editable=policy.scoring_open(procurement) and member.submitted_at is None,
         revealed=policy.identities_revealed(procurement),
-        position=position + 1, count=len(mine),
+        position=position + 1,
+        count=len(mine),
         previous=mine[position - 1] if position > 0 else None,
         next=mine[position + 1] if position + 1 < len(mine) else None,
         reasons_missing={c for c, s in saved.items() if s.needs_reason},
-        done=done, total=total,
+        done=done,
+        total=total,
     ), status
 
 
@@ -184,8 +206,10 @@ def save(procurement_id: int, pseudonym: str):
         for criterion in criteria:
             if only is None or criterion.id in only:
                 value = form[f"score_{criterion.id}"].data
-                answers[criterion.id] = (int(value) if value else None,
-                                         form[f"comment_{criterion.id}"].data or "")
+                answers[criterion.id] = (
+                    int(value) if value else None,
+                    form[f"comment_{criterion.id}"].data or "",
+                )
         try:
             result = services.save_scores(member=member, offer=offer, answers=answers)
             db.session.commit()
@@ -198,15 +222,18 @@ def save(procurement_id: int, pseudonym: str):
         done, total = services.progress(member, services.offers_for(member))
         names = {c.id: c.name for c in criteria}
         return render_template(
-            "scoring/_save_status.html", error=error, result=result, criteria=criteria,
+            "scoring/_save_status.html",
+            error=error,
+            result=result,
+            criteria=criteria,
             reason_names=[names[c] for c in result.reasons_missing] if result else [],
             unsaved_names=[names[c] for c in result.comment_without_score] if result else [],
-            done=done, total=total,
+            done=done,
+            total=total,
         ), 422 if error else 200
     if result is not None and result.comment_without_score:
         for criterion_id in result.comment_without_score:
-            form[f"comment_{criterion_id}"].errors = [
-                _("Kies ook een score; dan bewaren we uw toelichting.")]
+            form[f"comment_{criterion_id}"].errors = [_("Kies ook een score; dan bewaren we uw toelichting.")]
         error = _("Een toelichting is nog niet bewaard: kies ook een score.")
     if error:
         form.form_errors.append(error)
@@ -232,6 +259,7 @@ def submit(procurement_id: int):
 
 # -- the moderator's part during scoring -------------------------------------------------------
 
+
 def _member_of(procurement_id: int, member_id: int) -> CommitteeMember:
     member = db.session.get(CommitteeMember, member_id)
     if member is None or member.procurement_id != procurement_id:
@@ -255,8 +283,9 @@ def confirm_declaration(procurement_id: int, member_id: int):
 
 
 def _render_reopen(member, form, status=200):
-    return render_template("scoring/reopen.html", member=member, procurement=member.procurement,
-                           form=form), status
+    return render_template(
+        "scoring/reopen.html", member=member, procurement=member.procurement, form=form
+    ), status
 
 
 @bp.get("/beheer/aanbesteding/<int:procurement_id>/leden/<int:member_id>/heropenen")
@@ -284,6 +313,7 @@ def reopen_post(procurement_id: int, member_id: int):
 
 # -- after scoring: the tally and the meeting --------------------------------------------------
 
+
 def _deliberation_target(procurement_id: int) -> Procurement:
     procurement = db.session.get(Procurement, procurement_id)
     if procurement is None or not policy.deliberation_visible(current_user, procurement):
@@ -296,7 +326,8 @@ def _deliberation_target(procurement_id: int) -> Procurement:
 def tally(procurement_id: int):
     procurement = _deliberation_target(procurement_id)
     return render_template(
-        "scoring/tally.html", procurement=procurement,
+        "scoring/tally.html",
+        procurement=procurement,
         results=services.tally_for(current_user, procurement),
         order=services.discussion_order(current_user, procurement),
         robustness=services.robustness(procurement),
@@ -315,11 +346,18 @@ def _render_meeting(procurement, pseudonym: str, form=None, status=200):
     if form is None and editable:
         form = MeetingNoteForm(body=note.body if note else "")
     return render_template(
-        "scoring/meeting.html", procurement=procurement, offer=offer, result=order[position],
-        position=position + 1, count=len(order),
+        "scoring/meeting.html",
+        procurement=procurement,
+        offer=offer,
+        result=order[position],
+        position=position + 1,
+        count=len(order),
         previous=order[position - 1] if position > 0 else None,
         next=order[position + 1] if position + 1 < len(order) else None,
-        comments=services.comments_on(offer), note=note, form=form, editable=editable,
+        comments=services.comments_on(offer),
+        note=note,
+        form=form,
+        editable=editable,
     ), status
 
 
@@ -339,12 +377,12 @@ def meeting_note(procurement_id: int, pseudonym: str):
     form = MeetingNoteForm()
     if form.validate_on_submit():
         try:
-            services.save_note(actor=current_user, procurement=procurement, offer=offer,
-                               body=form.body.data or "")
+            services.save_note(
+                actor=current_user, procurement=procurement, offer=offer, body=form.body.data or ""
+            )
             db.session.commit()
             flash(_("De aantekeningen zijn opgeslagen."))
-            return redirect(url_for("scoring.meeting", procurement_id=procurement_id,
-                                    pseudonym=pseudonym))
+            return redirect(url_for("scoring.meeting", procurement_id=procurement_id, pseudonym=pseudonym))
         except services.ScoringError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))

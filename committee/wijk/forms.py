@@ -66,8 +66,16 @@ def profile_hand_form_class(values):
         submit = SubmitField(_l("Percentages opslaan"))
 
     for i, (_key, label) in enumerate(values):
-        setattr(ProfileHandForm, f"pct_{i}", DecimalField(label, places=1, validators=[
-            InputRequired(message=_l("Vul een percentage in.")),
-            NumberRange(min=0, max=100, message=_l("Kies 0 tot 100.")),
-        ]))
+        setattr(
+            ProfileHandForm,
+            f"pct_{i}",
+            DecimalField(
+                label,
+                places=1,
+                validators=[
+                    InputRequired(message=_l("Vul een percentage in.")),
+                    NumberRange(min=0, max=100, message=_l("Kies 0 tot 100.")),
+                ],
+            ),
+        )
     return ProfileHandForm

@@ -32,8 +32,9 @@ def _unique_slug(base: str) -> str:
     return slug
 
 
-def create_neighbourhood(*, actor, name: str, municipality: str, buurten: list[str],
-                         cbs_code: str | None = None) -> Neighbourhood:
+def create_neighbourhood(
+    *, actor, name: str, municipality: str, buurten: list[str], cbs_code: str | None = None
+) -> Neighbourhood:
     neighbourhood = Neighbourhood(
         slug=_unique_slug(slugify(f"{municipality} {name}")),
         name=name.strip(),
@@ -43,8 +44,7 @@ def create_neighbourhood(*, actor, name: str, municipality: str, buurten: list[s
     )
     db.session.add(neighbourhood)
     db.session.flush()
-    audit.record("neighbourhood.create", actor=actor, obj=neighbourhood,
-                 details={"buurten": len(buurten)})
+    audit.record("neighbourhood.create", actor=actor, obj=neighbourhood, details={"buurten": len(buurten)})
     return neighbourhood
 
 
@@ -54,18 +54,27 @@ def neighbourhoods() -> list[Neighbourhood]:
 
 # --- the neighbourhood profile -----------------------------------------------------------------
 
+
 def profile_rows(neighbourhood: Neighbourhood) -> list[ProfileShare]:
-    return db.session.scalars(sa.select(ProfileShare)
-                              .where(ProfileShare.neighbourhood_id == neighbourhood.id)
-                              .order_by(ProfileShare.category, ProfileShare.id)).all()
+    return db.session.scalars(
+        sa.select(ProfileShare)
+        .where(ProfileShare.neighbourhood_id == neighbourhood.id)
+        .order_by(ProfileShare.category, ProfileShare.id)
+    ).all()
 
 
 def _replace(neighbourhood: Neighbourhood, category: str, amounts: dict[str, float], source: str):
-    db.session.execute(sa.delete(ProfileShare).where(
-        ProfileShare.neighbourhood_id == neighbourhood.id, ProfileShare.category == category))
-    db.session.add_all(ProfileShare(neighbourhood_id=neighbourhood.id, category=category,
-                                    value=value, amount=amount, source=source)
-                       for value, amount in amounts.items())
+    db.session.execute(
+        sa.delete(ProfileShare).where(
+            ProfileShare.neighbourhood_id == neighbourhood.id, ProfileShare.category == category
+        )
+    )
+    db.session.add_all(
+        ProfileShare(
+            neighbourhood_id=neighbourhood.id, category=category, value=value, amount=amount, source=source
+        )
+        for value, amount in amounts.items()
+    )
 
 
 def import_cbs_profile(*, actor, neighbourhood: Neighbourhood, data: bytes) -> profile.Profile:
@@ -75,9 +84,11 @@ def import_cbs_profile(*, actor, neighbourhood: Neighbourhood, data: bytes) -> p
     """
     messages = {
         "empty": _("Het bestand is leeg."),
-        "columns": _("In dit bestand vinden we geen regiocode of naam met het aantal inwoners "
-                     "(AantalInwoners). Kies een bestand ‘Kerncijfers wijken en buurten’ van het "
-                     "CBS, met puntkomma's gescheiden."),
+        "columns": _(
+            "In dit bestand vinden we geen regiocode of naam met het aantal inwoners "
+            "(AantalInwoners). Kies een bestand ‘Kerncijfers wijken en buurten’ van het "
+            "CBS, met puntkomma's gescheiden."
+        ),
         "no_rows": _("Het bestand heeft geen regels met cijfers."),
     }
     try:
@@ -85,26 +96,39 @@ def import_cbs_profile(*, actor, neighbourhood: Neighbourhood, data: bytes) -> p
     except profile.ProfileFileError as exc:
         raise ProfileError(messages[exc.kind]) from exc
     result = profile.build_profile(
-        rows, wijk_code=neighbourhood.cbs_code,
+        rows,
+        wijk_code=neighbourhood.cbs_code,
         buurten=[(b.name, b.cbs_code) for b in neighbourhood.buurten],
     )
     if not any(category == profile.BUURT for category, _value in result.amounts):
-        raise ProfileError(_("Geen van de buurten van deze wijk staat in het bestand. Kijk of de "
-                             "namen of de BU-codes overeenkomen."))
+        raise ProfileError(
+            _(
+                "Geen van de buurten van deze wijk staat in het bestand. Kijk of de "
+                "namen of de BU-codes overeenkomen."
+            )
+        )
     by_category: dict[str, dict[str, float]] = {}
     for (category, value), amount in result.amounts.items():
         by_category.setdefault(category, {})[value] = amount
     for category, amounts in by_category.items():
         _replace(neighbourhood, category, amounts, "cbs")
     db.session.flush()
-    audit.record("profile.import", actor=actor, obj=neighbourhood,
-                 details={"rows": result.source_rows, "categories": sorted(by_category),
-                          "missing_buurten": len(result.missing_buurten)})
+    audit.record(
+        "profile.import",
+        actor=actor,
+        obj=neighbourhood,
+        details={
+            "rows": result.source_rows,
+            "categories": sorted(by_category),
+            "missing_buurten": len(result.missing_buurten),
+        },
+    )
     return result
 
 
-def save_profile_by_hand(*, actor, neighbourhood: Neighbourhood, category: str,
-                         percentages: dict[str, float]) -> None:
+def save_profile_by_hand(
+    *, actor, neighbourhood: Neighbourhood, category: str, percentages: dict[str, float]
+) -> None:
     """The moderator's own shares for one category, in percent (they need not add up to 100
     exactly: each share is its part of the total)."""
     if any(p < 0 for p in percentages.values()) or sum(percentages.values()) <= 0:
@@ -123,12 +147,9 @@ def profile_categories(neighbourhood: Neighbourhood) -> list[tuple[str, str, lis
     from committee.panel.recruitment import AGE_LABELS, categories
 
     found: dict[str, tuple[str, str, list[tuple[str, str]]]] = {}
-    found[profile.BUURT] = (profile.BUURT, _("Buurt"),
-                            [(b.name, b.name) for b in neighbourhood.buurten])
-    found[profile.AGE] = (profile.AGE, _("Leeftijd"),
-                          [(k, str(label)) for k, label in AGE_LABELS.items()])
-    found[profile.GENDER] = (profile.GENDER, _("Geslacht"),
-                             [(v, v) for v in profile.GENDER_VALUES])
+    found[profile.BUURT] = (profile.BUURT, _("Buurt"), [(b.name, b.name) for b in neighbourhood.buurten])
+    found[profile.AGE] = (profile.AGE, _("Leeftijd"), [(k, str(label)) for k, label in AGE_LABELS.items()])
+    found[profile.GENDER] = (profile.GENDER, _("Geslacht"), [(v, v) for v in profile.GENDER_VALUES])
     for procurement in neighbourhood.procurements:
         for category in categories(procurement):
             if category.key in found and category.key != profile.GENDER:

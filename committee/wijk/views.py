@@ -26,8 +26,11 @@ def create():
     if not form.validate_on_submit():
         return render_template("wijk/new.html", form=form), 422
     place = services.create_neighbourhood(
-        actor=current_user, name=form.name.data, municipality=form.municipality.data,
-        buurten=form.buurt_names(), cbs_code=form.cbs_code.data,
+        actor=current_user,
+        name=form.name.data,
+        municipality=form.municipality.data,
+        buurten=form.buurt_names(),
+        cbs_code=form.cbs_code.data,
     )
     db.session.commit()
     flash(_("De wijk %(name)s is aangemaakt.", name=place.name))
@@ -44,6 +47,7 @@ def detail(neighbourhood_id: int):
 
 
 # --- the neighbourhood profile -----------------------------------------------------------------
+
 
 def _place(neighbourhood_id: int) -> Neighbourhood:
     place = db.session.get(Neighbourhood, neighbourhood_id)
@@ -78,10 +82,13 @@ def _render_profile(place, *, import_form=None, failed=None, status=200):
     for row in rows:
         by_category.setdefault(row.category, []).append(row)
     return render_template(
-        "wijk/profile.html", place=place, by_category=by_category,
+        "wijk/profile.html",
+        place=place,
+        by_category=by_category,
         labels={key: label for key, label, _v in services.profile_categories(place)},
         value_labels={key: dict(values) for key, _l, values in services.profile_categories(place)},
-        import_form=import_form or ProfileImportForm(), hand_forms=_hand_forms(place, failed),
+        import_form=import_form or ProfileImportForm(),
+        hand_forms=_hand_forms(place, failed),
     ), status
 
 
@@ -99,8 +106,9 @@ def import_profile(neighbourhood_id: int):
     if not form.validate_on_submit():
         return _render_profile(place, import_form=form, status=422)
     try:
-        result = services.import_cbs_profile(actor=current_user, neighbourhood=place,
-                                             data=form.file.data.read())
+        result = services.import_cbs_profile(
+            actor=current_user, neighbourhood=place, data=form.file.data.read()
+        )
     except services.ProfileError as exc:
         db.session.rollback()
         form.file.errors.append(str(exc))
@@ -108,8 +116,13 @@ def import_profile(neighbourhood_id: int):
     db.session.commit()
     flash(_("Het wijkprofiel is ingelezen."))
     if result.missing_buurten:
-        flash(_("Geen cijfers gevonden voor: %(names)s. Vul die met de hand in.",
-                names=", ".join(result.missing_buurten)), "error")
+        flash(
+            _(
+                "Geen cijfers gevonden voor: %(names)s. Vul die met de hand in.",
+                names=", ".join(result.missing_buurten),
+            ),
+            "error",
+        )
     return redirect(url_for("wijk.profile", neighbourhood_id=place.id))
 
 
@@ -126,9 +139,11 @@ def profile_by_hand(neighbourhood_id: int, category: str):
         return _render_profile(place, failed=(category, form), status=422)
     try:
         services.save_profile_by_hand(
-            actor=current_user, neighbourhood=place, category=category,
-            percentages={value: float(form[f"pct_{i}"].data)
-                         for i, (value, _label) in enumerate(values)})
+            actor=current_user,
+            neighbourhood=place,
+            category=category,
+            percentages={value: float(form[f"pct_{i}"].data) for i, (value, _label) in enumerate(values)},
+        )
     except services.ProfileError as exc:
         db.session.rollback()
         form.form_errors.append(str(exc))

@@ -101,8 +101,9 @@ def test_closing_scoring_writes_a_phase_event(app_ctx):
 def test_inviting_a_member_writes_an_event(app_ctx):
     moderator = make_moderator()
     procurement = make_procurement(moderator)
-    member, _token = panel.invite_member(actor=moderator, procurement=procurement,
-                                         name="Ina Uitgenodigd", email=None, days=7)
+    member, _token = panel.invite_member(
+        actor=moderator, procurement=procurement, name="Ina Uitgenodigd", email=None, days=7
+    )
     [event] = events("committee.invite")
     assert (event.object_type, event.object_id) == ("committeemember", member.id)
     assert event.procurement_id == procurement.id
@@ -111,8 +112,9 @@ def test_inviting_a_member_writes_an_event(app_ctx):
 def test_reissuing_an_invitation_writes_an_event(app_ctx):
     moderator = make_moderator()
     procurement = make_procurement(moderator)
-    member, _token = panel.invite_member(actor=moderator, procurement=procurement,
-                                         name="Ina Uitgenodigd", email=None, days=7)
+    member, _token = panel.invite_member(
+        actor=moderator, procurement=procurement, name="Ina Uitgenodigd", email=None, days=7
+    )
     panel.reissue_invitation(actor=moderator, member=member, days=7)
     [event] = events("committee.reinvite")
     assert event.object_id == member.id
@@ -131,8 +133,7 @@ def test_saving_a_score_before_submitting_writes_no_submit_event(app_ctx):
     procurement, _moderator = make_scoring_procurement(members=1)
     member = procurement.members[0]
     offer = scoring.released_offers(procurement)[0]
-    scoring.save_score(member=member, offer=offer, criterion_id=procurement.criteria[0].id,
-                       value=3)
+    scoring.save_score(member=member, offer=offer, criterion_id=procurement.criteria[0].id, value=3)
     assert events("scores.submit") == []
 
 
@@ -175,8 +176,7 @@ def test_a_phase_change_through_the_moderator_page_is_logged(client, app_ctx):
     moderator = make_moderator()
     procurement = make_procurement(moderator)
     login(client, moderator)
-    response = client.post(f"/beheer/aanbesteding/{procurement.id}/fase",
-                           data={"action": "open_offers"})
+    response = client.post(f"/beheer/aanbesteding/{procurement.id}/fase", data={"action": "open_offers"})
     assert response.status_code == 302
     [event] = events("procurement.phase")
     assert event.origin == "web"
@@ -251,7 +251,6 @@ def test_swapping_two_events_is_detected_at_the_first_swapped_seq(app_ctx):
     assert report.checked == 2
 
 
-
 # --- the CLI -------------------------------------------------------------------------------------
 
 
@@ -286,8 +285,9 @@ RESIDENT_EMAIL = "hendrikje.zonderspoor@bewoner.example"
 def test_audit_events_hold_no_personal_data_of_residents(client, app_ctx):
     moderator = make_moderator()
     procurement = make_procurement(moderator)
-    member, token = panel.invite_member(actor=moderator, procurement=procurement,
-                                        name=RESIDENT_NAME, email=RESIDENT_EMAIL, days=7)
+    member, token = panel.invite_member(
+        actor=moderator, procurement=procurement, name=RESIDENT_NAME, email=RESIDENT_EMAIL, days=7
+    )
     panel.reissue_invitation(actor=moderator, member=member, days=7)
     panel.seat_existing(actor=moderator, procurement=procurement, user=make_resident())
     procurement_services.open_offers(actor=moderator, procurement=procurement)
@@ -297,8 +297,9 @@ def test_audit_events_hold_no_personal_data_of_residents(client, app_ctx):
     declare_all(procurement, moderator)
     score_everything(procurement)
     procurement_services.close_scoring(actor=moderator, procurement=procurement)
-    write_rationale(procurement, member=member,
-                    texts={**RATIONALE_TEXTS, "why": f"Geschreven door {RESIDENT_NAME}."})
+    write_rationale(
+        procurement, member=member, texts={**RATIONALE_TEXTS, "why": f"Geschreven door {RESIDENT_NAME}."}
+    )
     offer = scoring.released_offers(procurement)[0]
     decide_by_consensus(procurement, moderator, offer)
     provisionally_award(procurement, moderator)

@@ -86,8 +86,7 @@ def test_when_required_a_moderator_without_a_factor_must_set_one_up_first(app, c
     page = client.get("/inloggen/tweede-stap-instellen").get_data(as_text=True)
     secret = re.search(r'class="totp-secret">([A-Z2-7]+)<', page).group(1)
     assert 'src="data:image/svg+xml' in page
-    response = client.post("/inloggen/tweede-stap-instellen",
-                           data={"code": pyotp.TOTP(secret).now()})
+    response = client.post("/inloggen/tweede-stap-instellen", data={"code": pyotp.TOTP(secret).now()})
     assert response.headers["Location"].endswith("/beheer/")
     with app.app_context():
         assert db.session.scalar(db.select(User.totp_secret).where(User.email == email)) == secret

@@ -31,8 +31,7 @@ KVK_MESSAGE = "Een KvK-nummer heeft 8 cijfers."
 # --- helpers ---------------------------------------------------------------------------------
 
 
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-         "track", "wbr"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 class _Page(HTMLParser):
@@ -92,9 +91,13 @@ def invited_resident(**overrides):
     """A resident seated on a committee, with a fresh invitation token."""
     moderator = make_moderator()
     procurement = make_procurement(moderator)
-    member, token = panel.invite_member(actor=moderator, procurement=procurement,
-                                        name=overrides.get("name", "Greet Uitgenodigd"),
-                                        email=overrides.get("email"), days=7)
+    member, token = panel.invite_member(
+        actor=moderator,
+        procurement=procurement,
+        name=overrides.get("name", "Greet Uitgenodigd"),
+        email=overrides.get("email"),
+        days=7,
+    )
     db.session.commit()
     return member, token, procurement, moderator
 
@@ -138,8 +141,7 @@ def test_wrong_password_is_refused_with_422_and_the_dutch_message(client, app_ct
 
 
 def test_unknown_email_is_refused_with_422_and_the_dutch_message(client, app_ctx):
-    response = client.post("/inloggen", data={"email": "niemand@nergens.example",
-                                              "password": PASSWORD})
+    response = client.post("/inloggen", data={"email": "niemand@nergens.example", "password": PASSWORD})
     assert response.status_code == 422
     assert error_beside(response.get_data(as_text=True), "password") == WRONG_LOGIN
 
@@ -147,10 +149,12 @@ def test_unknown_email_is_refused_with_422_and_the_dutch_message(client, app_ctx
 def test_unknown_email_and_wrong_password_get_exactly_the_same_answer(client, app_ctx):
     make_bidder(email="bestaat@aanbieder.example")
     db.session.commit()
-    known = client.post("/inloggen", data={"email": "bestaat@aanbieder.example",
-                                           "password": "fout fout fout"})
-    unknown = client.post("/inloggen", data={"email": "bestaatniet@aanbieder.example",
-                                             "password": "fout fout fout"})
+    known = client.post(
+        "/inloggen", data={"email": "bestaat@aanbieder.example", "password": "fout fout fout"}
+    )
+    unknown = client.post(
+        "/inloggen", data={"email": "bestaatniet@aanbieder.example", "password": "fout fout fout"}
+    )
     assert known.status_code == unknown.status_code == 422
     # Apart from the e-mail address echoed back into its own field, the pages are identical.
     known_html = known.get_data(as_text=True).replace("bestaat@", "X@")
@@ -159,8 +163,9 @@ def test_unknown_email_and_wrong_password_get_exactly_the_same_answer(client, ap
 
 
 def test_a_resident_cannot_log_in_with_a_password(client, app_ctx):
-    resident = auth.create_user(role=Role.RESIDENT, name="Wil Wachtwoord",
-                                email="wil@bewoner.example", password=PASSWORD)
+    resident = auth.create_user(
+        role=Role.RESIDENT, name="Wil Wachtwoord", email="wil@bewoner.example", password=PASSWORD
+    )
     db.session.commit()
     response = client.post("/inloggen", data={"email": resident.email, "password": PASSWORD})
     assert response.status_code == 422
@@ -168,13 +173,15 @@ def test_a_resident_cannot_log_in_with_a_password(client, app_ctx):
     assert redirects_to_login(client.get("/commissie/"))
 
 
-@pytest.mark.parametrize("target", ["//evil.example", "//evil.example/beheer/",
-                                    "https://evil.example/", "/\\evil.example"])
+@pytest.mark.parametrize(
+    "target", ["//evil.example", "//evil.example/beheer/", "https://evil.example/", "/\\evil.example"]
+)
 def test_login_does_not_redirect_to_another_site(client, app_ctx, target):
     moderator = make_moderator()
     db.session.commit()
-    response = client.post("/inloggen", query_string={"next": target},
-                           data={"email": moderator.email, "password": PASSWORD})
+    response = client.post(
+        "/inloggen", query_string={"next": target}, data={"email": moderator.email, "password": PASSWORD}
+    )
     assert response.status_code == 302
     location = urlsplit(response.headers["Location"])
     assert location.netloc in ("", "localhost")
@@ -184,8 +191,11 @@ def test_login_does_not_redirect_to_another_site(client, app_ctx, target):
 def test_login_follows_a_local_next_path(client, app_ctx):
     moderator = make_moderator()
     db.session.commit()
-    response = client.post("/inloggen", query_string={"next": "/beheer/logboek"},
-                           data={"email": moderator.email, "password": PASSWORD})
+    response = client.post(
+        "/inloggen",
+        query_string={"next": "/beheer/logboek"},
+        data={"email": moderator.email, "password": PASSWORD},
+    )
     assert response.status_code == 302
     assert path_of(response.headers["Location"]) == "/beheer/logboek"
 
@@ -262,8 +272,11 @@ def test_opening_an_invitation_link_does_not_log_in(client, app_ctx):
 def test_the_invitation_page_shows_a_doorgaan_button_that_posts(client, app_ctx):
     _member, token, _procurement, _moderator = invited_resident()
     html = client.get(f"/uitnodiging/{token}").get_data(as_text=True)
-    assert re.search(r'<form[^>]*method="post"[^>]*>.*?<button[^>]*>\s*Doorgaan\s*</button>',
-                     html, re.DOTALL | re.IGNORECASE)
+    assert re.search(
+        r'<form[^>]*method="post"[^>]*>.*?<button[^>]*>\s*Doorgaan\s*</button>',
+        html,
+        re.DOTALL | re.IGNORECASE,
+    )
 
 
 def test_opening_the_link_does_not_use_it_up(client, app_ctx):
@@ -322,8 +335,9 @@ def test_an_unknown_invitation_token_gives_the_friendly_404(client):
 
 
 def _reissue_through_the_moderator_page(client, procurement, member) -> str:
-    response = client.post(f"/beheer/aanbesteding/{procurement.id}/leden/opnieuw",
-                           data={"member_id": str(member.id)})
+    response = client.post(
+        f"/beheer/aanbesteding/{procurement.id}/leden/opnieuw", data={"member_id": str(member.id)}
+    )
     assert response.status_code == 200
     match = re.search(r"/uitnodiging/([\w-]+)", response.get_data(as_text=True))
     assert match, "the new link is shown to the moderator"
@@ -347,7 +361,6 @@ def test_the_reissued_invitation_link_logs_in(app, client, app_ctx):
     assert path_of(response.headers["Location"]) == "/commissie/"
 
 
-
 # --- bidder registration -----------------------------------------------------------------------
 
 
@@ -368,8 +381,9 @@ def test_registration_logs_the_bidder_in(client, app_ctx):
 
 def test_a_registered_bidder_can_log_in_with_the_chosen_password(app, client, app_ctx):
     client.post("/aanbieder/registreren", data=registration())
-    response = app.test_client().post("/inloggen", data={
-        "email": "lotte@linde.example", "password": "een lang genoeg wachtwoord"})
+    response = app.test_client().post(
+        "/inloggen", data={"email": "lotte@linde.example", "password": "een lang genoeg wachtwoord"}
+    )
     assert response.status_code == 302
     assert path_of(response.headers["Location"]) == "/aanbieder/"
 
@@ -392,7 +406,8 @@ def test_an_8_digit_kvk_number_is_kept(client, app_ctx):
 
 @pytest.mark.parametrize("second_email", ["lotte@linde.example", "Lotte@Linde.Example"])
 def test_registering_twice_with_one_email_is_refused_without_confirming_it(
-        app, client, app_ctx, second_email):
+    app, client, app_ctx, second_email
+):
     assert client.post("/aanbieder/registreren", data=registration()).status_code == 302
     response = app.test_client().post(
         "/aanbieder/registreren",
@@ -400,13 +415,22 @@ def test_registering_twice_with_one_email_is_refused_without_confirming_it(
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert ("Met dit e-mailadres kunt u zich niet registreren. Probeer in te loggen."
-            in error_beside(html, "email"))
-    for giveaway in ("bestaat al", "al in gebruik", "al geregistreerd", "is bekend",
-                     "already", "hoort al bij"):
+    assert "Met dit e-mailadres kunt u zich niet registreren. Probeer in te loggen." in error_beside(
+        html, "email"
+    )
+    for giveaway in (
+        "bestaat al",
+        "al in gebruik",
+        "al geregistreerd",
+        "is bekend",
+        "already",
+        "hoort al bij",
+    ):
         assert giveaway not in html.lower()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
-    assert db.session.scalar(
-        sa.select(sa.func.count()).select_from(Organisation)
-        .where(Organisation.name == "Tweede Poging")
-    ) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Organisation).where(Organisation.name == "Tweede Poging")
+        )
+        == 0
+    )

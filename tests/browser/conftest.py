@@ -43,9 +43,16 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield browser
         browser.close()
@@ -58,8 +65,12 @@ class Person:
         self.name = name
         self.base_url = base_url
         self.context = browser.new_context(
-            viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2,
-            locale="nl-NL", base_url=base_url,
+            viewport=PHONE,
+            is_mobile=True,
+            has_touch=True,
+            device_scale_factor=2,
+            locale="nl-NL",
+            base_url=base_url,
         )
         # Injected through the DevTools protocol, so the page's CSP stays fully in force.
         self.context.add_init_script(path=str(AXE))

@@ -112,10 +112,20 @@ def test_one_procurement_from_setup_to_published_decision(people, app, monkeypat
     procurement_url = page.url.replace(mod.base_url, "")
 
     # Two bidders register and submit an offer each.
-    _register_and_submit(people("aanbieder A"), "Stichting Proefkracht", "a@aanbieder.example",
-                         title, "Een huiskamer drie ochtenden per week.")
-    _register_and_submit(people("aanbieder B"), "Buurtcoöperatie Proef", "b@aanbieder.example",
-                         title, "Een buurtbus voor ouderen.")
+    _register_and_submit(
+        people("aanbieder A"),
+        "Stichting Proefkracht",
+        "a@aanbieder.example",
+        title,
+        "Een huiskamer drie ochtenden per week.",
+    )
+    _register_and_submit(
+        people("aanbieder B"),
+        "Buurtcoöperatie Proef",
+        "b@aanbieder.example",
+        title,
+        "Een buurtbus voor ouderen.",
+    )
 
     # The deadline passes; the moderator closes offers, approves each anonymised offer, releases.
     with app.app_context():
@@ -156,10 +166,12 @@ def test_one_procurement_from_setup_to_published_decision(people, app, monkeypat
     writer = residents[0]
     writer.goto(procurement_url.replace("/beheer/aanbesteding/", "/commissie/") + "/")
     writer.click("link", name="Naar de uitslag en de motivering")
-    for prompt, text in (("Wat vroeg de wijk?", "Ontmoeting voor ouderen."),
-                         ("Waarom dit aanbod?", RATIONALE),
-                         ("Wat misten de andere aanbiedingen?", "Het andere bereikte minder."),
-                         ("Wat verwachten we binnen een jaar?", "Drie open ochtenden per week.")):
+    for prompt, text in (
+        ("Wat vroeg de wijk?", "Ontmoeting voor ouderen."),
+        ("Waarom dit aanbod?", RATIONALE),
+        ("Wat misten de andere aanbiedingen?", "Het andere bereikte minder."),
+        ("Wat verwachten we binnen een jaar?", "Drie open ochtenden per week."),
+    ):
         writer.page.get_by_label(prompt).fill(text)
     writer.click("button", name="Motivering opslaan")
     expect(writer.page.get_by_text("De motivering is opgeslagen.")).to_be_visible()

@@ -47,9 +47,13 @@ def test_a_bidder_asks_submits_and_the_moderator_reviews_and_releases(people, ap
         procurement_id = procurement.id
         db.session.commit()
     annex = tmp_path / "Offerte Kwispelstaart.pdf"
-    annex.write_bytes(make_pdf([["Onze planning per kwartaal."],
-                                ["Met vriendelijke groet,", f"{ORGANISATION}"]],
-                               image=True, info={"/Author": ORGANISATION}))
+    annex.write_bytes(
+        make_pdf(
+            [["Onze planning per kwartaal."], ["Met vriendelijke groet,", f"{ORGANISATION}"]],
+            image=True,
+            info={"/Author": ORGANISATION},
+        )
+    )
 
     # A bidder finds the call, registers as a coalition and asks a question.
     bidder = people("aanbieder")
@@ -94,8 +98,7 @@ def test_a_bidder_asks_submits_and_the_moderator_reviews_and_releases(people, ap
     bidder.goto(f"/uitvragen/{procurement_id}")
     expect(page.get_by_text("Ja, als bewoners dat willen.")).to_be_visible()
     bidder.click("link", name=f"Aanbod schrijven of bekijken: {TITLE}")
-    page.get_by_label("Het plan").fill(f"Wij, {ORGANISATION.upper()}, openen een huiskamer. "
-                                       "Bel 06-12345678.")
+    page.get_by_label("Het plan").fill(f"Wij, {ORGANISATION.upper()}, openen een huiskamer. Bel 06-12345678.")
     page.get_by_label("Het team in de wijk").fill("Gerlinde\nVlasbloem en twee buurtwerkers.")
     page.get_by_label("Gevraagd budget per jaar").fill("80000")
     page.get_by_label("Hoe worden de resultaten zichtbaar?").fill("Een open avond per kwartaal.")

@@ -76,8 +76,9 @@ def test_rationale_award_feedback_publication_and_signals(people, app):
     second.page.get_by_label("Waarom dit aanbod?").fill(WHY_2)
     second.click("button", name="Motivering opslaan")
     page = second.page
-    expect(page.get_by_role("heading", name="Niet opgeslagen: iemand anders schreef tegelijk")
-           ).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Niet opgeslagen: iemand anders schreef tegelijk")
+    ).to_be_visible()
     expect(page.locator(".conflict-theirs")).to_contain_text(WHY_1)
     expect(page.get_by_label("Waarom dit aanbod?")).to_have_value(WHY_2)
     expect(page.get_by_label("Wat vroeg de wijk?")).to_have_value(PROMPTS["Wat vroeg de wijk?"])
@@ -96,8 +97,9 @@ def test_rationale_award_feedback_publication_and_signals(people, app):
     mod.click("button", name="Besluit vastleggen")
     expect(mod.page.get_by_text("Besloten met consensus.")).to_be_visible()
     mod.click("link", name="Motivering en terugkoppeling nakijken")
-    expect(mod.page.get_by_role("table", name="Scores van Aanbod B naast het gekozen Aanbod A")
-           ).to_be_visible()
+    expect(
+        mod.page.get_by_role("table", name="Scores van Aanbod B naast het gekozen Aanbod A")
+    ).to_be_visible()
     expect(mod.page.get_by_text(NOTE_B)).to_be_visible()
     mod.click("button", name="Motivering en terugkoppeling goedkeuren")
     mod.click("button", name="Voorlopig gunnen en alle aanbieders tegelijk informeren")
@@ -107,8 +109,7 @@ def test_rationale_award_feedback_publication_and_signals(people, app):
     expect(mod.page.locator(".standstill")).to_contain_text(f"loopt tot en met {last_day}")
     expect(mod.page.get_by_role("button", name="Definitief gunnen en publiceren")).to_have_count(0)
     mod.click("link", name="Uitgaande post")
-    expect(mod.page.get_by_role("heading", name="Voorlopige gunning: Samen eten in de wijk")
-           ).to_have_count(2)
+    expect(mod.page.get_by_role("heading", name="Voorlopige gunning: Samen eten in de wijk")).to_have_count(2)
 
     # Each bidder logs in and reads its own scores beside the winner's, and the reasons.
     bidder_b = people("aanbieder B")
@@ -116,9 +117,11 @@ def test_rationale_award_feedback_publication_and_signals(people, app):
     bidder_b.click("link", name="Besluit en terugkoppeling: Samen eten in de wijk")
     page = bidder_b.page
     expect(page.locator(".feedback-outcome")).to_contain_text(
-        f"Aanbod A van {names['A']} gekozen. Uw aanbod was Aanbod B")
-    expect(page.get_by_role("table", name="Scores van Aanbod B naast het gekozen Aanbod A")
-           ).to_contain_text("4.00")
+        f"Aanbod A van {names['A']} gekozen. Uw aanbod was Aanbod B"
+    )
+    expect(page.get_by_role("table", name="Scores van Aanbod B naast het gekozen Aanbod A")).to_contain_text(
+        "4.00"
+    )
     expect(page.locator(".feedback-note")).to_have_text(NOTE_B)
     expect(page.locator(".standstill")).to_contain_text(f"Tot en met {last_day}")
     bidder_a = people("aanbieder A")
@@ -153,16 +156,14 @@ def test_rationale_award_feedback_publication_and_signals(people, app):
     expect(page.get_by_role("table", name="Scores per aanbod")).to_contain_text("Aanbod B")
     expect(page.locator(".offers-received")).to_contain_text(names["B"])
     public.click("link", name="Het besluit om af te drukken")
-    expect(public.page.get_by_role("heading", name="Besluit: Samen eten in de wijk")
-           ).to_be_visible()
+    expect(public.page.get_by_role("heading", name="Besluit: Samen eten in de wijk")).to_be_visible()
     expect(public.page.get_by_role("button", name="Afdrukken")).to_be_visible()
     public.page.emulate_media(media="print")
     expect(public.page.locator(".decision")).to_be_visible()
     expect(public.page.locator(".site-nav")).to_be_hidden()
     public.page.emulate_media(media="screen")
     public.goto(public_url + "/poster")
-    expect(public.page.get_by_role("img", name="QR-code naar de uitleg van de commissie")
-           ).to_be_visible()
+    expect(public.page.get_by_role("img", name="QR-code naar de uitleg van de commissie")).to_be_visible()
 
     # A resident, not logged in, sends a signal; it shows only after the moderator's check.
     resident = people("bewoner zonder account")
@@ -190,6 +191,11 @@ def test_rationale_award_feedback_publication_and_signals(people, app):
     expect(resident.page.locator(".signal")).to_contain_text(SIGNAL)
     expect(resident.page.locator(".signal__response")).to_contain_text("Dank u, tot dinsdag!")
 
-    public_pages = [public_url, f"{public_url}/besluit", f"{public_url}/poster",
-                    f"{public_url}/signaal", f"/wijk/{slug}"]
+    public_pages = [
+        public_url,
+        f"{public_url}/besluit",
+        f"{public_url}/poster",
+        f"{public_url}/signaal",
+        f"/wijk/{slug}",
+    ]
     assert all(people.checked.get(path) == 0 for path in public_pages), people.checked

@@ -23,9 +23,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.browser
 
-EXAMPLE = (
-    Path(__file__).parents[2] / "static" / "examples" / "kerncijfers-voorbeeldstad-fictief.csv"
-)
+EXAMPLE = Path(__file__).parents[2] / "static" / "examples" / "kerncijfers-voorbeeldstad-fictief.csv"
 BUURTEN = ["Molenbuurt", "Parkbuurt", "Stationsbuurt", "De Akkers"]
 TITLE = "Ontmoeten in Noorderwijk"
 

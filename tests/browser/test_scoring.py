@@ -47,12 +47,12 @@ def _world(app, members=1, offers=2, declared=True):
     """A procurement in scoring; returns its id, member ids, an invitation per member, and
     offer pseudonym -> organisation name."""
     with app.test_request_context():
-        procurement, moderator = make_scoring_procurement(members=members, offer_count=offers,
-                                                          declared=declared)
+        procurement, moderator = make_scoring_procurement(
+            members=members, offer_count=offers, declared=declared
+        )
         tokens = [auth.create_invitation(m.user, days=1) for m in procurement.members]
         names = {o.pseudonym: o.organisation.name for o in scoring.released_offers(procurement)}
-        world = (procurement.id, [m.id for m in procurement.members], tokens, names,
-                 moderator.email)
+        world = (procurement.id, [m.id for m in procurement.members], tokens, names, moderator.email)
         db.session.commit()
         return world
 
@@ -63,8 +63,9 @@ def _enter(person, token: str):
 
 
 def _tap(page, criterion_index: int, score: int):
-    page.locator("fieldset.score-fieldset").nth(criterion_index) \
-        .locator(".score-scale label").nth(score - 1).tap()
+    page.locator("fieldset.score-fieldset").nth(criterion_index).locator(".score-scale label").nth(
+        score - 1
+    ).tap()
 
 
 def _checked(page) -> list[str | None]:
@@ -83,7 +84,8 @@ def _scores(app, member_id: int) -> list[tuple[str, int, int]]:
             sa.select(Offer.pseudonym, Criterion.position, Score.value)
             .join(Offer, Offer.id == Score.offer_id)
             .join(Criterion, Criterion.id == Score.criterion_id)
-            .where(Score.member_id == member_id).order_by(Offer.pseudonym, Criterion.position)
+            .where(Score.member_id == member_id)
+            .order_by(Offer.pseudonym, Criterion.position)
         ).all()
         return [tuple(r) for r in rows]
 
@@ -125,8 +127,7 @@ def test_a_member_scores_every_offer_through_a_lost_connection_and_submits(peopl
 
     # A 5 needs a short reason: the page asks, and stops asking once it is there.
     expect(page.locator("#save-status")).to_contain_text("Schrijf nog kort waarom bij")
-    expect(page.locator(".reason-hint").nth(2)).to_have_text(
-        "Bij een 1 of een 5: schrijf kort waarom.")
+    expect(page.locator(".reason-hint").nth(2)).to_have_text("Bij een 1 of een 5: schrijf kort waarom.")
     page.get_by_label("Toelichting bij Betrokkenheid").fill("De werkers wonen zelf in de wijk.")
     page.get_by_label("Toelichting bij Betrokkenheid").blur()
     expect(page.locator("#save-status")).to_have_text("Opgeslagen")
@@ -232,19 +233,18 @@ def test_a_member_with_a_declared_connection_cannot_reach_that_offer(people, app
     expect(page.get_by_text("Deze pagina bestaat niet (meer).")).to_be_visible()
 
     with app.app_context():
-        event = db.session.scalar(sa.select(AuditEvent).where(
-            AuditEvent.action == "declaration.confirm"))
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "declaration.confirm"))
         assert event.details["recused_from"] == ["B"]
 
 
-def test_after_scoring_the_tally_and_the_meeting_put_disagreement_first_and_keep_notes(
-        people, app):
+def test_after_scoring_the_tally_and_the_meeting_put_disagreement_first_and_keep_notes(people, app):
     with app.test_request_context():
         procurement, moderator = make_scoring_procurement(members=3, offer_count=3)
         # A: all 4; B: all 3; C: 1, 5 and 3 — the committee is split on C.
         split = {0: 1, 1: 5, 2: 3}
-        score_everything(procurement, value_for=lambda i, offer, c: {
-            "A": 4, "B": 3}.get(offer.pseudonym) or split[i])
+        score_everything(
+            procurement, value_for=lambda i, offer, c: {"A": 4, "B": 3}.get(offer.pseudonym) or split[i]
+        )
         procurement_services.close_scoring(actor=moderator, procurement=procurement)
         procurement_id = procurement.id
         token = auth.create_invitation(procurement.members[0].user, days=1)

@@ -26,9 +26,7 @@ def _password_step(person, email):
     person.click("button", name="Inloggen")
 
 
-def test_first_login_sets_up_the_authenticator_and_the_next_one_asks_for_a_code(
-    people, app, totp_required
-):
+def test_first_login_sets_up_the_authenticator_and_the_next_one_asks_for_a_code(people, app, totp_required):
     with app.app_context():
         make_moderator(email="tweestaps@gemeente.example")
         db.session.commit()

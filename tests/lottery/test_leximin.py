@@ -282,9 +282,7 @@ def test_a_time_limit_stops_after_the_first_level_and_still_beats_maximin():
     assert result.report.time_limit_hit
     assert result.report.levels_fixed == 1
     assert min(result.probabilities.values()) == pytest.approx(1 / 6, abs=TOL)
-    assert all(
-        meets_rules(panel, Instance(0, tuple(people), 3, quotas)) for panel, _ in result.lottery
-    )
+    assert all(meets_rules(panel, Instance(0, tuple(people), 3, quotas)) for panel, _ in result.lottery)
     assert not leximin(people, 3, quotas, time_limit=60).report.time_limit_hit
 
 

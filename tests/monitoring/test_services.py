@@ -14,9 +14,12 @@ TODAY = date(2026, 5, 20)
 
 def _send(procurement, **overrides):
     return services.send_signal(
-        procurement=procurement, what=overrides.get("what", "De huiskamer was dicht."),
+        procurement=procurement,
+        what=overrides.get("what", "De huiskamer was dicht."),
         place=overrides.get("place", "Buurthuis"),
-        happened_on=overrides.get("happened_on", TODAY - timedelta(days=1)), today=TODAY)
+        happened_on=overrides.get("happened_on", TODAY - timedelta(days=1)),
+        today=TODAY,
+    )
 
 
 def test_a_signal_waits_for_the_moderator_before_it_shows(app_ctx):
@@ -77,13 +80,14 @@ def test_a_signal_waiting_for_moderation_cannot_be_answered_yet(app_ctx):
 def test_the_quarterly_summary_counts_this_procurements_signals(app_ctx):
     procurement, moderator = make_published_procurement()
     other, _ = make_published_procurement()
-    services.moderate(actor=moderator, signal=_send(procurement, happened_on=date(2026, 4, 2)),
-                      show=True)
+    services.moderate(actor=moderator, signal=_send(procurement, happened_on=date(2026, 4, 2)), show=True)
     _send(procurement, happened_on=date(2026, 3, 30))
     _send(other)
     quarters = services.quarterly_summary(procurement)
     assert [(q.label, q.received, q.shown, q.pending) for q in quarters] == [
-        ("2026 K2", 1, 1, 0), ("2026 K1", 1, 0, 1)]
+        ("2026 K2", 1, 1, 0),
+        ("2026 K1", 1, 0, 1),
+    ]
 
 
 def test_the_party_sees_the_procurements_it_was_finally_awarded(app_ctx):
@@ -95,12 +99,14 @@ def test_the_party_sees_the_procurements_it_was_finally_awarded(app_ctx):
 
 
 def test_with_several_chosen_offers_each_chosen_party_answers_and_sees_its_procurement(app_ctx):
-    procurement, moderator = make_published_procurement(chosen=("A", "B"), offer_count=3,
-                                                        budget_ceiling=200_000)
+    procurement, moderator = make_published_procurement(
+        chosen=("A", "B"), offer_count=3, budget_ceiling=200_000
+    )
     signal = _send(procurement)
     services.moderate(actor=moderator, signal=signal, show=True)
-    first, second, loser = (scoring.released_offer(procurement, label).organisation.users[0]
-                            for label in ("A", "B", "C"))
+    first, second, loser = (
+        scoring.released_offer(procurement, label).organisation.users[0] for label in ("A", "B", "C")
+    )
     assert services.awarded_procurements(first) == [procurement]
     assert services.awarded_procurements(second) == [procurement]
     assert services.awarded_procurements(loser) == []

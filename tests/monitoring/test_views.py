@@ -17,8 +17,12 @@ def _published(app):
 
 
 def _signal(**overrides):
-    return {"what": "Het buurthuis was open en gezellig.", "place": "Molenbuurt",
-            "happened_on": (date.today() - timedelta(days=1)).isoformat(), **overrides}
+    return {
+        "what": "Het buurthuis was open en gezellig.",
+        "place": "Molenbuurt",
+        "happened_on": (date.today() - timedelta(days=1)).isoformat(),
+        **overrides,
+    }
 
 
 def _count(app):

@@ -17,9 +17,7 @@ def test_a_single_hidden_count_cannot_be_worked_out_from_the_total():
 
 def test_themes_are_ordered_by_how_often_they_are_in_a_top_three():
     responses = [("Noord", [2, 1])] * 6 + [("Zuid", [2])] * 5
-    rows, per_buurt, respondents = tally(
-        themes=THEMES, responses=responses, buurten=["Noord", "Zuid"]
-    )
+    rows, per_buurt, respondents = tally(themes=THEMES, responses=responses, buurten=["Noord", "Zuid"])
     assert [(r.label, r.mentions, r.first) for r in rows] == [
         ("Veiligheid", 11, 11),
         ("Eenzaamheid", 6, 0),
@@ -29,7 +27,5 @@ def test_themes_are_ordered_by_how_often_they_are_in_a_top_three():
 
 
 def test_fewer_than_five_respondents_shows_no_numbers():
-    rows, per_buurt, respondents = tally(
-        themes=THEMES, responses=[(None, [1])] * 3, buurten=["Noord"]
-    )
+    rows, per_buurt, respondents = tally(themes=THEMES, responses=[(None, [1])] * 3, buurten=["Noord"])
     assert respondents is None and rows[0].mentions is None and per_buurt[""] is None

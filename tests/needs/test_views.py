@@ -45,13 +45,9 @@ def test_a_resident_answers_without_an_account_and_is_thanked(app, client):
 
 def test_a_refused_answer_keeps_what_was_filled_in(app, client):
     url, _pid, _codes, themes, _mod = _setup(app)
-    response = client.post(
-        url, data={"first": themes[1], "suggestion": "Meer bankjes", "code": "ZZZZ-ZZZZ"}
-    )
+    response = client.post(url, data={"first": themes[1], "suggestion": "Meer bankjes", "code": "ZZZZ-ZZZZ"})
     page = response.get_data(as_text=True)
-    assert (
-        response.status_code == 422 and "kennen we niet" in page and 'value="Meer bankjes"' in page
-    )
+    assert response.status_code == 422 and "kennen we niet" in page and 'value="Meer bankjes"' in page
 
 
 def test_results_stay_hidden_while_residents_still_answer(app, client):
@@ -86,12 +82,9 @@ def test_too_many_answers_from_one_address_are_slowed_down(app, client):
     try:
         with app.app_context():
             limiter.reset()
-        statuses = [
-            client.post(url, data={"first": themes[0], "code": c}).status_code for c in codes[:3]
-        ]
+        statuses = [client.post(url, data={"first": themes[0], "code": c}).status_code for c in codes[:3]]
     finally:
         app.config["RATE_LIMIT_NEEDS"] = "1000 per minute"
         with app.app_context():
             limiter.reset()
     assert statuses == [302, 302, 429]
-

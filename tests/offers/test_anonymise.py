@@ -22,8 +22,10 @@ def test_a_name_broken_over_a_line_or_extra_spaces_is_still_removed():
 
 
 def test_accents_do_not_hide_a_name():
-    assert redact("Coöperatie Samen Sterk en Cooperatie Samen Sterk",
-                  ["Coöperatie Samen Sterk"]) == f"{MARK} en {MARK}"
+    assert (
+        redact("Coöperatie Samen Sterk en Cooperatie Samen Sterk", ["Coöperatie Samen Sterk"])
+        == f"{MARK} en {MARK}"
+    )
 
 
 def test_part_of_a_longer_word_is_left_alone():
@@ -38,8 +40,9 @@ def test_email_web_address_and_phone_number_are_removed():
 
 
 def test_identifiers_include_website_domain_and_kvk_number():
-    organisation = SimpleNamespace(name="Stichting X", kvk_number="12345678",
-                                   website="https://www.buurtkracht.example/over")
+    organisation = SimpleNamespace(
+        name="Stichting X", kvk_number="12345678", website="https://www.buurtkracht.example/over"
+    )
     found = identifiers_for(organisation, ["Anna de Vries"])
     assert {"Stichting X", "12345678", "buurtkracht.example", "Anna de Vries"} <= set(found)
     assert MARK in redact("kijk op buurtkracht.example", found)
@@ -53,6 +56,8 @@ def test_pseudonyms_run_a_to_z_then_aa():
 def test_the_full_stop_after_a_web_address_stays():
     assert redact("Kijk op www.voorbeeld.example.", []) == f"Kijk op {MARK}."
     assert redact("(https://voorbeeld.example/pad?x=1), en meer", []) == f"({MARK}), en meer"
+
+
 # The tolerant matching: what a bidder who wants to be recognised might try.
 
 NAME = ["Stichting Kwispelstaart"]
@@ -82,12 +87,11 @@ def test_cyrillic_look_alike_letters_count_as_latin():
 def test_a_redaction_covers_exactly_the_original_characters():
     text = "Wij zijn Coöperatie Zonnebloem."
     [found] = find(text, ["Cooperatie Zonnebloem"])
-    assert text[found.start:found.end] == "Coöperatie Zonnebloem"
+    assert text[found.start : found.end] == "Coöperatie Zonnebloem"
 
 
 def test_the_legal_form_may_be_left_out_in_the_text():
-    organisation = SimpleNamespace(name="Stichting Kwispelstaart (Noord) B.V.", kvk_number=None,
-                                   website=None)
+    organisation = SimpleNamespace(name="Stichting Kwispelstaart (Noord) B.V.", kvk_number=None, website=None)
     assert redact("Kwispelstaart helpt.", identifiers_for(organisation, [])) == f"{MARK} helpt."
 
 
@@ -112,8 +116,13 @@ def test_postcode_with_house_number_and_street_is_removed():
 
 
 def test_phone_numbers_in_dutch_and_international_forms_are_removed():
-    for number in ("06-12345678", "+31 (0)20 123 45 67", "020 - 123 45 67", "0031 6 1234 5678",
-                   "+32 470 12 34 56"):
+    for number in (
+        "06-12345678",
+        "+31 (0)20 123 45 67",
+        "020 - 123 45 67",
+        "0031 6 1234 5678",
+        "+32 470 12 34 56",
+    ):
         assert redact(f"Bel {number} nu", []) == f"Bel {MARK} nu", number
 
 
@@ -123,8 +132,10 @@ def test_obfuscated_email_and_bare_domains_are_removed():
 
 
 def test_ordinary_numbers_years_and_amounts_stay():
-    text = ("In 2024 en 2025 werken we 12 weken met 1000 bewoners, voor € 90.000 per jaar. "
-            "Dat is 3 keer per week.De wijk.Nu beginnen.")
+    text = (
+        "In 2024 en 2025 werken we 12 weken met 1000 bewoners, voor € 90.000 per jaar. "
+        "Dat is 3 keer per week.De wijk.Nu beginnen."
+    )
     assert redact(text, NAME) == text
 
 
@@ -132,19 +143,34 @@ def test_segments_cut_the_text_into_kept_and_redacted_pieces():
     text = "Bel 06-12345678 of mail."
     pieces = segments(text, find(text, []))
     assert [(p.text, p.kind) for p in pieces] == [
-        ("Bel ", None), ("06-12345678", "phone"), (" of mail.", None)]
+        ("Bel ", None),
+        ("06-12345678", "phone"),
+        (" of mail.", None),
+    ]
 
 
 def test_identifiers_include_partners_contacts_and_other_names():
-    partner = SimpleNamespace(name="Buurtbakkerij De Korst", kvk_number="87654321",
-                              website="korst.example")
+    partner = SimpleNamespace(name="Buurtbakkerij De Korst", kvk_number="87654321", website="korst.example")
     contact = SimpleNamespace(name="Joke Jansen", email="joke@korst.example", phone="06 1111 2222")
-    organisation = SimpleNamespace(name="Coalitie Noord", kvk_number=None, website=None,
-                                   partners=[partner], contacts=[contact],
-                                   other_identifiers="CNW\nHuiskamer Het Anker")
+    organisation = SimpleNamespace(
+        name="Coalitie Noord",
+        kvk_number=None,
+        website=None,
+        partners=[partner],
+        contacts=[contact],
+        other_identifiers="CNW\nHuiskamer Het Anker",
+    )
     found = set(identifiers_for(organisation, []))
-    assert {"Buurtbakkerij De Korst", "87654321", "korst.example", "Joke Jansen",
-            "joke@korst.example", "06 1111 2222", "CNW", "Huiskamer Het Anker"} <= found
+    assert {
+        "Buurtbakkerij De Korst",
+        "87654321",
+        "korst.example",
+        "Joke Jansen",
+        "joke@korst.example",
+        "06 1111 2222",
+        "CNW",
+        "Huiskamer Het Anker",
+    } <= found
 
 
 def test_an_email_address_at_the_end_of_a_sentence_leaves_the_next_word():

@@ -316,11 +316,7 @@ def _write_offer(i: int, b: dict) -> dict[str, str]:
     trick = NAME_TRICKS[i % len(NAME_TRICKS)]
     other = NAME_TRICKS[(i + 7) % len(NAME_TRICKS)]
     contact = CONTACT_TRICKS[i % len(CONTACT_TRICKS)]
-    partner = (
-        f" Samen met {NAME_TRICKS[(i + 3) % len(NAME_TRICKS)](b['partner'])}."
-        if b["partner"]
-        else ""
-    )
+    partner = f" Samen met {NAME_TRICKS[(i + 3) % len(NAME_TRICKS)](b['partner'])}." if b["partner"] else ""
     return {
         "plan": f"Wij, {trick(b['name'])}, openen een huiskamer in de wijk.{partner} "
         f"Bewoners maken het programma.",
@@ -501,8 +497,7 @@ def test_no_identifier_of_forty_hostile_offers_reaches_anything_a_member_can_ope
         procurement_services.close_scoring(actor=None, procurement=db.session.get(Procurement, pid))
         db.session.commit()
     pages |= {
-        f"{label} (overleg)": text
-        for label, text in _crawl(client, app, pid, pseudonyms, slug).items()
+        f"{label} (overleg)": text for label, text in _crawl(client, app, pid, pseudonyms, slug).items()
     }
     client.post("/uitloggen")
 

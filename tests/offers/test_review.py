@@ -40,9 +40,7 @@ def test_offers_cannot_be_closed_before_the_deadline_day_is_over(app_ctx):
     deadline = policy.offer_deadline(procurement)
     with pytest.raises(procurement_services.ProcessError, match="tot en met"):
         procurement_services.close_offers(actor=None, procurement=procurement, today=deadline)
-    procurement_services.close_offers(
-        actor=None, procurement=procurement, today=deadline + timedelta(days=1)
-    )
+    procurement_services.close_offers(actor=None, procurement=procurement, today=deadline + timedelta(days=1))
     assert procurement.phase == Phase.ANONYMISATION
 
 
@@ -137,9 +135,7 @@ def test_changing_page_choices_withdraws_the_approval(app_ctx):
 
 
 def test_release_is_blocked_while_an_approved_version_holds_a_declared_identifier(app_ctx):
-    procurement, moderator, bidder, offer, _ = _closed_with_offer(
-        plan="Samen met Bakkerij Korstje."
-    )
+    procurement, moderator, bidder, offer, _ = _closed_with_offer(plan="Samen met Bakkerij Korstje.")
     review.approve(actor=moderator, offer=offer)
     # After approval the bidder declares a partner whose name is in the approved text.
     services.add_partner(
@@ -168,8 +164,6 @@ def test_review_actions_are_refused_once_offers_are_released(app_ctx):
 def test_questions_and_offers_stop_when_offers_close(app_ctx):
     procurement, _, bidder, *_ = _closed_with_offer()
     with pytest.raises(services.OfferError):
-        services.ask_question(
-            actor=bidder, procurement=procurement, body="Nog iets?", today=date.today()
-        )
+        services.ask_question(actor=bidder, procurement=procurement, body="Nog iets?", today=date.today())
     with pytest.raises(services.OfferError):
         make_offer(procurement, bidder, plan="Te laat")

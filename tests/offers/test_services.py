@@ -61,10 +61,15 @@ def test_submitting_an_incomplete_offer_names_what_is_missing(app_ctx):
 
 def test_the_committee_reads_the_offer_with_identifiers_redacted(app_ctx):
     procurement = _open()
-    bidder = make_bidder(organisation="Stichting Zonnestraal", website="https://zonnestraal.example",
-                         kvk_number="87654321", name="Joke Jansen")
-    offer = make_offer(procurement, bidder,
-                       plan="Stichting Zonnestraal (KvK 87654321) met Joke Jansen, zonnestraal.example")
+    bidder = make_bidder(
+        organisation="Stichting Zonnestraal",
+        website="https://zonnestraal.example",
+        kvk_number="87654321",
+        name="Joke Jansen",
+    )
+    offer = make_offer(
+        procurement, bidder, plan="Stichting Zonnestraal (KvK 87654321) met Joke Jansen, zonnestraal.example"
+    )
     text = services.anonymised_view(offer)["plan"]
     for secret in ("Zonnestraal", "87654321", "Joke", "zonnestraal.example"):
         assert secret.lower() not in text.lower()
@@ -75,26 +80,36 @@ def test_the_committee_reads_the_offer_with_identifiers_redacted(app_ctx):
 
 def test_a_coalition_names_its_lead_party_at_registration(app_ctx):
     organisation = services.create_organisation(
-        name="Samen Noord", kvk_number=None, website=None,
-        kind=OrganisationKind.COALITION, lead_name="Stichting Voorop")
+        name="Samen Noord",
+        kvk_number=None,
+        website=None,
+        kind=OrganisationKind.COALITION,
+        lead_name="Stichting Voorop",
+    )
     assert organisation.lead_partner.name == "Stichting Voorop"
 
 
 def test_a_new_lead_party_replaces_the_old_one(app_ctx):
     bidder = make_bidder()
     organisation = bidder.organisation
-    first = services.add_partner(actor=bidder, organisation=organisation, name="Een",
-                                 kvk_number=None, website=None, is_lead=True)
-    second = services.add_partner(actor=bidder, organisation=organisation, name="Twee",
-                                  kvk_number=None, website=None, is_lead=True)
+    first = services.add_partner(
+        actor=bidder, organisation=organisation, name="Een", kvk_number=None, website=None, is_lead=True
+    )
+    second = services.add_partner(
+        actor=bidder, organisation=organisation, name="Twee", kvk_number=None, website=None, is_lead=True
+    )
     assert (first.is_lead, second.is_lead) == (False, True)
     assert organisation.kind == OrganisationKind.COALITION
 
 
 def test_the_database_refuses_two_lead_parties(app_ctx):
     organisation = make_bidder().organisation
-    db.session.add_all([Partner(organisation=organisation, name="Een", is_lead=True),
-                        Partner(organisation=organisation, name="Twee", is_lead=True)])
+    db.session.add_all(
+        [
+            Partner(organisation=organisation, name="Een", is_lead=True),
+            Partner(organisation=organisation, name="Twee", is_lead=True),
+        ]
+    )
     with pytest.raises(IntegrityError):
         db.session.flush()
 
@@ -102,8 +117,14 @@ def test_the_database_refuses_two_lead_parties(app_ctx):
 def test_a_coalition_without_a_lead_party_cannot_submit(app_ctx):
     procurement = _open()
     bidder = make_bidder()
-    services.add_partner(actor=bidder, organisation=bidder.organisation, name="Partner",
-                         kvk_number=None, website=None, is_lead=False)
+    services.add_partner(
+        actor=bidder,
+        organisation=bidder.organisation,
+        name="Partner",
+        kvk_number=None,
+        website=None,
+        is_lead=False,
+    )
     with pytest.raises(services.OfferError, match="penvoerder"):
         make_offer(procurement, bidder)
 
@@ -130,35 +151,44 @@ def test_the_question_deadline_cannot_fall_after_the_offer_deadline(app_ctx):
     procurement = _open()
     late = policy.offer_deadline(procurement) + timedelta(days=1)
     with pytest.raises(services.OfferError, match="Vragen stellen"):
-        services.save_call(actor=None, procurement=procurement, needs="", house_rules="Regels",
-                           questions_until=late)
+        services.save_call(
+            actor=None, procurement=procurement, needs="", house_rules="Regels", questions_until=late
+        )
 
 
 def test_questions_are_refused_after_the_question_deadline(app_ctx):
     procurement = _open()
     today = date.today()
-    services.save_call(actor=None, procurement=procurement, needs="", house_rules="Regels",
-                       questions_until=today)
+    services.save_call(
+        actor=None, procurement=procurement, needs="", house_rules="Regels", questions_until=today
+    )
     bidder = make_bidder()
     services.ask_question(actor=bidder, procurement=procurement, body="Mag het?", today=today)
     with pytest.raises(services.OfferError, match="termijn"):
-        services.ask_question(actor=bidder, procurement=procurement, body="En nu?",
-                              today=today + timedelta(days=1))
+        services.ask_question(
+            actor=bidder, procurement=procurement, body="En nu?", today=today + timedelta(days=1)
+        )
 
 
 def test_the_proposed_public_wording_leaves_out_the_askers_name(app_ctx):
     procurement = _open()
     bidder = make_bidder(organisation="Stichting Kwispelstaart")
-    question = services.ask_question(actor=bidder, procurement=procurement, today=date.today(),
-                                     body="Mag Stichting Kwispelstaart samenwerken?")
+    question = services.ask_question(
+        actor=bidder,
+        procurement=procurement,
+        today=date.today(),
+        body="Mag Stichting Kwispelstaart samenwerken?",
+    )
     assert "Kwispelstaart" not in question.public_question
 
 
 def test_answers_are_published_together_and_not_before(app_ctx):
     procurement = _open()
     first, second = make_bidder(), make_bidder()
-    asked = [services.ask_question(actor=b, procurement=procurement, body=f"Vraag {i}",
-                                   today=date.today()) for i, b in enumerate((first, second))]
+    asked = [
+        services.ask_question(actor=b, procurement=procurement, body=f"Vraag {i}", today=date.today())
+        for i, b in enumerate((first, second))
+    ]
     services.answer_question(actor=None, question=asked[0], public_question="Vraag 0", answer="Ja")
     assert services.published_notes(procurement) == []
     services.answer_question(actor=None, question=asked[1], public_question="Vraag 1", answer="Nee")
@@ -170,8 +200,9 @@ def test_answers_are_published_together_and_not_before(app_ctx):
 
 def test_unanswered_questions_stay_unpublished(app_ctx):
     procurement = _open()
-    question = services.ask_question(actor=make_bidder(), procurement=procurement, body="Hoe?",
-                                     today=date.today())
+    question = services.ask_question(
+        actor=make_bidder(), procurement=procurement, body="Hoe?", today=date.today()
+    )
     with pytest.raises(services.OfferError, match="geen beantwoorde"):
         services.publish_answers(actor=None, procurement=procurement)
     assert question.published_at is None
@@ -179,13 +210,13 @@ def test_unanswered_questions_stay_unpublished(app_ctx):
 
 def test_a_published_answer_cannot_be_changed(app_ctx):
     procurement = _open()
-    question = services.ask_question(actor=make_bidder(), procurement=procurement, body="Hoe?",
-                                     today=date.today())
+    question = services.ask_question(
+        actor=make_bidder(), procurement=procurement, body="Hoe?", today=date.today()
+    )
     services.answer_question(actor=None, question=question, public_question="Hoe?", answer="Zo.")
     services.publish_answers(actor=None, procurement=procurement)
     with pytest.raises(services.OfferError, match="gepubliceerd"):
-        services.answer_question(actor=None, question=question, public_question="Hoe?",
-                                 answer="Anders.")
+        services.answer_question(actor=None, question=question, public_question="Hoe?", answer="Anders.")
 
 
 # Annexes --------------------------------------------------------------------------------------
@@ -198,8 +229,9 @@ def _files(app):
 def test_an_annex_is_kept_with_a_rebuilt_copy_and_its_pages(app_ctx):
     procurement = _open()
     bidder = make_bidder()
-    annex = add_annex(procurement, bidder, make_pdf([["Pagina een"], ["Pagina twee"]]),
-                      filename="Offerte Kwispelstaart.pdf")
+    annex = add_annex(
+        procurement, bidder, make_pdf([["Pagina een"], ["Pagina twee"]]), filename="Offerte Kwispelstaart.pdf"
+    )
     assert [p.text.strip() for p in annex.pages] == ["Pagina een", "Pagina twee"]
     assert {annex.original_file, annex.clean_file} <= _files(app_ctx)
     assert "Kwispelstaart" not in annex.clean_file and annex.position == 1
@@ -251,8 +283,7 @@ def test_a_removed_annex_loses_its_files_once_committed(app_ctx):
     annex = add_annex(procurement, bidder, make_pdf())
     db.session.commit()
     names = {annex.original_file, annex.clean_file}
-    services.remove_annex(actor=bidder, procurement=procurement, annex_id=annex.id,
-                          today=date.today())
+    services.remove_annex(actor=bidder, procurement=procurement, annex_id=annex.id, today=date.today())
     assert names <= _files(app_ctx)  # not yet: the removal might still roll back
     db.session.commit()
     assert not names & _files(app_ctx)

@@ -37,14 +37,10 @@ def _two_bidders(app, release: bool = False):
     with app.test_request_context():
         moderator = make_moderator()
         procurement = open_procurement(moderator)
-        panel.seat_existing(
-            actor=moderator, procurement=procurement, user=make_resident(name=MEMBER)
-        )
+        panel.seat_existing(actor=moderator, procurement=procurement, user=make_resident(name=MEMBER))
         bidders = {}
         for label in ("A", "B"):
-            bidder = make_bidder(
-                organisation=f"Stichting Eigen{label}wijs", name=f"Contact Eigen{label}"
-            )
+            bidder = make_bidder(organisation=f"Stichting Eigen{label}wijs", name=f"Contact Eigen{label}")
             offer_services.add_partner(
                 actor=bidder,
                 organisation=bidder.organisation,
@@ -151,9 +147,7 @@ def test_a_bidder_cannot_remove_another_bidders_annex_partner_or_contact(app, cl
     procurement_id, bidders, _ = _two_bidders(app)
     other = _org(app, bidders["B"])
     with app.app_context():
-        annex = db.session.scalar(
-            sa.select(Annex.id).join(Offer).where(Offer.organisation_id == other)
-        )
+        annex = db.session.scalar(sa.select(Annex.id).join(Offer).where(Offer.organisation_id == other))
         partner = db.session.scalar(sa.select(Partner.id).where(Partner.organisation_id == other))
         contact = db.session.scalar(sa.select(Contact.id).where(Contact.organisation_id == other))
     _login(app, client, bidders["A"])
@@ -165,9 +159,7 @@ def test_a_bidder_cannot_remove_another_bidders_annex_partner_or_contact(app, cl
         == 302
     )
     assert (
-        client.post(
-            "/aanbieder/organisatie/partners/verwijderen", data={"item_id": partner}
-        ).status_code
+        client.post("/aanbieder/organisatie/partners/verwijderen", data={"item_id": partner}).status_code
         == 404
     )
     assert (
@@ -374,17 +366,13 @@ def test_the_moderator_sees_every_redaction_highlighted_and_approves(app, client
     _login(app, client, moderator_id)
     organisation_id = _org(app, bidders["A"])
     with app.app_context():
-        offer_id = db.session.scalar(
-            sa.select(Offer.id).where(Offer.organisation_id == organisation_id)
-        )
+        offer_id = db.session.scalar(sa.select(Offer.id).where(Offer.organisation_id == organisation_id))
     url = f"/beheer/aanbesteding/{procurement_id}/anonimisering/{offer_id}"
     client.post(f"{url}/weglaten", data={"phrase": "geheim plan"})
     page = _text(client.get(url))
     assert page.count('<mark class="redaction">') >= 2
     assert client.post(f"{url}/goedkeuren").status_code == 302
-    assert "goedgekeurd" in _text(
-        client.get(f"/beheer/aanbesteding/{procurement_id}/anonimisering")
-    )
+    assert "goedgekeurd" in _text(client.get(f"/beheer/aanbesteding/{procurement_id}/anonimisering"))
 
 
 def test_approval_with_an_open_finding_answers_422_with_the_reason(app, client):

@@ -72,10 +72,7 @@ def test_the_drawn_people_are_seated_and_meet_the_quotas(app_ctx):
 def test_anyone_can_rerun_a_published_draw_and_get_the_same_committee(app, client):
     with app.test_request_context():
         procurement, _moderator, draw = _drawn(seats=5, applicants=24, seed=31337)
-        url = (
-            f"/wijk/{procurement.neighbourhood.slug}/aanbesteding/{procurement.id}"
-            f"/loting/{draw.id}.json"
-        )
+        url = f"/wijk/{procurement.neighbourhood.slug}/aanbesteding/{procurement.id}/loting/{draw.id}.json"
         db.session.commit()
     published = client.get(url).get_json()  # no login: it is public
     rerun = subprocess.run(  # exactly as the public page tells people to do it
@@ -93,9 +90,7 @@ def test_anyone_can_rerun_a_published_draw_and_get_the_same_committee(app, clien
 
 def test_infeasible_quotas_fail_the_draw_with_a_plain_explanation(app_ctx):
     procurement, moderator = _composing(seats=4, applicants=8)
-    draws.save_quotas(
-        actor=moderator, procurement=procurement, limits={("leeftijd", "65+"): (3, 4)}
-    )
+    draws.save_quotas(actor=moderator, procurement=procurement, limits={("leeftijd", "65+"): (3, 4)})
     draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=5)
     draws.start_draw(actor=moderator, draw=draw)
     db.session.commit()
@@ -155,9 +150,7 @@ def test_replacing_a_member_keeps_the_others_and_takes_a_reserve(app_ctx):
 def test_a_replacement_lands_in_the_audit_log_with_its_reason_but_not_its_note(app_ctx):
     procurement, moderator, _draw = _drawn()
     note = "Zegt af: mevrouw Jansen is ziek."
-    draws.replace_member(
-        actor=moderator, member=procurement.members[0], reason="declined", note=note
-    )
+    draws.replace_member(actor=moderator, member=procurement.members[0], reason="declined", note=note)
     event = events_for(procurement.id, "committee.replace")[0]
     change = db.session.get(CompositionChange, event.details["change"])
     assert event.details["reason"] == "declined" and change.note == note
@@ -205,9 +198,7 @@ def test_the_committee_is_frozen_once_scoring_opens(app_ctx):
 def test_the_simple_invite_is_refused_once_recruitment_is_set_up(app_ctx):
     procurement, moderator = make_recruiting_procurement()
     with pytest.raises(ProcessError, match="Samenstelling"):
-        services.invite_member(
-            actor=moderator, procurement=procurement, name="Ria", email=None, days=30
-        )
+        services.invite_member(actor=moderator, procurement=procurement, name="Ria", email=None, days=30)
 
 
 def test_offers_cannot_open_while_residents_are_not_the_majority(app_ctx):

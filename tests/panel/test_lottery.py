@@ -24,9 +24,7 @@ def _quotas(seats: int) -> list[Quota]:
 
 def _meets(chosen, pool, quotas) -> bool:
     values = {p.id: p.values for p in pool}
-    return all(
-        q.min <= sum(1 for i in chosen if values[i][q.category] == q.value) <= q.max for q in quotas
-    )
+    return all(q.min <= sum(1 for i in chosen if values[i][q.category] == q.value) <= q.max for q in quotas)
 
 
 def test_the_same_inputs_give_the_same_committee_and_reserve_list():
@@ -57,18 +55,14 @@ def test_the_reserve_order_depends_only_on_the_seed_and_the_ids():
 
 def test_a_minimum_above_the_people_who_applied_is_named():
     pool = [Person(f"P{i}", {"leeftijd": "25-45" if i else "15-25"}) for i in range(10)]
-    problems = check_quotas(
-        pool, [Quota("leeftijd", "15-25", 2, 3), Quota("leeftijd", "25-45", 0, 9)], 4
-    )
+    problems = check_quotas(pool, [Quota("leeftijd", "15-25", 2, 3), Quota("leeftijd", "25-45", 0, 9)], 4)
     assert problems == [lottery.QuotaProblem("min_above_pool", "leeftijd", "15-25", need=2, have=1)]
 
 
 def test_minimums_that_add_up_to_more_than_the_seats_are_named():
     pool = _pool(20)
     problems = check_quotas(pool, [Quota("buurt", b, 2, 4) for b in "ABC"], 5)
-    assert [(p.kind, p.category, p.need, p.have) for p in problems] == [
-        ("mins_exceed_seats", "buurt", 6, 5)
-    ]
+    assert [(p.kind, p.category, p.need, p.have) for p in problems] == [("mins_exceed_seats", "buurt", 6, 5)]
 
 
 def test_maximums_that_leave_too_few_seats_are_named():
@@ -107,9 +101,7 @@ def test_values_without_a_quota_get_an_open_one():
 
 def test_published_inputs_round_trip_to_the_same_arguments():
     pool, quotas = _pool(5), _quotas(3)
-    data = lottery.inputs_json(
-        pool=pool, quotas=quotas, seats=3, seed=9, reserves=2, algorithm="maximin"
-    )
+    data = lottery.inputs_json(pool=pool, quotas=quotas, seats=3, seed=9, reserves=2, algorithm="maximin")
     again = lottery.parse_inputs(data)
     assert again["seed"] == 9 and again["seats"] == 3 and again["reserves"] == 2
     assert sorted(p.id for p in again["pool"]) == sorted(p.id for p in pool)

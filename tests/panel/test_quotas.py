@@ -15,9 +15,7 @@ from committee.panel.quotas import (
 
 
 def test_quotas_follow_the_shares_floor_to_floor_plus_one():
-    quotas = default_quotas(
-        values={"buurt": ["A", "B"]}, shares={"buurt": {"A": 0.7, "B": 0.3}}, seats=10
-    )
+    quotas = default_quotas(values={"buurt": ["A", "B"]}, shares={"buurt": {"A": 0.7, "B": 0.3}}, seats=10)
     assert quotas == [Quota("buurt", "A", 7, 8), Quota("buurt", "B", 3, 4)]
 
 
@@ -95,9 +93,10 @@ def test_without_a_fitting_reserve_the_closest_match_comes_with_the_unmet_quotas
 
 
 def test_an_empty_reserve_list_gives_nobody():
-    assert pick_replacement(
-        leaving="P1", committee=["P1"], reserves=[], values=VALUES, quotas=QUOTAS
-    ) == (None, [])
+    assert pick_replacement(leaving="P1", committee=["P1"], reserves=[], values=VALUES, quotas=QUOTAS) == (
+        None,
+        [],
+    )
 
 
 def test_residents_must_be_more_than_half():

@@ -29,9 +29,7 @@ def test_answers_are_stored_apart_from_contact_data(app_ctx):
         answers={"woning": "huur"},
         email="Ria@Bewoner.example",
     )
-    row = db.session.scalar(
-        sa.select(Demographics).where(Demographics.application_id == application.id)
-    )
+    row = db.session.scalar(sa.select(Demographics).where(Demographics.application_id == application.id))
     assert row.values == {"buurt": "Zuid", "leeftijd": "65+", "woning": "huur"}
     assert application.email == "ria@bewoner.example"
     assert not {"buurt", "leeftijd", "woning"} & set(Application.__table__.columns.keys())
@@ -84,9 +82,7 @@ def _drawn_procurement(retention_days: int):
     procurement, moderator = make_recruiting_procurement(seats=3)
     for i in range(8):
         make_application(procurement, buurt=["Noord", "Zuid"][i % 2], age="25-45")
-    recruitment.recruitment_of(procurement).retention_until = date.today() + timedelta(
-        days=retention_days
-    )
+    recruitment.recruitment_of(procurement).retention_until = date.today() + timedelta(days=retention_days)
     recruitment.open_composition(actor=moderator, procurement=procurement)
     draws.reset_quotas(actor=moderator, procurement=procurement)
     draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=99)
@@ -125,9 +121,7 @@ def test_purge_removes_what_it_must_and_nothing_else(app_ctx):
     assert (report.procurements, report.answers, report.applications) == (1, 8, 5)
     assert _count(Demographics, procurement_id=expired.id) == 0
     remaining = set(
-        db.session.scalars(
-            sa.select(Application.id).where(Application.procurement_id == expired.id)
-        )
+        db.session.scalars(sa.select(Application.id).where(Application.procurement_id == expired.id))
     )
     assert remaining == members
     # Kept: the members, their contact data, the published draw without its links, the rest.

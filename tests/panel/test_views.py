@@ -36,9 +36,7 @@ def test_a_resident_applies_without_an_account(app, client):
     url = f"/wijk/{slug}/aanbesteding/{pid}/aanmelden"
     assert "Aanmelden voor de selectiecommissie" in client.get(url).get_data(as_text=True)
     response = client.post(url, data=_apply_data())
-    assert response.status_code == 302 and response.headers["Location"].endswith(
-        "/aanmelden/bedankt"
-    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("/aanmelden/bedankt")
     with app.app_context():
         application = db.session.query(Application).one()
         assert application.phone == "06 1234 5678"
@@ -47,13 +45,9 @@ def test_a_resident_applies_without_an_account(app, client):
 
 def test_an_application_without_consent_is_shown_again_with_the_reason(app, client):
     pid, slug, _ = _recruiting(app)
-    response = client.post(
-        f"/wijk/{slug}/aanbesteding/{pid}/aanmelden", data=_apply_data(consent="")
-    )
+    response = client.post(f"/wijk/{slug}/aanbesteding/{pid}/aanmelden", data=_apply_data(consent=""))
     page = response.get_data(as_text=True)
-    assert (
-        response.status_code == 422 and "Zonder uw akkoord" in page and 'value="Ria Proef"' in page
-    )
+    assert response.status_code == 422 and "Zonder uw akkoord" in page and 'value="Ria Proef"' in page
 
 
 def test_applications_are_rate_limited(app, client):
@@ -63,9 +57,7 @@ def test_applications_are_rate_limited(app, client):
         with app.app_context():
             limiter.reset()
         url = f"/wijk/{slug}/aanbesteding/{pid}/aanmelden"
-        statuses = [
-            client.post(url, data=_apply_data(name=f"Ria {i}")).status_code for i in range(2)
-        ]
+        statuses = [client.post(url, data=_apply_data(name=f"Ria {i}")).status_code for i in range(2)]
     finally:
         app.config["RATE_LIMIT_APPLY"] = "1000 per minute"
         with app.app_context():
@@ -83,9 +75,9 @@ def _member_with_letter(app, client):
         db.session.commit()
         pid, member_id = procurement.id, member.id
         login(client, moderator)
-    page = client.post(
-        f"/beheer/aanbesteding/{pid}/leden/brief", data={"member_id": member_id}
-    ).get_data(as_text=True)
+    page = client.post(f"/beheer/aanbesteding/{pid}/leden/brief", data={"member_id": member_id}).get_data(
+        as_text=True
+    )
     code = re.search(r'class="short-code">([A-Z0-9-]+)<', page).group(1)
     client.post("/uitloggen")
     return pid, member_id, page, code
@@ -100,9 +92,7 @@ def test_a_letter_has_a_qr_code_a_short_code_and_the_address(app, client):
 def test_the_letter_code_logs_in_once_and_leads_to_the_house_rules(app, client):
     pid, _mid, _page, code = _member_with_letter(app, client)
     response = client.post("/code", data={"code": code.lower().replace("-", " ")})
-    assert response.status_code == 302 and response.headers["Location"].endswith(
-        f"/commissie/{pid}/welkom"
-    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/commissie/{pid}/welkom")
     other_device = app.test_client()
     again = other_device.post("/code", data={"code": code})
     assert again.status_code == 422 and "werkt niet (meer)" in again.get_data(as_text=True)
@@ -160,9 +150,7 @@ def test_the_finished_draw_stops_polling(app, client):
         draws.run_draw(draw_id=draw_id)
         login(client, db.session.get(User, moderator))
         assert db.session.get(Draw, draw_id).status == DrawStatus.DONE
-    text = client.get(f"/beheer/loting/{draw_id}", headers={"HX-Request": "true"}).get_data(
-        as_text=True
-    )
+    text = client.get(f"/beheer/loting/{draw_id}", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "hx-trigger" not in text and "Bekijk de uitslag" in text
 
 
@@ -193,9 +181,7 @@ def test_a_replacement_without_a_reason_is_refused_beside_the_field(app, client)
         f"/beheer/aanbesteding/{pid}/samenstelling/lid/{member_id}/vervangen",
         data={f"m{member_id}-note": "Zegt af"},
     )
-    assert response.status_code == 422 and f'id="m{member_id}-reason-fout"' in response.get_data(
-        as_text=True
-    )
+    assert response.status_code == 422 and f'id="m{member_id}-reason-fout"' in response.get_data(as_text=True)
 
 
 def test_the_moderator_enters_a_paper_application(app, client):

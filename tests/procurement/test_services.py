@@ -27,7 +27,11 @@ def test_a_new_procurement_starts_as_concept_with_the_chosen_criteria(app_ctx):
 def test_public_value_criteria_are_the_triangle_plus_fit_with_the_neighbourhood(app_ctx):
     procurement = make_procurement()
     assert [c.name for c in procurement.criteria] == [
-        "Draagvlak", "Effectiviteit", "Betrokkenheid", "Aansluiting bij de wijk"]
+        "Draagvlak",
+        "Effectiviteit",
+        "Betrokkenheid",
+        "Aansluiting bij de wijk",
+    ]
 
 
 def test_offers_cannot_be_released_without_a_submitted_offer(app_ctx):
@@ -96,6 +100,7 @@ def test_publishing_needs_a_recorded_decision(app_ctx):
 
 # -- criteria ----------------------------------------------------------------------------------
 
+
 def test_every_preset_criterion_has_a_question_and_a_described_scale(app_ctx):
     for preset in ("public_value", "quality"):
         for c in make_procurement(criteria=preset).criteria:
@@ -105,25 +110,48 @@ def test_every_preset_criterion_has_a_question_and_a_described_scale(app_ctx):
 def test_the_moderator_changes_a_criterion_with_its_weight_and_scale(app_ctx):
     procurement = make_procurement(criteria="quality")
     criterion = services.save_criterion(
-        actor=None, procurement=procurement, criterion=procurement.criteria[0],
-        name="Kwaliteit", question="Hoe goed helpt het?", weight=3, scale_low="Niet.",
-        scale_middle="Een beetje.", scale_high="Echt.")
+        actor=None,
+        procurement=procurement,
+        criterion=procurement.criteria[0],
+        name="Kwaliteit",
+        question="Hoe goed helpt het?",
+        weight=3,
+        scale_low="Niet.",
+        scale_middle="Een beetje.",
+        scale_high="Echt.",
+    )
     assert (criterion.weight, criterion.scale_middle) == (3, "Een beetje.")
 
 
 def test_a_weight_outside_one_to_ten_is_refused(app_ctx):
     procurement = make_procurement(criteria="quality")
     with pytest.raises(services.ProcessError, match="1 tot en met 10"):
-        services.save_criterion(actor=None, procurement=procurement, criterion=None, name="X",
-                                question="?", weight=11, scale_low="a", scale_middle="b",
-                                scale_high="c")
+        services.save_criterion(
+            actor=None,
+            procurement=procurement,
+            criterion=None,
+            name="X",
+            question="?",
+            weight=11,
+            scale_low="a",
+            scale_middle="b",
+            scale_high="c",
+        )
 
 
 def test_a_new_criterion_goes_at_the_end_and_a_preset_replaces_them_all(app_ctx):
     procurement = make_procurement(criteria="quality")
-    services.save_criterion(actor=None, procurement=procurement, criterion=None, name="Bereik",
-                            question="Wie wordt bereikt?", weight=1, scale_low="a",
-                            scale_middle="b", scale_high="c")
+    services.save_criterion(
+        actor=None,
+        procurement=procurement,
+        criterion=None,
+        name="Bereik",
+        question="Wie wordt bereikt?",
+        weight=1,
+        scale_low="a",
+        scale_middle="b",
+        scale_high="c",
+    )
     assert [c.name for c in procurement.criteria] == ["Kwaliteit", "Bereik"]
     services.apply_criteria_preset(actor=None, procurement=procurement, preset="quality")
     assert [c.name for c in procurement.criteria] == ["Kwaliteit"]
@@ -132,8 +160,7 @@ def test_a_new_criterion_goes_at_the_end_and_a_preset_replaces_them_all(app_ctx)
 def test_the_last_criterion_cannot_be_removed(app_ctx):
     procurement = make_procurement(criteria="quality")
     with pytest.raises(services.ProcessError):
-        services.remove_criterion(actor=None, procurement=procurement,
-                                  criterion=procurement.criteria[0])
+        services.remove_criterion(actor=None, procurement=procurement, criterion=procurement.criteria[0])
 
 
 def test_criteria_are_frozen_once_scoring_opens(app_ctx):
@@ -142,13 +169,29 @@ def test_criteria_are_frozen_once_scoring_opens(app_ctx):
     panel.seat_existing(actor=None, procurement=procurement, user=make_resident())
     make_offer(procurement)
     criterion = procurement.criteria[0]
-    services.save_criterion(actor=None, procurement=procurement, criterion=criterion,
-                            name="Draagvlak", question="Nog even bijgesteld?", weight=2,
-                            scale_low="a", scale_middle="b", scale_high="c")
+    services.save_criterion(
+        actor=None,
+        procurement=procurement,
+        criterion=criterion,
+        name="Draagvlak",
+        question="Nog even bijgesteld?",
+        weight=2,
+        scale_low="a",
+        scale_middle="b",
+        scale_high="c",
+    )
     release_to_committee(procurement)
     with pytest.raises(services.ProcessError, match="vast"):
-        services.save_criterion(actor=None, procurement=procurement, criterion=criterion,
-                                name="Draagvlak", question="Te laat", weight=1, scale_low="a",
-                                scale_middle="b", scale_high="c")
+        services.save_criterion(
+            actor=None,
+            procurement=procurement,
+            criterion=criterion,
+            name="Draagvlak",
+            question="Te laat",
+            weight=1,
+            scale_low="a",
+            scale_middle="b",
+            scale_high="c",
+        )
     with pytest.raises(services.ProcessError, match="vast"):
         services.apply_criteria_preset(actor=None, procurement=procurement, preset="quality")

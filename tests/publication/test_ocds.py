@@ -24,9 +24,9 @@ def validator():
     package = json.loads((SCHEMA_DIR / "release-package-schema.json").read_text())
     release = json.loads((SCHEMA_DIR / "release-schema.json").read_text())
     registry = Registry().with_resource(
-        release["id"], Resource.from_contents(release, default_specification=DRAFT4))
-    return Draft4Validator(package, registry=registry,
-                           format_checker=Draft4Validator.FORMAT_CHECKER)
+        release["id"], Resource.from_contents(release, default_specification=DRAFT4)
+    )
+    return Draft4Validator(package, registry=registry, format_checker=Draft4Validator.FORMAT_CHECKER)
 
 
 def _url(procurement) -> str:
@@ -48,23 +48,35 @@ def _publish_a_variety(app):
 def test_every_published_procurement_has_a_valid_ocds_release_package(app, client, validator):
     _publish_a_variety(app)
     with app.app_context():
-        published = [p for p in db.session.scalars(sa.select(Procurement))
-                     if policy.decision_public(p)]
+        published = [p for p in db.session.scalars(sa.select(Procurement)) if policy.decision_public(p)]
         urls = [_url(p) for p in published]
     assert len(urls) == 4
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200 and response.mimetype == "application/json"
-        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-                  for e in validator.iter_errors(response.get_json())]
+        errors = [
+            f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in validator.iter_errors(response.get_json())
+        ]
         assert errors == [], f"{url}:\n" + "\n".join(errors)
 
 
 def test_the_validator_really_checks_formats_and_codelists(validator):
-    broken = {"uri": "not a uri", "version": "1.1", "publishedDate": "gisteren",
-              "publisher": {"name": "x"},
-              "releases": [{"ocid": "o", "id": "1", "date": "2026-01-01T00:00:00Z",
-                            "tag": ["besluit"], "initiationType": "tender"}]}
+    broken = {
+        "uri": "not a uri",
+        "version": "1.1",
+        "publishedDate": "gisteren",
+        "publisher": {"name": "x"},
+        "releases": [
+            {
+                "ocid": "o",
+                "id": "1",
+                "date": "2026-01-01T00:00:00Z",
+                "tag": ["besluit"],
+                "initiationType": "tender",
+            }
+        ],
+    }
     messages = " ".join(e.message for e in validator.iter_errors(broken))
     assert "gisteren" in messages and "besluit" in messages and "not a uri" in messages
 
@@ -100,8 +112,7 @@ def test_a_kvk_number_becomes_the_partys_identifier(app, client):
         url = _url(procurement)
     parties = client.get(url).get_json()["releases"][0]["parties"]
     identifiers = [p["identifier"] for p in parties if "identifier" in p]
-    assert identifiers == [{"scheme": "NL-KVK", "id": "87654321",
-                            "legalName": identifiers[0]["legalName"]}]
+    assert identifiers == [{"scheme": "NL-KVK", "id": "87654321", "legalName": identifiers[0]["legalName"]}]
 
 
 def test_there_is_no_package_before_publication(app, client):
@@ -114,8 +125,7 @@ def test_there_is_no_package_before_publication(app, client):
 
 def test_each_chosen_offer_is_its_own_award_with_its_supplier_and_value(app, client, validator):
     with app.test_request_context():
-        procurement, _ = make_published_procurement(chosen=("A", "B"), offer_count=3,
-                                                    budget_ceiling=200_000)
+        procurement, _ = make_published_procurement(chosen=("A", "B"), offer_count=3, budget_ceiling=200_000)
         db.session.commit()
         url = _url(procurement)
         names = {o.pseudonym: o.organisation.name for o in procurement.offers}

@@ -47,11 +47,10 @@ def test_two_members_editing_different_prompts_at_once_keep_both_texts(app_ctx):
     write_rationale(procurement, texts={**RATIONALE_TEXTS, "why": ""})
     first, second = procurement.members[0], procurement.members[1]
     # Both opened version 1; the first adds "why", then the second (still on version 1) "lacked".
-    write_rationale(procurement, first, {**RATIONALE_TEXTS, "why": "Reden van lid 1."},
-                    base_version=1)
+    write_rationale(procurement, first, {**RATIONALE_TEXTS, "why": "Reden van lid 1."}, base_version=1)
     rationale = write_rationale(
-        procurement, second,
-        {**RATIONALE_TEXTS, "why": "", "lacked": "Wat lid 2 miste."}, base_version=1)
+        procurement, second, {**RATIONALE_TEXTS, "why": "", "lacked": "Wat lid 2 miste."}, base_version=1
+    )
     assert rationale.version == 3
     assert rationale.texts["why"] == "Reden van lid 1."
     assert rationale.texts["lacked"] == "Wat lid 2 miste."
@@ -61,11 +60,9 @@ def test_two_members_changing_the_same_prompt_get_a_conflict_and_nothing_is_over
     procurement, _ = make_deliberation_procurement()
     write_rationale(procurement)
     first, second = procurement.members[0], procurement.members[1]
-    write_rationale(procurement, first, {**RATIONALE_TEXTS, "why": "Tekst van lid 1."},
-                    base_version=1)
+    write_rationale(procurement, first, {**RATIONALE_TEXTS, "why": "Tekst van lid 1."}, base_version=1)
     with pytest.raises(publication.RationaleConflict) as caught:
-        write_rationale(procurement, second, {**RATIONALE_TEXTS, "why": "Tekst van lid 2."},
-                        base_version=1)
+        write_rationale(procurement, second, {**RATIONALE_TEXTS, "why": "Tekst van lid 2."}, base_version=1)
     conflict = caught.value
     assert conflict.conflicts == ["why"]
     assert conflict.theirs["why"] == "Tekst van lid 1."
@@ -78,8 +75,9 @@ def test_after_seeing_the_conflict_the_member_saves_on_the_new_version(app_ctx):
     procurement, _ = make_deliberation_procurement()
     write_rationale(procurement)
     write_rationale(procurement, texts={**RATIONALE_TEXTS, "why": "Eerste."}, base_version=1)
-    rationale = write_rationale(procurement, procurement.members[1],
-                                {**RATIONALE_TEXTS, "why": "Eerste. En tweede."}, base_version=2)
+    rationale = write_rationale(
+        procurement, procurement.members[1], {**RATIONALE_TEXTS, "why": "Eerste. En tweede."}, base_version=2
+    )
     assert rationale.texts["why"] == "Eerste. En tweede." and rationale.version == 3
 
 
@@ -100,8 +98,9 @@ def test_saving_the_same_text_again_makes_no_new_version(app_ctx):
 def test_only_committee_members_write_the_rationale(app_ctx):
     procurement, moderator = make_deliberation_procurement()
     with pytest.raises(ProcessError, match="Alleen leden"):
-        publication.save_rationale(actor=moderator, procurement=procurement,
-                                   texts=RATIONALE_TEXTS, base_version=0)
+        publication.save_rationale(
+            actor=moderator, procurement=procurement, texts=RATIONALE_TEXTS, base_version=0
+        )
 
 
 def test_a_note_for_one_offer_is_kept_but_stays_out_of_the_public_body(app_ctx):
@@ -169,8 +168,7 @@ def test_each_bidder_gets_its_own_scores_beside_the_winners(app_ctx):
 
 
 def test_with_several_chosen_offers_a_bidder_sees_each_of_them_beside_its_own(app_ctx):
-    procurement, _ = make_decided_procurement(chosen=("A", "B"), offer_count=3,
-                                              budget_ceiling=200_000)
+    procurement, _ = make_decided_procurement(chosen=("A", "B"), offer_count=3, budget_ceiling=200_000)
     feedback_c = publication.feedback_for(procurement, scoring.released_offer(procurement, "C"))
     assert not feedback_c.chosen and [o.pseudonym for o in feedback_c.compared] == ["A", "B"]
     assert [(line.own, line.compared) for line in feedback_c.lines] == [(2, [4, 3])] * 4
@@ -214,8 +212,7 @@ def test_every_bidder_is_told_at_the_same_moment_with_its_own_feedback(app_ctx):
 def test_the_note_for_one_bidder_reaches_only_that_bidder(app_ctx):
     procurement, moderator = make_deliberation_procurement()
     offer_b = scoring.released_offer(procurement, "B")
-    write_rationale(procurement, texts={**RATIONALE_TEXTS,
-                                        publication.note_key(offer_b): "Alleen voor B."})
+    write_rationale(procurement, texts={**RATIONALE_TEXTS, publication.note_key(offer_b): "Alleen voor B."})
     decide_by_consensus(procurement, moderator, scoring.released_offer(procurement, "A"))
     publication.approve_rationale(actor=moderator, procurement=procurement, version=1)
     publication.provisional_award(actor=moderator, procurement=procurement, standstill_days=20)
@@ -228,7 +225,9 @@ def test_the_standstill_end_is_set_from_the_configured_days(app_ctx):
     award = publication.award_of(procurement)
     local_day = award.provisional_at + timedelta(hours=2)  # at most 2 hours ahead in Amsterdam
     assert award.standstill_last_day in (
-        (award.provisional_at + timedelta(days=20)).date(), (local_day + timedelta(days=20)).date())
+        (award.provisional_at + timedelta(days=20)).date(),
+        (local_day + timedelta(days=20)).date(),
+    )
 
 
 def test_the_award_is_sent_once(app_ctx):
@@ -254,8 +253,7 @@ def test_publishing_is_refused_during_the_standstill(app_ctx):
 
 
 def test_after_the_standstill_the_award_becomes_final_and_public(app_ctx):
-    procurement, moderator = make_awarded_procurement(
-        standstill_days=20, now=utcnow() - timedelta(days=22))
+    procurement, moderator = make_awarded_procurement(standstill_days=20, now=utcnow() - timedelta(days=22))
     procurement_services.publish(actor=moderator, procurement=procurement)
     award = publication.award_of(procurement)
     assert procurement.phase == Phase.PUBLISHED and award.final_at is not None

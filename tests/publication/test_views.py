@@ -33,8 +33,10 @@ def test_the_public_page_shows_decision_rationale_chart_table_and_open_data_link
     assert "De commissie koos Aanbod A van" in page
     assert RATIONALE_TEXTS["why"] in page and "Wat verwachten we binnen een jaar?" in page
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in page and "tally-table" in page
-    assert (f'<link rel="alternate" type="application/json" title="Open data (OCDS)" '
-            f'href="/wijk/{slug}/aanbesteding/{pid}/ocds.json">') in page
+    assert (
+        f'<link rel="alternate" type="application/json" title="Open data (OCDS)" '
+        f'href="/wijk/{slug}/aanbesteding/{pid}/ocds.json">'
+    ) in page
     assert "3 bewoners" in page
 
 
@@ -135,14 +137,13 @@ def test_a_conflicting_save_shows_both_texts_and_keeps_the_other_members_words(a
     with app.test_request_context():
         procurement, _ = make_deliberation_procurement()
         write_rationale(procurement)
-        write_rationale(procurement, procurement.members[1],
-                        {**RATIONALE_TEXTS, "why": "De tekst van het andere lid."})
+        write_rationale(
+            procurement, procurement.members[1], {**RATIONALE_TEXTS, "why": "De tekst van het andere lid."}
+        )
         db.session.commit()
         url, member = f"/commissie/{procurement.id}/motivering", procurement.members[0].user_id
     client = _client_for(app, member)
-    response = client.post(url,
-                           data={**RATIONALE_TEXTS, "why": "Mijn eigen tekst.",
-                                 "base_version": "1"})
+    response = client.post(url, data={**RATIONALE_TEXTS, "why": "Mijn eigen tekst.", "base_version": "1"})
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "De tekst van het andere lid." in page and "Mijn eigen tekst." in page
@@ -158,8 +159,7 @@ def test_a_moderator_cannot_write_the_rationale(app):
         db.session.commit()
         url, moderator_id = f"/commissie/{procurement.id}/motivering", moderator.id
     client = _client_for(app, moderator_id)
-    response = client.post(url,
-                           data={**RATIONALE_TEXTS, "base_version": "0"})
+    response = client.post(url, data={**RATIONALE_TEXTS, "base_version": "0"})
     assert response.status_code == 403
 
 
@@ -171,8 +171,9 @@ def test_the_moderator_reviews_each_bidders_feedback_before_approving(app):
     client = _client_for(app, moderator_id)
     page = client.get(f"/beheer/aanbesteding/{pid}/terugkoppeling").get_data(as_text=True)
     assert "Terugkoppeling per aanbieder" in page and "Gekozen (A)" in page
-    response = client.post(f"/beheer/aanbesteding/{pid}/motivering/goedkeuren",
-                           data={"version": "1"}, follow_redirects=True)
+    response = client.post(
+        f"/beheer/aanbesteding/{pid}/motivering/goedkeuren", data={"version": "1"}, follow_redirects=True
+    )
     assert "zijn goedgekeurd" in response.get_data(as_text=True)
 
 
@@ -219,8 +220,7 @@ def test_the_provisional_award_button_sends_and_says_how_many_messages(app):
         db.session.commit()
         pid, moderator_id = procurement.id, moderator.id
     client = _client_for(app, moderator_id)
-    response = client.post(f"/beheer/aanbesteding/{pid}/voorlopige-gunning",
-                           follow_redirects=True)
+    response = client.post(f"/beheer/aanbesteding/{pid}/voorlopige-gunning", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "De voorlopige gunning is verstuurd: 2 berichten" in page
     assert "De Alcatel-termijn loopt tot en met" in page
@@ -238,8 +238,7 @@ def test_the_home_page_offers_the_feed_of_all_decisions(client):
 def _published_with_two_chosen(app):
     """Offers A and B chosen together (within a budget for both), C not; published."""
     with app.test_request_context():
-        procurement, _ = make_published_procurement(chosen=("A", "B"), offer_count=3,
-                                                    budget_ceiling=200_000)
+        procurement, _ = make_published_procurement(chosen=("A", "B"), offer_count=3, budget_ceiling=200_000)
         names = {o.pseudonym: o.organisation.name for o in procurement.offers}
         db.session.commit()
         return procurement.id, procurement.neighbourhood.slug, names
@@ -255,8 +254,7 @@ def test_the_public_pages_name_every_chosen_offer(app, client):
     assert f"Bewoners houden in de gaten hoe {names['A']} en {names['B']} het werk doet" in page
     poster = client.get(base + "/poster").get_data(as_text=True)
     assert f"koos {names['A']} en {names['B']}." in poster
-    assert f"Gekozen: {names['A']} en {names['B']}" in client.get(f"/wijk/{slug}").get_data(
-        as_text=True)
+    assert f"Gekozen: {names['A']} en {names['B']}" in client.get(f"/wijk/{slug}").get_data(as_text=True)
 
 
 def test_the_chart_marks_every_chosen_offer(app, client):
@@ -276,13 +274,11 @@ def test_the_feed_entry_names_every_chosen_party(app, client):
 
 def test_a_bidder_not_chosen_sees_each_chosen_offers_scores_beside_its_own(app):
     with app.test_request_context():
-        procurement, _ = make_awarded_procurement(chosen=("A", "B"), offer_count=3,
-                                                  budget_ceiling=200_000)
+        procurement, _ = make_awarded_procurement(chosen=("A", "B"), offer_count=3, budget_ceiling=200_000)
         db.session.commit()
         pid = procurement.id
         bidder = scoring.released_offer(procurement, "C").organisation.users[0].id
-    page = _client_for(app, bidder).get(f"/aanbieder/aanbesteding/{pid}/besluit").get_data(
-        as_text=True)
+    page = _client_for(app, bidder).get(f"/aanbieder/aanbesteding/{pid}/besluit").get_data(as_text=True)
     assert "Gekozen (A)" in page and "Gekozen (B)" in page
     assert "naast de gekozen aanbiedingen Aanbod A en Aanbod B" in page
     assert "Uw aanbod was Aanbod C" in page
@@ -311,8 +307,9 @@ def test_a_recused_member_neither_reads_nor_writes_the_note_to_that_bidder(app):
     client = _client_for(app, user_id)
     page = client.get(url).get_data(as_text=True)
     assert f'name="{key}"' not in page and "Alleen voor B." not in page
-    response = client.post(url, data={**RATIONALE_TEXTS, "why": "Bijgewerkt.", key: "Overschreven.",
-                                      "base_version": "1"})
+    response = client.post(
+        url, data={**RATIONALE_TEXTS, "why": "Bijgewerkt.", key: "Overschreven.", "base_version": "1"}
+    )
     assert response.status_code == 302
     with app.app_context():
         saved = db.session.scalar(sa.select(Rationale))

@@ -46,14 +46,34 @@ def server(app, database_url, tmp_path):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     # Thirty members from one loopback address would trip the login rate limit: not this test's subject.
-    env = {**os.environ, "DATABASE_URL": database_url, "WIJKIEZEN_ENV": "development",
-           "RATELIMIT_ENABLED": "0",
-           "SECRET_KEY": "concurrency-test-secret", "PUBLIC_BASE_URL": base}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "WIJKIEZEN_ENV": "development",
+        "RATELIMIT_ENABLED": "0",
+        "SECRET_KEY": "concurrency-test-secret",
+        "PUBLIC_BASE_URL": base,
+    }
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "4",
-         "--threads", "4", "--log-level", "warning", "app:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "4",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+            "app:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30
@@ -97,8 +117,10 @@ def test_thirty_members_saving_at_once_leave_every_score_exactly_once(server, ap
     phones = []
     for token in tokens:
         phone = requests.Session()
-        phone.post(f"{server}/uitnodiging/{token}",
-                   data={"csrf_token": _csrf(phone.get(f"{server}/uitnodiging/{token}").text)})
+        phone.post(
+            f"{server}/uitnodiging/{token}",
+            data={"csrf_token": _csrf(phone.get(f"{server}/uitnodiging/{token}").text)},
+        )
         page = phone.get(f"{server}/commissie/{procurement_id}/aanbod/{pseudonyms[0]}")
         assert page.status_code == 200
         phones.append((phone.cookies.get_dict(), _csrf(page.text)))
@@ -124,8 +146,7 @@ def test_thirty_members_saving_at_once_leave_every_score_exactly_once(server, ap
 
     def send(url, cookies, form):
         start.wait()
-        response = requests.post(url, data=form, cookies=cookies, timeout=60,
-                                 headers={"HX-Request": "true"})
+        response = requests.post(url, data=form, cookies=cookies, timeout=60, headers={"HX-Request": "true"})
         with lock:
             statuses.append(response.status_code)
 

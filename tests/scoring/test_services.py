@@ -93,6 +93,7 @@ def test_tally_uses_every_members_scores(app_ctx):
 
 # -- before reading: house rules, declared connections, recusal -------------------------------
 
+
 def _organisation_of(procurement, pseudonym):
     return services.released_offer(procurement, pseudonym).organisation
 
@@ -109,8 +110,9 @@ def test_a_member_declares_only_organisations_that_made_an_offer_here(app_ctx):
     procurement, _ = make_scoring_procurement(members=1, declared=False)
     stranger = make_bidder().organisation
     with pytest.raises(services.ScoringError):
-        services.declare(member=procurement.members[0], accepts_house_rules=True,
-                         organisation_ids=[stranger.id])
+        services.declare(
+            member=procurement.members[0], accepts_house_rules=True, organisation_ids=[stranger.id]
+        )
 
 
 def test_the_organisations_to_declare_are_listed_by_name_not_by_pseudonym(app_ctx):
@@ -151,15 +153,15 @@ def test_a_declared_connection_recuses_the_member_from_that_offer_only(app_ctx):
     recused_offer = services.released_offer(procurement, "B")
     assert not policy.may_open_offer(member, recused_offer)
     with pytest.raises(services.ScoringError, match="niet"):
-        services.save_score(member=member, offer=recused_offer,
-                            criterion_id=procurement.criteria[0].id, value=3)
+        services.save_score(
+            member=member, offer=recused_offer, criterion_id=procurement.criteria[0].id, value=3
+        )
 
 
 def test_confirming_records_the_recusal_in_the_audit_log(app_ctx):
     procurement, moderator = make_scoring_procurement(members=1, declared=False)
     member = procurement.members[0]
-    make_declaration(member, organisations=[_organisation_of(procurement, "A")],
-                     moderator=moderator)
+    make_declaration(member, organisations=[_organisation_of(procurement, "A")], moderator=moderator)
     event = audit.events_for(procurement_id=procurement.id, action="declaration.confirm")[0]
     assert event.details == {"member": member.id, "recused_from": ["A"]}
     assert event.actor_id == moderator.id
@@ -176,10 +178,12 @@ def test_a_recused_member_submits_without_scoring_that_offer(app_ctx):
 
 # -- extreme scores and comments ---------------------------------------------------------------
 
+
 def _score_all_criteria(member, offer, value, comment=""):
     for criterion in member.procurement.criteria:
-        services.save_score(member=member, offer=offer, criterion_id=criterion.id, value=value,
-                            comment=comment)
+        services.save_score(
+            member=member, offer=offer, criterion_id=criterion.id, value=value, comment=comment
+        )
 
 
 def test_an_extreme_score_without_a_reason_is_saved_but_the_offer_is_not_done(app_ctx):
@@ -204,8 +208,9 @@ def test_saving_answers_reports_missing_reasons_and_comments_without_a_score(app
     procurement, _ = make_scoring_procurement(members=1, offer_count=1)
     member, offer, _ = _first(procurement)
     first, second = procurement.criteria[0].id, procurement.criteria[1].id
-    result = services.save_scores(member=member, offer=offer,
-                                  answers={first: (5, ""), second: (None, "Nog twijfel.")})
+    result = services.save_scores(
+        member=member, offer=offer, answers={first: (5, ""), second: (None, "Nog twijfel.")}
+    )
     assert result.saved == [first]
     assert result.reasons_missing == [first]
     assert result.comment_without_score == [second]
@@ -216,13 +221,13 @@ def test_a_comment_alone_updates_an_existing_score_and_keeps_its_value(app_ctx):
     procurement, _ = make_scoring_procurement(members=1, offer_count=1)
     member, offer, criterion = _first(procurement)
     services.save_score(member=member, offer=offer, criterion_id=criterion.id, value=5)
-    result = services.save_scores(member=member, offer=offer,
-                                  answers={criterion.id: (None, "Sterk team.")})
+    result = services.save_scores(member=member, offer=offer, answers={criterion.id: (None, "Sterk team.")})
     score = services.scores_of(member, offer)[criterion.id]
     assert (score.value, score.comment, result.reasons_missing) == (5, "Sterk team.", [])
 
 
 # -- reopening ---------------------------------------------------------------------------------
+
 
 def test_the_moderator_reopens_submitted_scores_only_with_a_reason(app_ctx):
     procurement, moderator = make_scoring_procurement(members=1)
@@ -251,11 +256,11 @@ def test_scores_cannot_be_reopened_once_scoring_has_closed(app_ctx):
     score_everything(procurement)
     procurement_services.close_scoring(actor=moderator, procurement=procurement)
     with pytest.raises(services.ScoringError):
-        services.reopen_scores(actor=moderator, member=procurement.members[0],
-                               reason="Te laat bedacht.")
+        services.reopen_scores(actor=moderator, member=procurement.members[0], reason="Te laat bedacht.")
 
 
 # -- tally and meeting -------------------------------------------------------------------------
+
 
 def test_only_submitted_scores_count_in_the_tally(app_ctx):
     procurement, _ = make_scoring_procurement(members=2, offer_count=1)
@@ -270,8 +275,7 @@ def test_only_submitted_scores_count_in_the_tally(app_ctx):
 def test_a_recused_member_does_not_see_that_offers_scores(app_ctx):
     procurement, moderator = make_scoring_procurement(members=2, offer_count=2, declared=False)
     recused, other = procurement.members
-    make_declaration(recused, organisations=[_organisation_of(procurement, "B")],
-                     moderator=moderator)
+    make_declaration(recused, organisations=[_organisation_of(procurement, "B")], moderator=moderator)
     make_declaration(other, moderator=moderator)
     score_everything(procurement)
     procurement_services.close_scoring(actor=moderator, procurement=procurement)
@@ -288,8 +292,10 @@ def test_only_the_moderator_keeps_meeting_notes_and_only_during_deliberation(app
     score_everything(procurement)
     procurement_services.close_scoring(actor=moderator, procurement=procurement)
     with pytest.raises(services.ScoringError):
-        services.save_note(actor=procurement.members[0].user, procurement=procurement,
-                           offer=offer, body="Van een lid.")
-    note = services.save_note(actor=moderator, procurement=procurement, offer=offer,
-                              body="Twijfel over het bereik.")
+        services.save_note(
+            actor=procurement.members[0].user, procurement=procurement, offer=offer, body="Van een lid."
+        )
+    note = services.save_note(
+        actor=moderator, procurement=procurement, offer=offer, body="Twijfel over het bereik."
+    )
     assert services.note_of(offer).body == note.body == "Twijfel over het bereik."

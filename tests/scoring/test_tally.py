@@ -60,8 +60,7 @@ def test_a_criterion_with_weight_two_counts_twice_as_much_in_the_ranking():
     # A is strong on the heavy criterion 10, B on the light criterion 11.
     data = rows({(1, "A"): {10: 5, 11: 1}, (1, "B"): {10: 1, 11: 5}})
     result = tally(data, {10: 2, 11: 1})
-    assert [(r.offer, r.mean) for r in result] == [("A", pytest.approx(11 / 3)),
-                                                    ("B", pytest.approx(7 / 3))]
+    assert [(r.offer, r.mean) for r in result] == [("A", pytest.approx(11 / 3)), ("B", pytest.approx(7 / 3))]
 
 
 def test_equal_weights_make_the_same_offers_tie():
@@ -116,9 +115,16 @@ def test_leaving_out_any_one_member_keeps_a_clear_ranking():
 
 def test_a_ranking_that_hangs_on_one_member_is_not_robust():
     # Members 1 and 2 slightly prefer A; member 3 strongly prefers B and tips it to first place.
-    data = rows({(1, "A"): {10: 4}, (1, "B"): {10: 3},
-                 (2, "A"): {10: 4}, (2, "B"): {10: 3},
-                 (3, "A"): {10: 1}, (3, "B"): {10: 5}})
+    data = rows(
+        {
+            (1, "A"): {10: 4},
+            (1, "B"): {10: 3},
+            (2, "A"): {10: 4},
+            (2, "B"): {10: 3},
+            (3, "A"): {10: 1},
+            (3, "B"): {10: 5},
+        }
+    )
     assert tally(data, {10: 1})[0].offer == "B"
     robustness = leave_one_out(data, {10: 1})
     # Without member 3, A ranks first; without member 1 or 2, B still does.
@@ -139,11 +145,17 @@ def test_leave_one_out_needs_at_least_two_members():
 
 
 def test_the_meeting_discusses_disagreements_first_largest_spread_first_then_by_rank():
-    data = rows({
-        (1, "A"): {10: 5}, (2, "A"): {10: 5},  # first, calm
-        (1, "B"): {10: 4}, (2, "B"): {10: 4},  # second, calm
-        (1, "C"): {10: 1}, (2, "C"): {10: 3},  # spread 2: flagged
-        (1, "D"): {10: 1}, (2, "D"): {10: 5},  # spread 4: flagged
-    })
+    data = rows(
+        {
+            (1, "A"): {10: 5},
+            (2, "A"): {10: 5},  # first, calm
+            (1, "B"): {10: 4},
+            (2, "B"): {10: 4},  # second, calm
+            (1, "C"): {10: 1},
+            (2, "C"): {10: 3},  # spread 2: flagged
+            (1, "D"): {10: 1},
+            (2, "D"): {10: 5},  # spread 4: flagged
+        }
+    )
     order = [r.offer for r in discussion_order(tally(data, {10: 1}))]
     assert order == ["D", "C", "A", "B"]

@@ -46,8 +46,11 @@ def test_with_htmx_the_answer_is_only_the_saved_status_fragment(app, client):
     procurement_id, resident, criteria = _setup(app)
     with app.test_request_context():
         login(client, resident)
-    response = client.post(f"/commissie/{procurement_id}/aanbod/B",
-                           data={f"score_{criteria[1]}": "2"}, headers={"HX-Request": "true"})
+    response = client.post(
+        f"/commissie/{procurement_id}/aanbod/B",
+        data={f"score_{criteria[1]}": "2"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert body.strip().splitlines()[0] == "Opgeslagen"
@@ -76,8 +79,11 @@ def test_an_invalid_score_answers_422_with_a_dutch_message_and_saves_nothing(app
     procurement_id, resident, criteria = _setup(app)
     with app.test_request_context():
         login(client, resident)
-    response = client.post(f"/commissie/{procurement_id}/aanbod/A",
-                           data={f"score_{criteria[0]}": "9"}, headers={"HX-Request": "true"})
+    response = client.post(
+        f"/commissie/{procurement_id}/aanbod/A",
+        data={f"score_{criteria[0]}": "9"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 422
     assert "Niet opgeslagen" in response.get_data(as_text=True)
     assert _scores(app) == []
@@ -88,12 +94,10 @@ def test_submitting_locks_the_form_and_shows_it(app, client):
     with app.test_request_context():
         login(client, resident)
     for label in ("A", "B"):
-        client.post(f"/commissie/{procurement_id}/aanbod/{label}",
-                    data={f"score_{c}": "3" for c in criteria})
+        client.post(f"/commissie/{procurement_id}/aanbod/{label}", data={f"score_{c}": "3" for c in criteria})
     response = client.post(f"/commissie/{procurement_id}/indienen", follow_redirects=True)
     assert "Uw scores zijn ingediend." in response.get_data(as_text=True)
-    locked = client.post(f"/commissie/{procurement_id}/aanbod/A",
-                         data={f"score_{criteria[0]}": "1"})
+    locked = client.post(f"/commissie/{procurement_id}/aanbod/A", data={f"score_{criteria[0]}": "1"})
     assert locked.status_code == 422
     with app.test_request_context():
         assert {s.value for s in db.session.scalars(sa.select(Score))} == {3}
@@ -120,9 +124,16 @@ def test_with_javascript_only_the_criteria_the_member_changed_are_saved(app, cli
     url = f"/commissie/{procurement_id}/aanbod/A"
     client.post(url, data={f"score_{criteria[0]}": "2"}, headers={"HX-Request": "true"})
     # An older page on another device still shows a 4 for the first criterion.
-    client.post(url, headers={"HX-Request": "true"}, data={
-        f"score_{criteria[0]}": "4", f"score_{criteria[1]}": "3",
-        "changed_only": "1", "changed": str(criteria[1])})
+    client.post(
+        url,
+        headers={"HX-Request": "true"},
+        data={
+            f"score_{criteria[0]}": "4",
+            f"score_{criteria[1]}": "3",
+            "changed_only": "1",
+            "changed": str(criteria[1]),
+        },
+    )
     assert sorted(_scores(app)) == sorted([(criteria[0], 2), (criteria[1], 3)])
 
 
@@ -163,8 +174,9 @@ def test_without_javascript_a_comment_without_a_score_is_kept_on_the_page(app, c
     procurement_id, resident, criteria = _setup(app)
     with app.test_request_context():
         login(client, resident)
-    response = client.post(f"/commissie/{procurement_id}/aanbod/A",
-                           data={f"comment_{criteria[0]}": "Twijfel over het team."})
+    response = client.post(
+        f"/commissie/{procurement_id}/aanbod/A", data={f"comment_{criteria[0]}": "Twijfel over het team."}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Kies ook een score; dan bewaren we uw toelichting." in page
@@ -183,8 +195,7 @@ def test_the_tally_and_the_meeting_stay_closed_to_everyone_while_scoring(app, cl
     assert "Scores per aanbod" not in page
 
 
-def test_after_scoring_closes_the_committee_and_moderator_see_the_tally_others_do_not(
-        app, client):
+def test_after_scoring_closes_the_committee_and_moderator_see_the_tally_others_do_not(app, client):
     with app.test_request_context():
         procurement, moderator = make_scoring_procurement(members=1)
         score_everything(procurement)
@@ -238,8 +249,11 @@ def test_a_recused_member_does_not_see_that_offers_scores_beside_the_rationale(a
     with app.test_request_context():
         procurement, moderator = make_scoring_procurement(members=2, declared=False)
         recused, other = procurement.members
-        make_declaration(recused, organisations=[
-            scoring.released_offer(procurement, "B").organisation], moderator=moderator)
+        make_declaration(
+            recused,
+            organisations=[scoring.released_offer(procurement, "B").organisation],
+            moderator=moderator,
+        )
         make_declaration(other, moderator=moderator)
         score_everything(procurement)
         procurement_services.close_scoring(actor=moderator, procurement=procurement)

@@ -7,9 +7,7 @@ import pytest
 from committee.wijk import profile
 from committee.wijk.profile import ProfileFileError, build_profile, parse_cbs_csv
 
-EXAMPLE = (
-    Path(__file__).parents[2] / "static" / "examples" / "kerncijfers-voorbeeldstad-fictief.csv"
-)
+EXAMPLE = Path(__file__).parents[2] / "static" / "examples" / "kerncijfers-voorbeeldstad-fictief.csv"
 DEMO_BUURTEN = [
     ("Molenbuurt", None),
     ("Parkbuurt", None),
@@ -45,9 +43,7 @@ def test_the_kwb_column_style_is_understood_and_buurten_are_found_by_code():
 
 
 def test_a_buurt_that_is_not_in_the_file_is_reported():
-    result = build_profile(
-        parse_cbs_csv(KWB), wijk_code=None, buurten=[("Noord", None), ("Oost", None)]
-    )
+    result = build_profile(parse_cbs_csv(KWB), wijk_code=None, buurten=[("Noord", None), ("Oost", None)])
     assert result.missing_buurten == ["Oost"]
 
 
