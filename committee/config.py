@@ -76,9 +76,11 @@ def load_config(app, test_config: dict | None = None) -> None:
         RATE_LIMIT_NEEDS=env.get("RATE_LIMIT_NEEDS", "30 per hour"),
         RATE_LIMIT_APPLY=env.get("RATE_LIMIT_APPLY", "20 per hour"),
         RATE_LIMIT_CODE=env.get("RATE_LIMIT_CODE", "10 per hour"),
-        # The committee lottery: "maximin" (sortition-algorithms on HiGHS) or "leximin-gurobi"
-        # (needs a licensed Gurobi). "subprocess" runs draws as a detached `flask panel run-draw`.
-        LOTTERY_ALGORITHM=env.get("LOTTERY_ALGORITHM", "maximin"),
+        # The committee lottery's default method, "leximin" or "maximin" (the moderator can pick
+        # the other per draw), and the seconds after which leximin stops at the level it is on.
+        # "subprocess" runs draws as a detached `flask panel run-draw`.
+        LOTTERY_ALGORITHM=env.get("LOTTERY_ALGORITHM", "leximin"),
+        LOTTERY_TIME_LIMIT=float(env.get("LOTTERY_TIME_LIMIT", "300")),
         DRAW_RUNNER=env.get("DRAW_RUNNER", "subprocess"),
         # Alcatel standstill between the provisional and the final award, in calendar days.
         # Shorter only in tests or a demo: 0 means no standstill at all.

@@ -477,15 +477,20 @@ def leximin(
     *,
     seed: int = 0,
     time_limit: float | None = None,
+    max_levels: int | None = None,
     on_level: Callable[[int, int, int], None] | None = None,
 ) -> Result:
     """Everyone as equal a chance as the quotas allow (see the module docstring).
 
     ``time_limit`` (seconds) is checked after each level; when it has passed, the people not yet
-    fixed get at least the last level and ``report.time_limit_hit`` is set. ``on_level(level,
+    fixed get at least the last level and ``report.time_limit_hit`` is set. ``max_levels`` stops
+    after that many levels in the same way, without a clock: it redoes a time-limited run exactly
+    (``report.levels_fixed`` says how many levels it fixed). ``on_level(level,
     people fixed, pool size)`` is called after each level, for progress. Raises
     ``InfeasibleQuotas`` when no panel meets the quotas."""
-    return _run(people, k, quotas, "leximin", seed, time_limit, None, on_level)
+    if max_levels is not None and max_levels < 1:
+        raise ValueError("max_levels must be at least 1")
+    return _run(people, k, quotas, "leximin", seed, time_limit, max_levels, on_level)
 
 
 def maximin(people: Iterable[Person], k: int, quotas: Quotas, *, seed: int = 0) -> Result:

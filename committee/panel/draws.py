@@ -185,8 +185,9 @@ def active_draw(procurement) -> Draw | None:
     )
 
 
-def prepare_draw(*, actor, procurement, seed: int | None = None) -> Draw:
-    """Fix and publish the draw's inputs before it runs: the pseudonymised pool, quotas, seed.
+def prepare_draw(*, actor, procurement, seed: int | None = None, algorithm: str | None = None) -> Draw:
+    """Fix and publish the draw's inputs before it runs: the pseudonymised pool, quotas, seed and
+    algorithm (leximin unless the moderator chose maximin; the default is ``LOTTERY_ALGORITHM``).
 
     Pseudonyms (P001, P002, …) are handed out in a random order, so they say nothing about who
     applied when. Without a seed from the moderator, the computer picks one at random.
@@ -200,6 +201,9 @@ def prepare_draw(*, actor, procurement, seed: int | None = None) -> Draw:
         raise ProcessError(_("Er is al geloot. Verander de commissie met de hand, met een reden."))
     if seed is not None and not 1 <= seed <= 10**15:
         raise ProcessError(_("Kies als startgetal een heel getal van 1 tot 1.000.000.000.000.000."))
+    algorithm = algorithm or current_app.config["LOTTERY_ALGORITHM"]
+    if algorithm not in lottery.ALGORITHMS:
+        raise ProcessError(_("Kies leximin of maximin als methode."))
     quotas = quotas_of(procurement)
     if not quotas:
         raise ProcessError(_("Bereken eerst de quota."))
@@ -215,7 +219,7 @@ def prepare_draw(*, actor, procurement, seed: int | None = None) -> Draw:
         seats=setup.seats,
         seed=seed,
         reserves=setup.seats,
-        algorithm=current_app.config["LOTTERY_ALGORITHM"],
+        algorithm=algorithm,
     )
     draw = Draw(
         procurement_id=procurement.id,
@@ -238,6 +242,7 @@ def prepare_draw(*, actor, procurement, seed: int | None = None) -> Draw:
             "seed": seed,
             "seats": setup.seats,
             "pool": len(pool),
+            "algorithm": algorithm,
             "inputs_sha256": draw.inputs_sha256,
         },
     )
@@ -287,15 +292,13 @@ def draw_procurement(draw: Draw):
 def launch(draw: Draw) -> None:
     """Start ``flask panel run-draw <id>`` as a detached process (after the caller committed).
 
-    The child gets the same database and ``PYTHONHASHSEED=0``, which the lottery needs to give
-    the same result on every rerun. With ``DRAW_RUNNER = "inline"`` (tests) it runs right here.
+    The child gets the same database. With ``DRAW_RUNNER = "inline"`` (tests) it runs right here.
     """
     if current_app.config["DRAW_RUNNER"] == "inline":
         run_draw(draw_id=draw.id)
         return
     env = {
         **os.environ,
-        "PYTHONHASHSEED": "0",
         "FLASK_APP": "app",
         "DATABASE_URL": current_app.config["SQLALCHEMY_DATABASE_URI"],
         "SECRET_KEY": current_app.config["SECRET_KEY"],
@@ -344,12 +347,16 @@ def run_draw(*, draw_id: int) -> Draw | None:
         import time
 
         now = time.monotonic()
-        if step in ("check", "reserves", "done") or now - last["at"] >= 1.0:
+        if step in ("check", "compare", "reserves", "done") or now - last["at"] >= 1.0:
             last["at"] = now
             _write_progress(draw_id, step, count, total)
 
     try:
-        result = lottery.draw(**lottery.parse_inputs(draw.inputs), progress=progress)
+        result = lottery.draw(
+            **lottery.parse_inputs(draw.inputs),
+            progress=progress,
+            time_limit=current_app.config["LOTTERY_TIME_LIMIT"],
+        )
     except lottery.InfeasibleQuotas as exc:
         return _finish(draw, DrawStatus.FAILED, problems=[p.__dict__ for p in exc.problems], error="quotas")
     except lottery.LotteryError as exc:
@@ -379,6 +386,8 @@ def _finish(draw: Draw, status: DrawStatus, *, problems=None, error=None) -> Dra
         details.update(
             chosen=len(draw.result["chosen"]),
             algorithm=draw.result["algorithm"],
+            levels_fixed=draw.result.get("levels_fixed"),
+            time_limit_hit=draw.result.get("time_limit_hit", False),
             result_sha256=lottery.inputs_sha256(
                 {"chosen": draw.result["chosen"], "reserves": draw.result["reserves"]}
             ),

@@ -160,6 +160,27 @@ class PrepareDrawForm(FlaskForm):
             NumberRange(min=1, max=10**15, message=_l("Kies een heel getal vanaf 1.")),
         ],
     )
+    algorithm = RadioField(
+        _l("Methode"),
+        choices=[
+            SelectChoice(
+                "leximin",
+                _l(
+                    "Leximin (aanbevolen): iedereen krijgt een zo gelijk mogelijke kans, "
+                    "voor zover de quota dat toelaten"
+                ),
+            ),
+            SelectChoice(
+                "maximin",
+                _l(
+                    "Maximin: alleen de kleinste kans zo groot mogelijk; sneller, "
+                    "maar soms houden meer mensen de kleinste kans"
+                ),
+            ),
+        ],
+        default="leximin",
+        validators=[InputRequired(message=_l("Kies een methode."))],
+    )
     submit = SubmitField(_l("Loting klaarzetten en publiceren"))
 
 

@@ -2,14 +2,14 @@
 
 Inputs are plain data (a pseudonymised pool, quotas, seats, a seed), so anyone holding the
 published inputs can rerun a draw: ``python -m committee.panel.lottery < inputs.json`` prints the
-same committee. Today the algorithm is maximin from the PyPI package ``sortition-algorithms``
-(GPL-3.0, used as a library through its public API) on the open HiGHS solver; our own leximin can
-be added to ``ALGORITHMS`` without changing callers.
+same committee. The algorithms are our own LEXIMIN (the default: everyone as equal a chance as
+the quotas allow) and maximin, both in ``committee.lottery.leximin`` on the open HiGHS solver,
+single-threaded with a fixed solver seed. The result does not depend on Python's hash seed or on
+the order of the pool: the solver sees the people sorted by pseudonym.
 
-Reproducibility: the library iterates over Python sets of ids, whose order depends on the string
-hash seed of the process. ``draw`` therefore always computes in an interpreter started with
-``PYTHONHASHSEED=0``: itself, when it already runs in one (the background job does), or else a
-child process it starts for the purpose.
+How a draw goes: check the quotas by counting; compute every person's chance and a lottery over
+committees that gives exactly those chances; pick one committee from that lottery with the
+published seed (``committee.lottery.leximin.draw``); list reserves in an order fixed by the seed.
 """
 
 from __future__ import annotations
@@ -19,21 +19,21 @@ import json
 import os
 import platform
 import random
-import subprocess
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
 from pathlib import Path
 
-FORMAT = "wijkiezen-draw/1"
+from committee.lottery import leximin
+
+FORMAT = "wijkiezen-draw/2"  # /1: maximin by sortition-algorithms, before our own leximin
 UNKNOWN = "onbekend"  # the value of a person who did not answer a category
 ROOT = Path(__file__).resolve().parents[2]
-_PROGRESS_PREFIX = "WIJKIEZEN-PROGRESS "
 
-# progress(step, count, total): step is "check", "search", "optimise", "fix", "reserves" or "done".
+# progress(step, count, total): step is "check", "optimise", "fix" (count people of total fixed),
+# "compare", "reserves" or "done".
 Progress = Callable[[str, int | None, int | None], None]
 
 
@@ -62,6 +62,13 @@ class DrawResult:
     algorithm: str
     report: list[str] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)
+    chances: dict[str, float] = field(default_factory=dict)  # pseudonym -> chance of a seat
+    levels_fixed: int = 0
+    time_limit_hit: bool = False
+    # algorithm -> {"min": lowest chance, "at_min": people at it}, for the chosen one and the other
+    comparison: dict[str, dict] = field(default_factory=dict)
+    # The lottery the committee was drawn from: [[pseudonyms], probability], in the order walked
+    lottery: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -182,6 +189,11 @@ def inputs_sha256(inputs: dict) -> str:
 def parse_inputs(data: dict) -> dict:
     """Keyword arguments for ``draw`` from published inputs (raises LotteryError if malformed)."""
     try:
+        if data["format"] == "wijkiezen-draw/1":
+            raise LotteryError(
+                "this draw ran with sortition-algorithms 0.12.15 (format wijkiezen-draw/1); "
+                "rerun it with the WijKiezen version of that time"
+            )
         if data["format"] != FORMAT:
             raise LotteryError(f"unknown format {data['format']!r}")
         categories = list(data["categories"])
@@ -207,8 +219,11 @@ def draw(
     seats: int,
     seed: int,
     reserves: int | None = None,
-    algorithm: str = "maximin",
+    algorithm: str = "leximin",
     progress: Progress | None = None,
+    time_limit: float | None = None,
+    max_levels: int | None = None,
+    compare: bool = True,
 ) -> DrawResult:
     """Draw a committee of ``seats`` people from ``pool`` that meets every quota.
 
@@ -216,6 +231,11 @@ def draw(
     ``reserves`` people (default: as many as there are seats) who were not chosen are listed in an
     order fixed by the seed. Raises ``InfeasibleQuotas`` with the problems in plain data when no
     committee can meet the quotas, and ``LotteryError`` for anything else.
+
+    ``time_limit`` (seconds) stops leximin after the level it is working on; the result then
+    says how many levels were fixed, and a rerun passes that number as ``max_levels`` to get the
+    same committee on any machine. With ``compare`` the other algorithm also runs, so the report
+    can show how many people each leaves at the lowest chance.
     """
     if seed <= 0:
         raise LotteryError("the seed must be a positive whole number")
@@ -228,206 +248,154 @@ def draw(
     if problems:
         raise InfeasibleQuotas(problems)
     reserves = seats if reserves is None else reserves
-    if sys.flags.hash_randomization:
-        return _draw_in_child(
-            pool=pool,
-            quotas=quotas,
-            seats=seats,
-            seed=seed,
-            reserves=reserves,
-            algorithm=algorithm,
-            progress=report,
+    outcome = _solve(algorithm, pool, quotas, seats, seed, report, time_limit, max_levels)
+    chosen = list(leximin.draw(outcome.lottery, seed))
+    comparison = {algorithm: _lowest(outcome.probabilities)}
+    if compare:
+        other = "maximin" if algorithm == "leximin" else "leximin"
+        report("compare", None, None)
+        comparison[other] = _lowest(
+            _solve(other, pool, quotas, seats, seed, lambda *a: None, time_limit, None).probabilities
         )
-    chosen, name, lines = ALGORITHMS[algorithm](pool, quotas, seats, seed, report)
     report("reserves", None, None)
     chosen_set = set(chosen)
     reserve_list = reserve_order((p.id for p in pool if p.id not in chosen_set), seed, reserves)
     report("done", None, None)
+    info = outcome.report
     return DrawResult(
         chosen=sorted(chosen),
         reserves=reserve_list,
-        algorithm=name,
-        report=lines,
+        algorithm=algorithm,
+        report=_report_lines(info, len(outcome.lottery)),
         versions=software_versions(),
+        chances={pid: round(p, 6) for pid, p in outcome.probabilities.items()},
+        levels_fixed=info.levels_fixed,
+        time_limit_hit=info.time_limit_hit,
+        comparison=comparison,
+        lottery=[[list(panel), p] for panel, p in outcome.lottery],
     )
+
+
+def solver_seed(seed: int) -> int:
+    """HiGHS takes a seed below 2**31; the published seed may be larger."""
+    return seed % 2**31
+
+
+def _solve(algorithm, pool, quotas, seats, seed, progress, time_limit, max_levels):
+    people = [leximin.Person(p.id, dict(p.values)) for p in pool]
+    bounds = {(q.category, q.value): (q.min, q.max) for q in quotas}
+    progress("optimise", 0, len(pool))
+    try:
+        if algorithm == "maximin":
+            return leximin.maximin(people, seats, bounds, seed=solver_seed(seed))
+        return leximin.leximin(
+            people,
+            seats,
+            bounds,
+            seed=solver_seed(seed),
+            time_limit=time_limit,
+            max_levels=max_levels,
+            on_level=lambda level, fixed, total: progress("fix", fixed, total),
+        )
+    except leximin.InfeasibleQuotas as exc:
+        raise InfeasibleQuotas(_relaxations(quotas, exc)) from exc
+    except ValueError as exc:
+        raise LotteryError(str(exc)) from exc
+
+
+def _lowest(chances: Mapping[str, float]) -> dict:
+    """The lowest chance and how many people have it (to 1e-6), for the comparison."""
+    low = min(chances.values())
+    return {"min": round(low, 6), "at_min": sum(1 for p in chances.values() if p <= low + 1e-6)}
+
+
+def _report_lines(info: leximin.Report, panels: int) -> list[str]:
+    lines = [
+        f"algorithm: {info.algorithm} ({info.algorithm_version}), HiGHS {info.highspy_version}",
+        f"levels fixed: {info.levels_fixed}",
+        "levels: " + ", ".join(f"{level:.6f}" for level in info.levels),
+        f"panels generated: {info.panels_generated}; panels in the lottery: {panels}",
+        f"time: {info.seconds:.2f} s",
+    ]
+    if info.time_limit_hit:
+        lines.append(
+            "time limit reached: people not yet fixed got at least the last level "
+            f"(rerun with --levels {info.levels_fixed})"
+        )
+    if info.excluded:
+        lines.append("on no possible committee (chance 0): " + ", ".join(map(str, info.excluded)))
+    if info.rescues:
+        lines.append(f"rounding rescues: {info.rescues}")
+    return lines
 
 
 def software_versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    for package in ("sortition-algorithms", "highspy"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "-"
-    return versions
+    return {
+        "python": platform.python_version(),
+        "highspy": leximin.HIGHSPY_VERSION,
+        "wijkiezen-lottery": leximin.ALGORITHM_VERSION,
+    }
 
 
-# --- maximin with sortition-algorithms ------------------------------------------------------
-
-_PHASES = {
-    "multiplicative_weights": "search",
-    "maximin_optimization": "optimise",
-    "leximin_outer": "fix",
-}
-
-
-class _Reporter:
-    """Adapts the library's progress events to ``progress(step, count, total)``."""
-
-    def __init__(self, progress: Progress):
-        self.progress = progress
-        self.step = "search"
-        self.total: int | None = None
-
-    def start_phase(self, name, total=None, *, message=None):
-        self.step, self.total = _PHASES.get(name, "optimise"), total
-        self.progress(self.step, 0, total)
-
-    def update(self, current, *, message=None):
-        self.progress(self.step, current, self.total)
-
-    def end_phase(self):
-        pass
-
-
-def _sortition_algorithms(selection_algorithm: str):
-    def run(pool, quotas, seats, seed, progress):
-        import sortition_algorithms as sa_lib
-
-        categories = sorted({q.category for q in quotas})
-        rows = [
-            {"feature": q.category, "value": q.value, "min": str(q.min), "max": str(q.max)} for q in quotas
-        ]
-        try:
-            features, _, _ = sa_lib.read_in_features(["feature", "value", "min", "max"], rows, seats)
-            settings = sa_lib.Settings(
-                id_column="id",
-                columns_to_keep=[],
-                selection_algorithm=selection_algorithm,
-                random_number_seed=seed,
-            )
-            people, _ = sa_lib.read_in_people(
-                ["id", *categories],
-                [{"id": p.id, **{c: p.values.get(c, UNKNOWN) for c in categories}} for p in pool],
-                features,
-                settings,
-            )
-        except sa_lib.SortitionBaseError as exc:
-            raise LotteryError(str(exc)) from exc
-        ok, committees, run_report = sa_lib.run_stratification(
-            features, people, seats, settings, progress_reporter=_Reporter(progress)
-        )
-        if not ok:
-            error = run_report.last_error()
-            if isinstance(error, sa_lib.InfeasibleQuotasError):
-                raise InfeasibleQuotas(_relaxations(quotas, error.features))
-            if isinstance(error, sa_lib.InfeasibleQuotasCantRelaxError):
-                raise InfeasibleQuotas([QuotaProblem("unexplained")])
-            raise LotteryError(str(error) if error else "the selection failed")
-        used = selection_algorithm
-        if selection_algorithm == "leximin" and not _gurobi_available():
-            used = "maximin"  # the library falls back without a licensed solver
-        return (
-            list(committees[0]),
-            f"{used} (sortition-algorithms, HiGHS)",
-            run_report.as_text(include_logged=False).splitlines(),
-        )
-
-    return run
-
-
-def _gurobi_available() -> bool:
-    from importlib.util import find_spec
-
-    return find_spec("gurobipy") is not None
-
-
-def _relaxations(quotas: list[Quota], relaxed) -> list[QuotaProblem]:
-    """Compare the library's suggested quotas with ours: each change names a blocking quota."""
+def _relaxations(quotas: list[Quota], exc: leximin.InfeasibleQuotas) -> list[QuotaProblem]:
+    """The solver's smallest change to the quotas, as one problem per quota it moves."""
     problems = []
     for q in quotas:
-        suggestion = relaxed.get(q.category, {}).get(q.value)
-        if suggestion is None:
-            continue
-        if suggestion.min < q.min:
-            problems.append(
-                QuotaProblem("relax_min", q.category, q.value, need=q.min, suggestion=suggestion.min)
-            )
-        if suggestion.max > q.max:
-            problems.append(
-                QuotaProblem("relax_max", q.category, q.value, need=q.max, suggestion=suggestion.max)
-            )
+        low, high = exc.suggestion.get((q.category, q.value), (q.min, q.max))
+        if low < q.min:
+            problems.append(QuotaProblem("relax_min", q.category, q.value, need=q.min, suggestion=low))
+        if high > q.max:
+            problems.append(QuotaProblem("relax_max", q.category, q.value, need=q.max, suggestion=high))
     return problems or [QuotaProblem("unexplained")]
 
 
-# name -> function(pool, quotas, seats, seed, progress) -> (chosen ids, algorithm label, report)
-ALGORITHMS: dict[str, Callable] = {
-    "maximin": _sortition_algorithms("maximin"),
-    "leximin-gurobi": _sortition_algorithms("leximin"),
-}
-
-
-# --- running in a child with a fixed hash seed ------------------------------------------------
-
-
-def _draw_in_child(*, pool, quotas, seats, seed, reserves, algorithm, progress) -> DrawResult:
-    inputs = inputs_json(
-        pool=pool, quotas=quotas, seats=seats, seed=seed, reserves=reserves, algorithm=algorithm
-    )
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    with tempfile.TemporaryDirectory(prefix="wijkiezen-draw-") as tmp:
-        out = Path(tmp) / "result.json"
-        child = subprocess.Popen(  # noqa: S603 (our own interpreter and module, no shell)
-            [sys.executable, "-m", "committee.panel.lottery", "--progress", "--output", str(out)],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        child.stdin.write(json.dumps(inputs))
-        child.stdin.close()
-        tail = []
-        for line in child.stderr:
-            if line.startswith(_PROGRESS_PREFIX):
-                step, count, total = json.loads(line[len(_PROGRESS_PREFIX) :])
-                progress(step, count, total)
-            else:
-                tail = [*tail[-20:], line.rstrip()]
-        child.wait()
-        if not out.exists():
-            raise LotteryError("the draw process stopped: " + " | ".join(tail[-3:]))
-        return _result_from_json(json.loads(out.read_text()))
+# The algorithms a moderator can choose; both run on committee.lottery.leximin (HiGHS).
+ALGORITHMS = ("leximin", "maximin")
 
 
 def result_json(result: DrawResult) -> dict:
     return asdict(result)
 
 
-def _result_from_json(data: dict) -> DrawResult:
-    if "problems" in data:
-        raise InfeasibleQuotas([QuotaProblem(**p) for p in data["problems"]])
-    if "error" in data:
-        raise LotteryError(data["error"])
-    return DrawResult(**data)
+def rerun_arguments(data: dict, levels: int | None = None) -> dict:
+    """Keyword arguments for ``draw`` from what the public page offers for download: either the
+    inputs alone, or the whole draw file (inputs and result). A draw that reached its time limit
+    is redone with the number of levels it fixed, which its result states."""
+    if "inputs" in data:
+        result = data.get("result") or {}
+        if levels is None and result.get("time_limit_hit"):
+            levels = int(result["levels_fixed"])
+        data = data["inputs"]
+    return {**parse_inputs(data), "max_levels": levels, "compare": False}
+
+
+@contextmanager
+def _solver_chatter_to_stderr():
+    """HiGHS prints a banner on standard output from C++; keep stdout for the JSON alone."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Rerun a draw: published inputs on stdin, the committee as JSON on stdout (or --output)."""
+    """Rerun a draw: published inputs (or the whole draw file) on stdin, the committee as JSON on
+    stdout (or --output)."""
     import argparse
 
     parser = argparse.ArgumentParser(description="Rerun a published WijKiezen draw.")
     parser.add_argument("--output", help="write the result to this file instead of stdout")
-    parser.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--levels", type=int, help="stop after this many levels, as a draw that hit its time limit"
+    )
     args = parser.parse_args(argv)
-
-    def progress(step, count, total):
-        if args.progress:
-            print(_PROGRESS_PREFIX + json.dumps([step, count, total]), file=sys.stderr, flush=True)
-
     try:
-        result = result_json(draw(**parse_inputs(json.load(sys.stdin)), progress=progress))
+        with _solver_chatter_to_stderr():
+            result = result_json(draw(**rerun_arguments(json.load(sys.stdin), args.levels)))
     except InfeasibleQuotas as exc:
         result = {"problems": [asdict(p) for p in exc.problems]}
     except (LotteryError, json.JSONDecodeError) as exc:

@@ -121,7 +121,8 @@ class Draw(db.Model):
     )
     seed: Mapped[int] = mapped_column(sa.BigInteger)
     seats: Mapped[int]
-    # The published inputs (format "wijkiezen-draw/1") and the SHA-256 of their canonical JSON.
+    # The published inputs (format "wijkiezen-draw/2"; /1 before our own leximin) and the
+    # SHA-256 of their canonical JSON.
     inputs: Mapped[dict] = mapped_column(sa.JSON)
     inputs_sha256: Mapped[str] = mapped_column(sa.String(64))
     prepared_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,6 +10,7 @@ from flask import (
     render_template,
     url_for,
 )
+from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -56,9 +57,9 @@ bp = Blueprint("panel", __name__)
 
 STEP_LABELS = {
     "check": _l("Pool en quota controleren"),
-    "search": _l("Stap 1 van 2: mogelijke commissies zoeken"),
-    "optimise": _l("Stap 2 van 2: voor iedereen een zo eerlijk mogelijke kans berekenen"),
-    "fix": _l("Stap 2 van 2: kansen vastzetten"),
+    "optimise": _l("Stap 1 van 3: mogelijke commissies zoeken"),
+    "fix": _l("Stap 2 van 3: kansen vastzetten, van klein naar groot"),
+    "compare": _l("Stap 3 van 3: vergelijken met de andere methode"),
     "reserves": _l("De reservelijst maken"),
     "done": _l("Klaar"),
     "failed": _l("Gestopt"),
@@ -70,6 +71,21 @@ STATUS_LABELS = {
     DrawStatus.DONE: _l("Geloot"),
     DrawStatus.FAILED: _l("Niet gelukt"),
 }
+METHOD_LABELS = {
+    "leximin": _l("Leximin: iedereen een zo gelijk mogelijke kans"),
+    "maximin": _l("Maximin: de kleinste kans zo groot mogelijk"),
+}
+
+
+@bp.app_context_processor
+def inject_draw_words():
+    def chance(value: float) -> str:
+        """A chance of a seat as a percentage with one decimal (0.235 -> 23,5%)."""
+        return format_percent(value, "#,##0.0%")
+
+    return {"method_labels": METHOD_LABELS, "chance": chance}
+
+
 SOURCE_LABELS = {
     "invite": _l("uitgenodigd"),
     "draw": _l("geloot"),
@@ -354,7 +370,8 @@ def _render_composition(procurement, status=200, **forms):
         **context,
         quota_form=quota_form,
         reset_form=ResetQuotasForm(),
-        prepare_form=forms.get("prepare_form") or PrepareDrawForm(),
+        prepare_form=forms.get("prepare_form")
+        or PrepareDrawForm(algorithm=current_app.config["LOTTERY_ALGORITHM"]),
         change_forms={
             m.id: (
                 forms.get("change_form")
@@ -427,7 +444,12 @@ def prepare_draw(procurement_id: int):
     if not form.validate_on_submit():
         return _render_composition(procurement, 422, prepare_form=form)
     try:
-        draw = draws.prepare_draw(actor=current_user, procurement=procurement, seed=form.seed.data)
+        draw = draws.prepare_draw(
+            actor=current_user,
+            procurement=procurement,
+            seed=form.seed.data,
+            algorithm=form.algorithm.data,
+        )
     except ProcessError as exc:
         db.session.rollback()
         form.form_errors.append(str(exc))

@@ -220,6 +220,7 @@ def test_a_resident_applies_is_drawn_and_accepts_with_the_code_from_a_letter(peo
     app.config["DRAW_RUNNER"] = "subprocess"
     try:
         page.get_by_label("Startgetal (niet verplicht)").fill("20260415")
+        expect(page.get_by_label(re.compile("^Leximin"))).to_be_checked()
         mod.click("button", name="Loting klaarzetten en publiceren")
         expect(page.locator(".seed")).to_have_text("20260415")
         mod.click("button", name="Nu loten")
@@ -237,6 +238,9 @@ def test_a_resident_applies_is_drawn_and_accepts_with_the_code_from_a_letter(peo
     public.click("link", name=re.compile(r"^Loting \d+"))
     expect(public.page.get_by_text("Zelf nakijken")).to_be_visible()
     expect(public.page.get_by_role("row", name=re.compile(chosen[0]))).to_contain_text("geloot")
+    expect(public.page.get_by_role("heading", name=re.compile("zo gelijk mogelijke kans"))).to_be_visible()
+    expect(public.page.get_by_role("columnheader", name="Kans op een plaats")).to_be_visible()
+    expect(public.page.get_by_role("row", name=re.compile(chosen[0]))).to_contain_text("%")
 
     # Ria (the only applicant from the required buurt De Akkers) was drawn. Someone else declines.
     mod.goto(f"/beheer/aanbesteding/{procurement_id}/samenstelling")

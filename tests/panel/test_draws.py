@@ -1,6 +1,7 @@
 """Draws: published before they run, rerunnable by anyone, replacing keeps the others."""
 
 import json
+import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -23,11 +24,11 @@ ROOT = Path(__file__).parents[2]
 AGES = ["15-25", "25-45", "45-65", "65+"]
 
 
-def _composing(seats=4, applicants=16, **overrides):
+def _composing(seats=4, applicants=16, buurten=("Noord", "Zuid"), **overrides):
     procurement, moderator = make_recruiting_procurement(seats=seats, **overrides)
     for i in range(applicants):
         make_application(
-            procurement, buurt=["Noord", "Zuid"][i % 2], age=AGES[i % 4], name=f"Aanmelder {i:02d}"
+            procurement, buurt=buurten[i % len(buurten)], age=AGES[i % 4], name=f"Aanmelder {i:02d}"
         )
     wijk.save_profile_by_hand(
         actor=moderator,
@@ -75,17 +76,47 @@ def test_anyone_can_rerun_a_published_draw_and_get_the_same_committee(app, clien
         url = f"/wijk/{procurement.neighbourhood.slug}/aanbesteding/{procurement.id}/loting/{draw.id}.json"
         db.session.commit()
     published = client.get(url).get_json()  # no login: it is public
-    rerun = subprocess.run(  # exactly as the public page tells people to do it
+    assert published["result"]["algorithm"] == "leximin"
+    for hash_seed, given in (("1", published), ("2", published["inputs"])):
+        rerun = subprocess.run(  # as the public page tells people to do it, in a fresh Python
+            [sys.executable, "-m", "committee.panel.lottery"],
+            input=json.dumps(given),
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+        )
+        result = json.loads(rerun.stdout)  # JSON alone: the solver banner goes to stderr
+        assert result["chosen"] == published["result"]["chosen"]
+        assert result["reserves"] == published["result"]["reserves"]
+        assert result["chances"] == published["result"]["chances"]
+
+
+def test_a_draw_that_hit_its_time_limit_says_so_and_reruns_the_same(app, client):
+    app.config["LOTTERY_TIME_LIMIT"] = 0  # stop after the first level
+    with app.test_request_context():
+        # Three in four applicants live in Noord, the quotas want half from each buurt: people in
+        # Noord get the lowest chance (level 1), people in Zuid a higher one (level 2).
+        procurement, _moderator, draw = _drawn(
+            seats=5, applicants=24, seed=4242, buurten=("Noord", "Noord", "Noord", "Zuid")
+        )
+        url = f"/wijk/{procurement.neighbourhood.slug}/aanbesteding/{procurement.id}/loting/{draw.id}"
+        db.session.commit()
+    published = client.get(url + ".json").get_json()
+    if not published["result"]["time_limit_hit"]:
+        pytest.fail("this pool needs one level only; the test needs a pool with two or more")
+    assert published["result"]["levels_fixed"] == 1
+    assert "De rekentijd was op na 1 ronde" in client.get(url).get_data(as_text=True)
+    rerun = subprocess.run(
         [sys.executable, "-m", "committee.panel.lottery"],
-        input=json.dumps(published["inputs"]),
+        input=json.dumps(published),
         capture_output=True,
         text=True,
         cwd=ROOT,
         check=True,
     )
-    result = json.loads(rerun.stdout[rerun.stdout.index("{") :])
-    assert result["chosen"] == published["result"]["chosen"]
-    assert result["reserves"] == published["result"]["reserves"]
+    assert json.loads(rerun.stdout)["chosen"] == published["result"]["chosen"]
 
 
 def test_infeasible_quotas_fail_the_draw_with_a_plain_explanation(app_ctx):

@@ -38,7 +38,85 @@ def test_the_committee_has_the_seats_and_meets_every_quota():
     pool, quotas = _pool(30), _quotas(6)
     result = lottery.draw(pool=pool, quotas=quotas, seats=6, seed=11)
     assert len(result.chosen) == 6 and _meets(result.chosen, pool, quotas)
-    assert result.algorithm.startswith("maximin")
+    assert result.algorithm == "leximin"  # the default
+
+
+def test_the_chances_add_up_to_the_seats_and_everyone_has_one():
+    pool, quotas = _pool(30), _quotas(6)
+    result = lottery.draw(pool=pool, quotas=quotas, seats=6, seed=11)
+    assert set(result.chances) == {p.id for p in pool}
+    assert sum(result.chances.values()) == pytest.approx(6, abs=1e-4)
+    assert all(0 <= c <= 1 + 1e-6 for c in result.chances.values())
+
+
+def test_the_committee_is_one_of_the_committees_in_the_lottery_picked_by_the_seed():
+    from committee.lottery import leximin
+
+    pool, quotas = _pool(30), _quotas(6)
+    result = lottery.draw(pool=pool, quotas=quotas, seats=6, seed=11)
+    people = [leximin.Person(p.id, p.values) for p in pool]
+    bounds = {(q.category, q.value): (q.min, q.max) for q in lottery.complete_quotas(pool, quotas, 6)}
+    solved = leximin.leximin(people, 6, bounds, seed=11)
+    assert tuple(result.chosen) == leximin.draw(solved.lottery, 11)
+    assert result.chances == {pid: round(p, 6) for pid, p in solved.probabilities.items()}
+
+
+def _skewed_pool() -> tuple[list[Person], list[Quota]]:
+    """Many young volunteers in buurt A, few old ones; the quotas want both ages and all buurten."""
+    rng = random.Random(8)
+    pool = [Person(f"Y{i:02d}", {"buurt": "A", "leeftijd": "15-25"}) for i in range(12)]
+    pool += [Person(f"O{i:02d}", {"buurt": rng.choice("BC"), "leeftijd": "65+"}) for i in range(4)]
+    pool += [Person(f"M{i:02d}", {"buurt": rng.choice("ABC"), "leeftijd": "45-65"}) for i in range(6)]
+    quotas = [
+        Quota("buurt", "A", 1, 3),
+        Quota("buurt", "B", 1, 3),
+        Quota("buurt", "C", 1, 3),
+        Quota("leeftijd", "15-25", 1, 2),
+        Quota("leeftijd", "45-65", 1, 2),
+        Quota("leeftijd", "65+", 2, 2),
+    ]
+    return pool, quotas
+
+
+def test_leximin_leaves_no_more_people_at_the_lowest_chance_than_maximin():
+    pool, quotas = _skewed_pool()
+    result = lottery.draw(pool=pool, quotas=quotas, seats=5, seed=3)
+    lex, maxi = result.comparison["leximin"], result.comparison["maximin"]
+    assert lex["min"] >= maxi["min"] - 1e-6
+    if abs(lex["min"] - maxi["min"]) <= 1e-6:
+        assert lex["at_min"] <= maxi["at_min"]
+    low = min(result.chances.values())
+    assert lex["at_min"] == sum(1 for c in result.chances.values() if c <= low + 1e-6)
+
+
+def test_the_moderator_may_choose_maximin():
+    pool, quotas = _skewed_pool()
+    result = lottery.draw(pool=pool, quotas=quotas, seats=5, seed=3, algorithm="maximin")
+    assert result.algorithm == "maximin" and set(result.comparison) == {"maximin", "leximin"}
+    assert _meets(result.chosen, pool, lottery.complete_quotas(pool, quotas, 5))
+
+
+def test_a_time_limit_stops_after_a_level_and_a_rerun_with_that_many_levels_agrees():
+    pool, quotas = _skewed_pool()
+    full = lottery.draw(pool=pool, quotas=quotas, seats=5, seed=3)
+    assert full.levels_fixed >= 2 and not full.time_limit_hit  # the instance needs two levels
+    cut = lottery.draw(pool=pool, quotas=quotas, seats=5, seed=3, time_limit=0)
+    assert cut.time_limit_hit and cut.levels_fixed == 1
+    assert min(cut.chances.values()) == pytest.approx(min(full.chances.values()), abs=1e-6)
+    data = {
+        "inputs": lottery.inputs_json(
+            pool=pool, quotas=quotas, seats=5, seed=3, reserves=5, algorithm="leximin"
+        ),
+        "result": lottery.result_json(cut),
+    }
+    again = lottery.draw(**lottery.rerun_arguments(data))
+    assert (again.chosen, again.reserves, again.chances) == (cut.chosen, cut.reserves, cut.chances)
+
+
+def test_a_seed_above_the_solvers_range_still_draws():
+    pool, quotas = _pool(30), _quotas(6)
+    result = lottery.draw(pool=pool, quotas=quotas, seats=6, seed=10**15)
+    assert len(result.chosen) == 6
 
 
 def test_the_reserve_list_holds_only_people_not_chosen():
@@ -113,6 +191,22 @@ def test_malformed_inputs_are_refused():
         lottery.parse_inputs({"format": "something else"})
 
 
+def test_an_unknown_algorithm_is_refused():
+    with pytest.raises(LotteryError):
+        lottery.draw(pool=_pool(5), quotas=[], seats=2, seed=1, algorithm="leximin-gurobi")
+
+
 def test_the_seed_must_be_positive():
     with pytest.raises(LotteryError):
         lottery.draw(pool=_pool(5), quotas=[], seats=2, seed=0)
+
+
+def test_the_published_lottery_gives_the_chances_and_the_committee_without_a_solver():
+    from committee.lottery import leximin
+
+    pool, quotas = _skewed_pool()
+    result = lottery.draw(pool=pool, quotas=quotas, seats=5, seed=3)
+    assert sum(p for _, p in result.lottery) == pytest.approx(1, abs=1e-6)
+    for pid, chance in result.chances.items():
+        assert sum(p for panel, p in result.lottery if pid in panel) == pytest.approx(chance, abs=1e-5)
+    assert sorted(leximin.draw([(tuple(panel), p) for panel, p in result.lottery], 3)) == result.chosen

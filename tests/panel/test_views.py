@@ -2,6 +2,8 @@
 
 import re
 
+import sqlalchemy as sa
+
 from committee.auth.models import User
 from committee.extensions import db
 from committee.panel import draws, recruitment, services
@@ -195,3 +197,58 @@ def test_the_moderator_enters_a_paper_application(app, client):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.query(Application).one().source == "paper"
+
+
+def _composing_draw(app):
+    with app.test_request_context():
+        procurement, moderator = make_recruiting_procurement(seats=3)
+        for i in range(7):
+            make_application(procurement, buurt=["Noord", "Noord", "Zuid"][i % 3])
+        recruitment.open_composition(actor=moderator, procurement=procurement)
+        draws.reset_quotas(actor=moderator, procurement=procurement)
+        db.session.commit()
+        return procurement.id, moderator.id
+
+
+def test_the_moderator_chooses_leximin_or_maximin_and_leximin_is_preselected(app, client):
+    pid, moderator = _composing_draw(app)
+    with app.test_request_context():
+        login(client, db.session.get(User, moderator))
+    page = client.get(f"/beheer/aanbesteding/{pid}/samenstelling").get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*value="leximin"|<input[^>]*value="leximin"[^>]*checked', page)
+    response = client.post(
+        f"/beheer/aanbesteding/{pid}/samenstelling/loting", data={"seed": "5", "algorithm": "maximin"}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        draw = db.session.scalars(sa.select(Draw).where(Draw.procurement_id == pid)).one()
+        assert draw.inputs["algorithm"] == "maximin"
+
+
+def test_an_unknown_method_is_refused_in_plain_dutch(app, client):
+    pid, moderator = _composing_draw(app)
+    with app.test_request_context():
+        login(client, db.session.get(User, moderator))
+    response = client.post(
+        f"/beheer/aanbesteding/{pid}/samenstelling/loting", data={"seed": "5", "algorithm": "gurobi"}
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Not a valid choice" not in text
+    assert "Ongeldige keuze" in text  # WTForms' own Dutch message, through Flask-WTF's i18n
+    with app.app_context():
+        assert db.session.scalars(sa.select(Draw).where(Draw.procurement_id == pid)).first() is None
+
+
+def test_the_public_draw_page_shows_each_chance_and_the_comparison(app, client):
+    pid, moderator = _composing_draw(app)
+    with app.test_request_context():
+        procurement = db.session.get(Procurement, pid)
+        draw = draws.prepare_draw(actor=db.session.get(User, moderator), procurement=procurement, seed=9)
+        draws.start_draw(actor=db.session.get(User, moderator), draw=draw)
+        db.session.commit()
+        draws.run_draw(draw_id=draw.id)
+        url = f"/wijk/{procurement.neighbourhood.slug}/aanbesteding/{pid}/loting/{draw.id}"
+    text = client.get(url).get_data(as_text=True)
+    assert "Kans op een plaats" in text and "een zo gelijk mogelijke kans" in text
+    assert "De kleinste kans per methode" in text and "(gebruikt)" in text
+    assert re.search(r"\d+,\d%", text)  # chances as Dutch percentages
