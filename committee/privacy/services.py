@@ -12,6 +12,7 @@ the retention purge uses. Functions flush; the view commits.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -347,6 +348,9 @@ def erase(*, actor, subject: Person, reason: str, note: str) -> Erasure:
     )
     db.session.add(erasure)
     db.session.flush()
+    # Like a composition change: the note stays outside the chain, its hash inside, so erasing
+    # the note keeps the chain whole and altering it shows.
+    details["note_sha256"] = hashlib.sha256(erasure.note.encode()).hexdigest()
     audit.record("privacy.erase", actor=actor, obj=erasure, details=details)
     return erasure
 

@@ -1,5 +1,6 @@
 """A person's data: found, exported whole, erased on request without breaking the process."""
 
+import hashlib
 from datetime import date, timedelta
 
 import pytest
@@ -179,7 +180,9 @@ def test_erasure_is_audited_with_a_reason_code_and_the_note_kept_apart(app_ctx):
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "privacy.erase")).one()
     assert event.details["reason"] == "other"
     assert "Ria" not in str(event.details)
-    assert db.session.scalars(sa.select(Erasure)).one().note == "Ria de Vries belde op 3 mei."
+    erasure = db.session.scalars(sa.select(Erasure)).one()
+    assert erasure.note == "Ria de Vries belde op 3 mei."
+    assert event.details["note_sha256"] == hashlib.sha256(erasure.note.encode()).hexdigest()
 
 
 def test_erasing_removes_invitations_and_mail_to_the_person(app_ctx):
