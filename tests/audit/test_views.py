@@ -8,6 +8,7 @@ from committee.audit import guard
 from committee.audit import services as audit
 from committee.audit.models import AuditEvent
 from committee.extensions import db
+from committee.timeutil import local_today
 from tests.factories import login, make_moderator, make_procurement
 
 
@@ -65,7 +66,7 @@ def test_filter_by_days_uses_dutch_calendar_days(client, app_ctx):
     only_first = client.get("/beheer/logboek?vanaf=2026-03-01&tot=2026-03-01").get_data(as_text=True)
     assert _rows(only_first) == 1
     assert _rows(client.get("/beheer/logboek?vanaf=2026-03-02&tot=2026-03-31").get_data(as_text=True)) == 0
-    today = date.today().isoformat()
+    today = local_today().isoformat()
     assert (
         _rows(client.get(f"/beheer/logboek?vanaf={today}").get_data(as_text=True))
         == len(audit.events_for()) - 1
