@@ -31,6 +31,7 @@ from committee.panel.models import (
     Quota,
     Recruitment,
 )
+from committee.privacy.models import Erasure
 from committee.procurement.models import Criterion, PhaseDate, Procurement
 from committee.publication.models import Award, Decision, DecisionVote, Rationale, RationaleRevision
 from committee.ratelimit import counters as rate_limit_counters
@@ -64,6 +65,7 @@ __all__ = [
     "Demographics",
     "Draw",
     "DrawEntry",
+    "Erasure",
     "Invitation",
     "LoginSession",
     "MeetingNote",

@@ -88,6 +88,9 @@ def moderator_area_urls(app, procurement) -> list[str]:
         if annexes:
             values["annex_id"] = annexes[0].id
     values["draw_id"] = make_prepared_draw().id
+    # A person's data page (privacy): a member's account, or any resident's.
+    person = procurement.members[0].user if procurement.members else make_resident()
+    values["person"] = f"account-{person.id}"
     urls = []
     for r in app.url_map.iter_rules():
         if "GET" not in r.methods or not r.rule.startswith("/beheer"):

@@ -148,6 +148,9 @@ def _values(world) -> dict[str, list]:
         "annex_id": [world["annex"].id],
         "number": [1],
         "draw_id": [world["draw"].id],
+        # A person's data page and export (privacy): members and bidder contacts.
+        "person": [f"account-{m.user_id}" for m in world["members"]]
+        + [f"account-{world[b].id}" for b in ("bidder_a", "bidder_b")],
     }
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import has_request_context
 
 from committee.audit.models import AuditEvent
 from committee.extensions import db
-from committee.timeutil import utcnow
+from committee.timeutil import LOCAL, utcnow
 
 GENESIS = "0" * 64
 
@@ -113,10 +114,32 @@ def chain_head() -> tuple[int, str] | None:
     return (row.seq, row.hash) if row else None
 
 
-def events_for(procurement_id: int | None = None, action: str | None = None, limit: int = 200):
+def _utc_start_of(day: date) -> datetime:
+    """The moment a calendar day starts in the Netherlands, as naive UTC (how events store it)."""
+    return datetime.combine(day, time(), LOCAL).astimezone(UTC).replace(tzinfo=None)
+
+
+def events_for(
+    procurement_id: int | None = None,
+    action: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 200,
+):
+    """The newest events first, filtered by procurement, action and days (Dutch calendar days,
+    ``until`` included)."""
     query = sa.select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(limit)
     if procurement_id is not None:
         query = query.where(AuditEvent.procurement_id == procurement_id)
     if action:
         query = query.where(AuditEvent.action == action)
+    if since is not None:
+        query = query.where(AuditEvent.at >= _utc_start_of(since))
+    if until is not None:
+        query = query.where(AuditEvent.at < _utc_start_of(until + timedelta(days=1)))
     return db.session.scalars(query).all()
+
+
+def actions() -> list[str]:
+    """Every action that occurs in the log, for the moderator's filter."""
+    return db.session.scalars(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()

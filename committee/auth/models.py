@@ -32,6 +32,9 @@ class User(UserMixin, db.Model):
     totp_last_step: Mapped[int | None]
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the moderator erased this person's data on request: the row stays (audit events
+    # and scores point to it), without name, address or ways to log in.
+    erased_at: Mapped[datetime | None]
 
     organisation: Mapped["Organisation | None"] = relationship(back_populates="users")  # noqa: F821
 

@@ -348,6 +348,40 @@ class PurgeReport:
     applications: int = 0
 
 
+def keep_makeup(procurement_id: int) -> None:
+    """Keep the committee's counts per category (no persons) before answers are erased.
+
+    Done once: later erasures do not change what the public page shows about the committee.
+    """
+    from committee.procurement.models import Procurement
+
+    setup = db.session.scalar(sa.select(Recruitment).where(Recruitment.procurement_id == procurement_id))
+    if setup is not None and setup.makeup_snapshot is None:
+        setup.makeup_snapshot = makeup_counts(db.session.get(Procurement, procurement_id))
+
+
+def erase_applications(application_ids) -> int:
+    """Erase these applications with their answers: the one eraser for applicants' data.
+
+    Used by the retention purge and by an erasure on request. A published draw keeps its
+    pseudonyms, without their link to a person; a seat on the committee stays, without its link
+    to the application. Flushes; returns how many applications were erased.
+    """
+    ids = sorted(set(application_ids))
+    if not ids:
+        return 0
+    db.session.execute(
+        sa.update(DrawEntry).where(DrawEntry.application_id.in_(ids)).values(application_id=None)
+    )
+    db.session.execute(
+        sa.update(CommitteeMember).where(CommitteeMember.application_id.in_(ids)).values(application_id=None)
+    )
+    db.session.execute(sa.delete(Demographics).where(Demographics.application_id.in_(ids)))
+    db.session.execute(sa.delete(Application).where(Application.id.in_(ids)))
+    db.session.flush()
+    return len(ids)
+
+
 def purge_expired(*, today: date) -> PurgeReport:
     """Erase applicants' data once the retention date has passed; safe to run every day.
 
@@ -381,16 +415,9 @@ def purge_expired(*, today: date) -> PurgeReport:
         )
         if not answers and not others:
             continue
-        if setup.makeup_snapshot is None:
-            from committee.procurement.models import Procurement
-
-            setup.makeup_snapshot = makeup_counts(db.session.get(Procurement, procurement_id))
+        keep_makeup(procurement_id)
         db.session.execute(sa.delete(Demographics).where(Demographics.procurement_id == procurement_id))
-        if others:
-            db.session.execute(
-                sa.update(DrawEntry).where(DrawEntry.application_id.in_(others)).values(application_id=None)
-            )
-            db.session.execute(sa.delete(Application).where(Application.id.in_(others)))
+        erase_applications(others)
         setup.purged_at = utcnow()
         db.session.flush()
         audit.record(

@@ -19,7 +19,7 @@ from committee.panel.models import MemberKind
 from committee.procurement import policy
 from committee.procurement.models import Procurement
 from committee.procurement.services import ProcessError
-from committee.publication import feed, markdown, ocds, services
+from committee.publication import feed, markdown, ocds, services, timeline
 from committee.publication.forms import (
     ApproveRationaleForm,
     ProvisionalAwardForm,
@@ -123,6 +123,7 @@ def _public_context(procurement) -> dict:
         "submitted_count": len(services.submitted_offers(procurement)) if released else None,
         "revealed": policy.identities_revealed(procurement),
         "counts": _committee_counts(procurement),
+        "steps": timeline.steps(procurement),
     }
 
 
