@@ -20,6 +20,9 @@ def register(app) -> None:
         from committee import demo
         from committee.wijk.models import Neighbourhood
 
+        if current_app.config["PRODUCTION"]:
+            # The demo moderator's password is published in the source code.
+            raise click.ClickException("Demo data is never loaded in production (WIJKIEZEN_ENV).")
         if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(Neighbourhood)):
             click.echo("Demo data: the database already has data; nothing loaded.")
             return
@@ -52,6 +55,8 @@ def register(app) -> None:
 
         if services.email_taken(email):
             raise click.ClickException("That e-mail address is already in use.")
+        if len(password) < 12:
+            raise click.ClickException("Choose a password of at least 12 characters.")
         services.create_user(role=Role.MODERATOR, name=name, email=email, password=password)
         db.session.commit()
         click.echo(f"Moderator {email} created.")

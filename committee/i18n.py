@@ -5,6 +5,7 @@ from flask import current_app, redirect, request, session, url_for
 from flask_babel import get_locale
 
 from committee.access import rule
+from committee.security import local_path
 
 
 def names_list(names) -> str:
@@ -19,9 +20,6 @@ def register(app) -> None:
     def switch_language(code: str):
         if code in current_app.config["LANGUAGES"]:
             session["lang"] = code
-        target = request.args.get("next", "")
-        if not (target.startswith("/") and not target.startswith("//")):
-            target = url_for("publication.home")
-        return redirect(target)
+        return redirect(local_path(request.args.get("next"), url_for("publication.home")))
 
     app.add_url_rule("/taal/<code>", "switch_language", switch_language)

@@ -11,6 +11,7 @@ import pyotp
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 
 from committee.auth.models import Invitation, LoginSession, Role, User
 from committee.extensions import db
@@ -89,9 +90,11 @@ def end_login_session(token: str | None) -> None:
 
 
 def user_for_session(user_id: str, token: str | None) -> User | None:
-    """The logged-in user, only while their login session has not been ended."""
+    """The logged-in user, only while their login session has not been ended and is younger than
+    ``PERMANENT_SESSION_LIFETIME`` (a limit kept on the server, whatever the cookie says)."""
     if not token or not user_id.isdigit():
         return None
+    oldest = utcnow() - current_app.permanent_session_lifetime
     return db.session.scalar(
         sa.select(User)
         .join(LoginSession, LoginSession.user_id == User.id)
@@ -99,6 +102,7 @@ def user_for_session(user_id: str, token: str | None) -> User | None:
             User.id == int(user_id),
             LoginSession.token_hash == token_hash(token),
             LoginSession.ended_at.is_(None),
+            LoginSession.created_at >= oldest,
         )
     )
 

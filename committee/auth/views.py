@@ -34,16 +34,13 @@ from committee.extensions import db
 from committee.offers import services as offer_services
 from committee.offers.models import OrganisationKind
 from committee.ratelimit import limiter
+from committee.security import local_path
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(default: str) -> str:
-    target = request.args.get("next", "")
-    # Only local paths: never redirect to another site.
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return local_path(request.args.get("next"), default)
 
 
 def home_for(user) -> str:
@@ -57,6 +54,7 @@ def home_for(user) -> str:
 def _log_in(user) -> None:
     """Start a fresh session (the old one's contents are dropped) bound to a server-side record."""
     lang = session.get("lang")
+    services.end_login_session(session.get("sid"))  # a login replaces the one before, if any
     session.clear()
     if lang:
         session["lang"] = lang
@@ -101,6 +99,7 @@ PENDING_SECONDS = 600
 def _await_second_factor(user, target: str) -> None:
     """Password accepted; the session is not logged in until the code is right."""
     lang = session.get("lang")
+    services.end_login_session(session.get("sid"))  # a login replaces the one before, if any
     session.clear()
     if lang:
         session["lang"] = lang
