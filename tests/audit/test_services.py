@@ -16,6 +16,7 @@ from committee.panel import services as panel
 from committee.procurement import services as procurement_services
 from committee.publication import services as publication
 from committee.scoring import services as scoring
+from committee.timeutil import utcnow
 from tests.factories import (
     RATIONALE_TEXTS,
     decide_by_consensus,
@@ -249,6 +250,41 @@ def test_swapping_two_events_is_detected_at_the_first_swapped_seq(app_ctx):
     assert not report.ok
     assert report.broken_at == 3
     assert report.checked == 2
+
+
+def _forged(seq: int, prev_hash: str) -> dict:
+    return {
+        "seq": seq,
+        "at": utcnow(),
+        "actor_role": "moderator",
+        "action": "decision.record",
+        "object_type": "decision",
+        "result": "ok",
+        "origin": "",
+        "details": {"forged": True},
+        "prev_hash": prev_hash,
+        "hash": "0" * 64,
+    }
+
+
+def test_inserting_an_event_in_the_middle_is_detected_at_the_inserted_event(app_ctx):
+    total = a_run_of_actions()
+    third = db.session.scalar(sa.select(AuditEvent.hash).where(AuditEvent.seq == 3))
+    # Make room after event 3 (in two steps, so the unique seq never clashes), then insert.
+    _tamper(sa.update(EVENTS).where(EVENTS.c.seq >= 4).values(seq=EVENTS.c.seq + 10_000))
+    _tamper(sa.update(EVENTS).where(EVENTS.c.seq >= 10_004).values(seq=EVENTS.c.seq - 9_999))
+    _tamper(sa.insert(EVENTS).values(**_forged(4, third)))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(EVENTS)) == total + 1
+    report = audit.verify_chain()
+    assert (report.ok, report.broken_at, report.checked) == (False, 4, 3)
+
+
+def test_an_event_added_at_the_end_is_detected(app_ctx):
+    total = a_run_of_actions()
+    last = db.session.scalar(sa.select(AuditEvent.hash).where(AuditEvent.seq == total))
+    _tamper(sa.insert(EVENTS).values(**_forged(total + 1, last)))
+    report = audit.verify_chain()
+    assert (report.ok, report.broken_at) == (False, total + 1)
 
 
 # --- the CLI -------------------------------------------------------------------------------------
