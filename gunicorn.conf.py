@@ -39,8 +39,8 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 def post_fork(server, worker):
     """Each worker opens its own database connections, never the master's (preload_app)."""
     app = getattr(server.app, "callable", None)
-    if app is None:  # the app was not preloaded: nothing inherited
-        return
+    if app is None or "sqlalchemy" not in getattr(app, "extensions", {}):
+        return  # not preloaded (nothing inherited), or not WijKiezen (bench/hello.py)
     from committee.extensions import db
 
     with app.app_context():

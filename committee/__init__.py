@@ -56,6 +56,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from committee.pagecache import EdgeCache
+
+    app.wsgi_app = EdgeCache(app.wsgi_app)
+
     with app.app_context():
         _tune_sqlite(app)
 

@@ -91,6 +91,9 @@ def load_config(app, test_config: dict | None = None) -> None:
         PAGE_CACHE_ENABLED=env.get("PAGE_CACHE_ENABLED", "1") == "1",
         PAGE_CACHE_SECONDS=int(env.get("PAGE_CACHE_SECONDS", "300")),
         PAGE_CACHE_PUBLIC_SECONDS=int(env.get("PAGE_CACHE_PUBLIC_SECONDS", "60")),
+        # ... and answered for cookie-less visitors before Flask runs at all, for this many seconds
+        # (0: off). See EdgeCache in committee/pagecache.py.
+        PAGE_CACHE_EDGE_SECONDS=float(env.get("PAGE_CACHE_EDGE_SECONDS", "2")),
         # gzip, brotli or zstd for every text response (Flask-Compress); brotli at quality 4 is
         # fast enough to do per request.
         COMPRESS_ALGORITHM=["br", "gzip"],

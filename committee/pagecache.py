@@ -20,6 +20,13 @@ What may be cached, and by whom:
 Each process keeps its own copies (a few hundred pages, least recently used out), with the gzip
 and brotli forms made once. A name changed outside the procurement (an organisation renames
 itself) reaches the page when the copy ages out: after ``PAGE_CACHE_SECONDS``.
+
+In front of Flask, ``EdgeCache`` (WSGI middleware) answers a request without cookies, query or
+htmx header from the finished response of an earlier one, headers and all, for
+``PAGE_CACHE_EDGE_SECONDS`` (2 by default): what a caching proxy would do with the
+``max-age`` these pages carry, inside the app, so that one machine without a proxy cache still
+serves a popular decision page at close to the speed of a static file. Only responses that the app
+itself marked as shared (``public``, no cookie set) are kept.
 """
 
 from __future__ import annotations
@@ -114,11 +121,14 @@ def _respond(page: Page) -> Response:
 
 def _cache_headers(response: Response) -> None:
     response.vary.update(("Cookie", "Accept-Encoding"))
-    if request.cookies:
+    if request.cookies or session.modified or session.permanent:
         response.headers["Cache-Control"] = "private, no-cache"
     else:
         seconds = current_app.config["PAGE_CACHE_PUBLIC_SECONDS"]
         response.headers["Cache-Control"] = f"public, max-age={seconds}"
+        edge = current_app.config["PAGE_CACHE_EDGE_SECONDS"]
+        if edge > 0 and response.status_code == 200 and not request.headers.get("HX-Request"):
+            response.headers[EDGE_HEADER] = str(edge)
 
 
 def serve(key: tuple, version: object, last_modified: datetime | None, render) -> Response:
@@ -149,3 +159,102 @@ def serve(key: tuple, version: object, last_modified: datetime | None, render) -
         )
         cache.put(full_key, page)
     return _respond(page)
+
+
+EDGE_HEADER = "X-WijKiezen-Edge-Cache"  # from the view to EdgeCache only; never sent out
+
+
+@dataclass(frozen=True)
+class EdgeEntry:
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    etag: str | None
+    expires: float
+
+
+class EdgeCache:
+    """WSGI middleware: answers cookie-less GETs of pages the app marked as shared from memory."""
+
+    def __init__(self, wsgi_app, size: int = 512):
+        self.wsgi_app = wsgi_app
+        self.size = size
+        self._entries: OrderedDict[tuple[str, str], EdgeEntry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _encoding(environ) -> str:
+        from werkzeug.http import parse_accept_header
+
+        accepted = parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING", ""))
+        return next((name for name in ("br", "gzip") if accepted[name]), "")
+
+    def __call__(self, environ, start_response):
+        if (
+            environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+            or environ.get("HTTP_COOKIE")
+            or environ.get("QUERY_STRING")
+            or environ.get("HTTP_HX_REQUEST")
+            or environ.get("HTTP_AUTHORIZATION")
+        ):
+            return self._pass(environ, start_response)
+        key = (environ.get("PATH_INFO", ""), self._encoding(environ))
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is None or entry.expires < time.monotonic():
+            return self._fill(key, environ, start_response)
+        if entry.etag and entry.etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+            kept = [
+                (k, v) for k, v in entry.headers if k.lower() not in ("content-length", "content-encoding")
+            ]
+            start_response("304 NOT MODIFIED", kept)
+            return [b""]
+        start_response(entry.status, entry.headers)
+        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
+
+    def _pass(self, environ, start_response):
+        """Not cacheable here: only make sure the internal header never leaves."""
+
+        def strip(status, headers, exc_info=None):
+            return start_response(status, [(k, v) for k, v in headers if k != EDGE_HEADER], exc_info)
+
+        return self.wsgi_app(environ, strip)
+
+    def _fill(self, key, environ, start_response):
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            kept = [(k, v) for k, v in headers if k != EDGE_HEADER]
+            return start_response(status, kept, exc_info)
+
+        result = self.wsgi_app(environ, capture)
+        headers = captured.get("headers", [])
+        seconds = next((v for k, v in headers if k == EDGE_HEADER), None)
+        if seconds is None or environ["REQUEST_METHOD"] != "GET" or not captured["status"].startswith("200"):
+            return result
+        if any(k.lower() == "set-cookie" for k, _ in headers):
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        kept = [(k, v) for k, v in headers if k != EDGE_HEADER]
+        entry = EdgeEntry(
+            status=captured["status"],
+            headers=kept,
+            body=body,
+            etag=next((v for k, v in kept if k.lower() == "etag"), None),
+            expires=time.monotonic() + float(seconds),
+        )
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return [body]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

@@ -130,22 +130,29 @@ def _public_context(procurement) -> dict:
     }
 
 
-def _publication_version(procurement_id: int):
-    """Phase, neighbourhood slug and the procurement's last audit event (number and time), in one
-    indexed query: the version of its public page (see committee/pagecache.py)."""
+def _version_query():
     last = (
         sa.select(AuditEvent.seq, AuditEvent.at)
-        .where(AuditEvent.procurement_id == procurement_id)
+        .where(AuditEvent.procurement_id == sa.bindparam("pid"))
         .order_by(AuditEvent.seq.desc())
         .limit(1)
         .subquery()
     )
-    return db.session.execute(
+    return (
         sa.select(Procurement.phase, Neighbourhood.slug, last.c.seq, last.c.at)
         .join(Neighbourhood, Neighbourhood.id == Procurement.neighbourhood_id)
         .outerjoin(last, sa.true())
-        .where(Procurement.id == procurement_id)
-    ).first()
+        .where(Procurement.id == sa.bindparam("pid"))
+    )
+
+
+_VERSION = _version_query()  # built once: every request only binds the id
+
+
+def _publication_version(procurement_id: int):
+    """Phase, neighbourhood slug and the procurement's last audit event (number and time), in one
+    indexed query: the version of its public page (see committee/pagecache.py)."""
+    return db.session.execute(_VERSION, {"pid": procurement_id}).first()
 
 
 @bp.get("/wijk/<slug>/aanbesteding/<int:procurement_id>")
