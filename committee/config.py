@@ -56,6 +56,8 @@ def load_config(app, test_config: dict | None = None) -> None:
         MAIL_DEFAULT_SENDER=env.get("MAIL_DEFAULT_SENDER", "WijKiezen <noreply@wijkiezen.example>"),
         SECURITY_CONTACT=env.get("SECURITY_CONTACT", "mailto:security@wijkiezen.example"),
         REDIS_URL=env.get("REDIS_URL"),
+        # Several deployments (or a test) sharing one Redis keep their counters apart by prefix.
+        RATELIMIT_KEY_PREFIX=env.get("RATELIMIT_KEY_PREFIX", ""),
         RATELIMIT_ENABLED=env.get("RATELIMIT_ENABLED", "1") == "1",
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
         PROXY_FIX_HOPS=int(env.get("PROXY_FIX_HOPS", "0")),
