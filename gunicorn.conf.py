@@ -1,10 +1,12 @@
 """gunicorn settings for WijKiezen: ``gunicorn app:app`` reads this file from the working directory.
 
-The worker model was chosen by measurement (``python -m bench.web --workers-compare``, figures
-in bench/results.md): on a 2-core machine, sync and gthread workers serve the cached public
-page and the scoring page at about the same rate, but a gthread worker keeps serving while one
-of its threads waits on the database (a score save waiting for the audit chain's lock, a slow
-PostgreSQL round trip) and holds keep-alive connections from a proxy without tying up a whole
+The worker model was measured (``python -m bench.web --compare-workers``, figures in
+bench/results.md): on the shared 2-core machine sync workers, 5 gthread workers × 4 threads and
+2 × 8 came out within each other's noise (sync ahead on the cached public page on PostgreSQL,
+gthread 5 × 4 on the scoring page and the save on SQLite). We keep gthread because a thread-based
+worker keeps serving while one of its threads waits on the database (a score save waiting for the
+audit chain's lock, a PostgreSQL round trip) and holds keep-alive connections from a proxy without
+tying up a whole
 process. So: (2 × cores + 1) processes of 4 threads each. Every setting can be overridden from the
 environment (``GUNICORN_WORKERS``, ``GUNICORN_THREADS``, ``GUNICORN_BIND``, ``GUNICORN_WORKER_CLASS``)
 or on the command line.
