@@ -6,7 +6,7 @@ export FLASK_APP := app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations compile-translations lint format ci clean
+.PHONY: run test install install-dev translations compile-translations lint format ci clean bench
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -49,3 +49,7 @@ format: install-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+## bench: the web benchmark on SQLite and PostgreSQL (needs wrk: apt-get install -y wrk); writes bench/results.md
+bench: install-dev
+	$(BIN)/python -m bench.web

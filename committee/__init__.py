@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from flask import Flask, has_request_context, redirect, request, session
 from flask_login import current_user
 
-from committee import ratelimit, security
+from committee import assets, ratelimit, security
 from committee.config import load_config
-from committee.extensions import babel, csrf, db, login_manager, migrate
+from committee.extensions import babel, compress, csrf, db, login_manager, migrate
 from committee.extensions import mail as mailman
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -48,11 +48,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.session_protection = "basic"
     security.init_app(app)
     ratelimit.init_app(app)
+    assets.init_app(app)
+    compress.init_app(app)
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    from committee.pagecache import EdgeCache
+
+    app.wsgi_app = EdgeCache(app.wsgi_app)
 
     with app.app_context():
         _tune_sqlite(app)

@@ -56,6 +56,8 @@ def load_config(app, test_config: dict | None = None) -> None:
         MAIL_DEFAULT_SENDER=env.get("MAIL_DEFAULT_SENDER", "WijKiezen <noreply@wijkiezen.example>"),
         SECURITY_CONTACT=env.get("SECURITY_CONTACT", "mailto:security@wijkiezen.example"),
         REDIS_URL=env.get("REDIS_URL"),
+        # Several deployments (or a test) sharing one Redis keep their counters apart by prefix.
+        RATELIMIT_KEY_PREFIX=env.get("RATELIMIT_KEY_PREFIX", ""),
         RATELIMIT_ENABLED=env.get("RATELIMIT_ENABLED", "1") == "1",
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
         PROXY_FIX_HOPS=int(env.get("PROXY_FIX_HOPS", "0")),
@@ -87,6 +89,18 @@ def load_config(app, test_config: dict | None = None) -> None:
         STANDSTILL_DAYS=int(env.get("STANDSTILL_DAYS", "20")),
         # Open Contracting ID prefix: a municipality registers its own with the OCP.
         OCDS_OCID_PREFIX=env.get("OCDS_OCID_PREFIX", "ocds-wijkzn"),
+        # Published public pages are kept in each process's memory (committee/pagecache.py) for at
+        # most this many seconds, and proxies and browsers may keep them this long (only when the
+        # request carried no cookie).
+        PAGE_CACHE_ENABLED=env.get("PAGE_CACHE_ENABLED", "1") == "1",
+        PAGE_CACHE_SECONDS=int(env.get("PAGE_CACHE_SECONDS", "300")),
+        PAGE_CACHE_PUBLIC_SECONDS=int(env.get("PAGE_CACHE_PUBLIC_SECONDS", "60")),
+        # ... and answered for cookie-less visitors before Flask runs at all, for this many seconds
+        # (0: off). See EdgeCache in committee/pagecache.py.
+        PAGE_CACHE_EDGE_SECONDS=float(env.get("PAGE_CACHE_EDGE_SECONDS", "2")),
+        # gzip, brotli or zstd for every text response (Flask-Compress); brotli at quality 4 is
+        # fast enough to do per request.
+        COMPRESS_ALGORITHM=["br", "gzip"],
         # Residents' signals need no login, so they are rate-limited per address.
         SIGNAL_RATE_LIMIT=env.get("SIGNAL_RATE_LIMIT", "5 per hour;20 per day"),
     )

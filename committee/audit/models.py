@@ -12,6 +12,9 @@ from committee.timeutil import utcnow
 
 
 class AuditEvent(db.Model):
+    # The last event of a procurement is its public page's version (committee/pagecache.py).
+    __table_args__ = (sa.Index("ix_audit_event_procurement_id_seq", "procurement_id", "seq"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(unique=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)

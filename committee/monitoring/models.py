@@ -24,6 +24,9 @@ class Signal(db.Model):
     No name or contact details are asked: a signal is about the work, not about the sender.
     """
 
+    # The public page lists a procurement's shown signals.
+    __table_args__ = (sa.Index("ix_signal_procurement_id_status", "procurement_id", "status"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"), index=True)
     what: Mapped[str] = mapped_column(sa.Text)

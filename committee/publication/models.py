@@ -73,6 +73,7 @@ decision_offer = sa.Table(
     db.metadata,
     sa.Column("decision_id", sa.ForeignKey("decision.id"), primary_key=True),
     sa.Column("offer_id", sa.ForeignKey("offer.id"), primary_key=True),
+    sa.Index("ix_decision_offer_offer_id", "offer_id"),  # the decisions an offer is part of
 )
 
 

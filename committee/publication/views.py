@@ -9,7 +9,9 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from committee import pagecache
 from committee.access import rule
+from committee.audit.models import AuditEvent
 from committee.extensions import db
 from committee.i18n import names_list
 from committee.monitoring import services as monitoring
@@ -18,6 +20,7 @@ from committee.offers import services as offer_services
 from committee.panel.models import MemberKind
 from committee.procurement import policy
 from committee.procurement.models import Procurement
+from committee.procurement.phases import Phase
 from committee.procurement.services import ProcessError
 from committee.publication import feed, markdown, ocds, services, timeline
 from committee.publication.forms import (
@@ -27,6 +30,7 @@ from committee.publication.forms import (
 )
 from committee.scoring import services as scoring
 from committee.timeutil import utcnow
+from committee.wijk.models import Neighbourhood
 from committee.wijk.services import neighbourhoods
 
 bp = Blueprint("publication", __name__)
@@ -127,17 +131,49 @@ def _public_context(procurement) -> dict:
     }
 
 
+def _version_query():
+    last = (
+        sa.select(AuditEvent.seq, AuditEvent.at)
+        .where(AuditEvent.procurement_id == sa.bindparam("pid"))
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+        .subquery()
+    )
+    return (
+        sa.select(Procurement.phase, Neighbourhood.slug, last.c.seq, last.c.at)
+        .join(Neighbourhood, Neighbourhood.id == Procurement.neighbourhood_id)
+        .outerjoin(last, sa.true())
+        .where(Procurement.id == sa.bindparam("pid"))
+    )
+
+
+_VERSION = _version_query()  # built once: every request only binds the id
+
+
+def _publication_version(procurement_id: int):
+    """Phase, neighbourhood slug and the procurement's last audit event (number and time), in one
+    indexed query: the version of its public page (see committee/pagecache.py)."""
+    return db.session.execute(_VERSION, {"pid": procurement_id}).first()
+
+
 @bp.get("/wijk/<slug>/aanbesteding/<int:procurement_id>")
 @rule("public")
 def procurement(slug: str, procurement_id: int):
-    procurement = _public_procurement(slug, procurement_id)
-    signals_open = policy.signals_open(procurement)
-    return render_template(
-        "publication/procurement.html",
-        signals=monitoring.signals(procurement, SignalStatus.SHOWN) if signals_open else [],
-        signals_open=signals_open,
-        **_public_context(procurement),
-    )
+    def render():
+        procurement = _public_procurement(slug, procurement_id)
+        signals_open = policy.signals_open(procurement)
+        return render_template(
+            "publication/procurement.html",
+            signals=monitoring.signals(procurement, SignalStatus.SHOWN) if signals_open else [],
+            signals_open=signals_open,
+            **_public_context(procurement),
+        )
+
+    version = _publication_version(procurement_id)
+    # Only a published decision's page is kept: before that it changes with every step.
+    if version is None or version.slug != slug or not version.phase.at_or_after(Phase.PUBLISHED):
+        return render()
+    return pagecache.serve(("procurement", procurement_id), (version.phase, version.seq), version.at, render)
 
 
 @bp.get("/wijk/<slug>/aanbesteding/<int:procurement_id>/besluit")

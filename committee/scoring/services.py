@@ -257,9 +257,14 @@ def incomplete(member: CommitteeMember, offer: Offer) -> bool:
 
 def progress(member: CommitteeMember, offers: list[Offer]) -> tuple[int, int]:
     """(offers fully scored, offers to score) for this member; extreme scores need a reason."""
+    return len(complete_offers(member, offers)), len(offers)
+
+
+def complete_offers(member: CommitteeMember, offers: list[Offer]) -> set[int]:
+    """The ids of the offers this member has fully scored (``not incomplete``), in one query."""
     criteria = {c.id for c in member.procurement.criteria}
     if not offers:
-        return 0, 0
+        return set()
     rows = db.session.execute(
         sa.select(Score.offer_id, Score.criterion_id, Score.value, Score.comment).where(
             Score.member_id == member.id, Score.offer_id.in_([o.id for o in offers])
@@ -271,8 +276,7 @@ def progress(member: CommitteeMember, offers: list[Offer]) -> tuple[int, int]:
         scored.setdefault(offer_id, set()).add(criterion_id)
         if needs_reason(value, comment):
             lacking.add(offer_id)
-    done = sum(1 for o in offers if criteria <= scored.get(o.id, set()) and o.id not in lacking)
-    return done, len(offers)
+    return {o.id for o in offers if criteria <= scored.get(o.id, set()) and o.id not in lacking}
 
 
 def submit_scores(*, member: CommitteeMember) -> None:

@@ -59,7 +59,7 @@ def offers(procurement_id: int):
     procurement = member.procurement
     may_read = policy.may_read_offers(member)
     offers = services.offers_for(member) if may_read else []
-    done, total = services.progress(member, offers)
+    complete = services.complete_offers(member, offers)
     return render_template(
         "scoring/offers.html",
         member=member,
@@ -70,9 +70,9 @@ def offers(procurement_id: int):
         declaration=policy.declaration_of(member),
         declaration_open=policy.declaration_open(procurement),
         recused=len(services.released_offers(procurement)) - len(offers) if may_read else 0,
-        done=done,
-        total=total,
-        complete={o.id for o in offers if not services.incomplete(member, o)},
+        done=len(complete),
+        total=len(offers),
+        complete=complete,
         reopening=services.latest_reopening(member) if member.submitted_at is None else None,
         submit_form=SubmitScoresForm(),
         scoring_open=policy.scoring_open(procurement),
