@@ -89,8 +89,14 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_database(app):
-    """Every test starts from empty tables."""
+    """Every test starts from empty tables, and with no page remembered from an earlier test
+    (ids and audit numbers start again, so a cached page could otherwise look current)."""
     yield
+    from committee import pagecache
+
+    pagecache.cache.clear()
+    if isinstance(app.wsgi_app, pagecache.EdgeCache):
+        app.wsgi_app.clear()
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn, guard.suspended(conn):

@@ -2,7 +2,7 @@
 version), its shown signals, and the decisions an offer is part of.
 
 Revision ID: a8c3e1f2b9d4
-Revises: 48b0a3884bd9
+Revises: 762e4ed6a25d
 Create Date: 2026-11-25 11:51:34.379852
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a8c3e1f2b9d4'
-down_revision = '48b0a3884bd9'
+down_revision = '762e4ed6a25d'
 branch_labels = None
 depends_on = None
 
