@@ -28,8 +28,11 @@ class LiveServer:
     base: str
     process: subprocess.Popen
 
-    def worker_pids(self) -> list[int]:
-        """The gunicorn master's children (its workers), read from /proc."""
+    def worker_pids(self, older_than: float = 0.0) -> list[int]:
+        """The gunicorn master's children (its workers) that have run at least ``older_than``
+        seconds, read from /proc (Linux)."""
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        ticks = os.sysconf("SC_CLK_TCK")
         pids = []
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
@@ -38,9 +41,10 @@ class LiveServer:
                 stat = (entry / "stat").read_text()
             except OSError:  # the process ended while we looked
                 continue
-            # The command name is in parentheses and may hold spaces; the parent pid follows it.
+            # The command name is in parentheses and may hold spaces; state, ppid ... follow it.
             fields = stat[stat.rindex(")") + 2 :].split()
-            if int(fields[1]) == self.process.pid:
+            parent, started = int(fields[1]), int(fields[19]) / ticks
+            if parent == self.process.pid and uptime - started >= older_than:
                 pids.append(int(entry.name))
         return pids
 
@@ -52,8 +56,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, log_path: Path, *, workers: int = 4, threads: int = 4):
-    """gunicorn with ``workers`` processes of ``threads`` threads on a free loopback port."""
+def gunicorn(database_url: str, log_path: Path, *, workers: int = 4, threads: int = 4, preload: bool = False):
+    """gunicorn with ``workers`` processes of ``threads`` threads on a free loopback port.
+
+    ``preload`` loads the app once in the master, so a new worker is a fork that answers at once
+    (the crash test replaces workers faster than they could import the app). The app opens no
+    database connection while it is created, so the forks share none.
+    """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # Many members from one loopback address would trip the login rate limit: not these tests' subject.
@@ -79,6 +88,7 @@ def gunicorn(database_url: str, log_path: Path, *, workers: int = 4, threads: in
             str(threads),
             "--log-level",
             "warning",
+            *(["--preload"] if preload else []),
             "app:app",
         ],
         cwd=ROOT,
