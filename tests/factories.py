@@ -409,7 +409,7 @@ class World:
 
     ROLES = ("anonymous", "applicant", "member", "member_conflict", "bidder_a", "bidder_b", "moderator")
 
-    def __init__(self, phase: Phase):
+    def __init__(self, phase: Phase, declare: bool = True):
         from committee.needs import services as needs
         from committee.offers.models import Annex, Organisation
         from committee.panel import draws, recruitment
@@ -477,10 +477,12 @@ class World:
             procurement_services.release_offers(
                 actor=moderator, procurement=procurement, rng=random.Random(1)
             )
-            make_declaration(member, moderator=moderator)
-            organisation_a = db.session.get(Organisation, bidder_a.organisation_id)
-            make_declaration(conflicted, organisations=[organisation_a], moderator=moderator)
+            if declare:
+                make_declaration(member, moderator=moderator)
+                organisation_a = db.session.get(Organisation, bidder_a.organisation_id)
+                make_declaration(conflicted, organisations=[organisation_a], moderator=moderator)
         if at(Phase.DELIBERATION):
+            assert declare, "scoring needs the declarations"
             score_everything(procurement)
             procurement_services.close_scoring(actor=moderator, procurement=procurement)
         if at(Phase.DECISION):
