@@ -747,3 +747,31 @@ def test_hostile_input_never_breaks_a_form(app, app_ctx, case):
             _no_injection(shown.get_data(as_text=True), f"{case.label} on {path} as {role}")
 
     post_hostile()
+
+
+# --- what the examples above found ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("/code", {"code": "ab\x00cd"}),
+        ("/wijk/nul\x00wijk", None),
+        ("/uitvragen/?q=\x00", None),
+    ],
+)
+def test_a_nul_byte_is_refused_with_the_dutch_page(client, path, data):
+    # PostgreSQL cannot store a NUL byte: it used to end in a server error there.
+    response = client.post(path, data=data) if data else client.get(path)
+    assert response.status_code == 400
+    assert 'lang="nl"' in response.get_data(as_text=True)
+
+
+def test_a_long_neighbourhood_name_still_gets_a_slug_that_fits(app_ctx):
+    from committee.wijk import services as wijk
+    from tests.factories import make_moderator
+
+    neighbourhood = wijk.create_neighbourhood(
+        actor=make_moderator(), name="Buurt " * 20, municipality="Gemeente " * 13, buurten=["Noord"]
+    )
+    assert 0 < len(neighbourhood.slug) <= wijk.SLUG_LENGTH
