@@ -1,9 +1,11 @@
 """Security headers on every response (through the ``secure`` library), no caching of pages
-shown to a logged-in person, and the one check for where we may redirect to."""
+shown to a logged-in person, requests with NUL bytes refused, and the one check for where we
+may redirect to."""
 
 from urllib.parse import urlsplit
 
 import secure
+from flask import abort, request
 from flask_login import current_user
 
 
@@ -51,8 +53,23 @@ def build_headers(production: bool) -> secure.Secure:
     )
 
 
+def has_nul_byte() -> bool:
+    """A NUL byte in the path, the query or a typed form field (not in uploaded files)."""
+    if "\x00" in request.path:
+        return True
+    fields = [*request.args.lists(), *(request.form.lists() if request.method == "POST" else [])]
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in fields)
+
+
 def init_app(app) -> None:
     headers = build_headers(app.config["PRODUCTION"])
+
+    @app.before_request
+    def refuse_nul_bytes():
+        # No text a person types holds one, and PostgreSQL cannot store it (it would end in a
+        # server error): the request is refused with the Dutch 400 page.
+        if has_nul_byte():
+            abort(400)
 
     @app.after_request
     def set_security_headers(response):

@@ -398,3 +398,112 @@ def make_published_procurement(**overrides):
     procurement, moderator = make_awarded_procurement(standstill_days=0, **overrides)
     procurement_services.publish(actor=moderator, procurement=procurement)
     return procurement, moderator
+
+
+# --- one procurement in any phase, with every kind of person around it ---------------------------
+
+
+class World:
+    """A procurement taken to one phase through the real services, with the people the access
+    matrix and the form tests act as. ``people`` maps a role name to a user (None: anonymous)."""
+
+    ROLES = ("anonymous", "applicant", "member", "member_conflict", "bidder_a", "bidder_b", "moderator")
+
+    def __init__(self, phase: Phase, declare: bool = True):
+        from committee.needs import services as needs
+        from committee.offers.models import Annex, Organisation
+        from committee.panel import draws, recruitment
+        from committee.publication import services as publication
+        from tests.pdfs import make_pdf
+
+        self.phase = phase
+        order = list(Phase)
+        reached = order.index(phase)
+
+        def at(p: Phase) -> bool:
+            return reached >= order.index(p)
+
+        moderator = make_moderator()
+        procurement = make_procurement(moderator)
+        bidder_a, bidder_b = make_bidder(), make_bidder()
+        # The applicant: a resident with an account who applied here but holds no seat.
+        applicant = make_resident()
+        member = panel.seat_existing(actor=moderator, procurement=procurement, user=make_resident())
+        conflicted = panel.seat_existing(actor=moderator, procurement=procurement, user=make_resident())
+        self.draw = None
+        self.offer_a = self.offer_b = self.annex_a = None
+        if at(Phase.NEEDS):
+            needs.save_setup(
+                actor=moderator,
+                procurement=procurement,
+                input_weight="De drie meest genoemde thema's komen in de uitvraag.",
+                postcodes="5611",
+            )
+            needs.open_needs(actor=moderator, procurement=procurement)
+        if at(Phase.RECRUITMENT):
+            recruitment.save_setup(
+                actor=moderator,
+                procurement=procurement,
+                seats=4,
+                house_rules="Aanbieders benaderen leden nooit zelf.",
+                retention_until=date.today() + timedelta(days=90),
+                required_buurten=[],
+                categories_text="",
+                today=date.today(),
+            )
+            recruitment.open_recruitment(actor=moderator, procurement=procurement)
+            for i in range(8):
+                make_application(procurement, buurt=["Noord", "Zuid"][i % 2], age=["25-45", "65+"][i % 2])
+        if at(Phase.COMPOSITION):
+            wijk.save_profile_by_hand(
+                actor=moderator,
+                neighbourhood=procurement.neighbourhood,
+                category="buurt",
+                percentages={"Noord": 50, "Zuid": 50},
+            )
+            recruitment.open_composition(actor=moderator, procurement=procurement)
+            draws.reset_quotas(actor=moderator, procurement=procurement)
+            self.draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=4242)
+        if at(Phase.OFFERS_OPEN):
+            procurement_services.open_offers(actor=moderator, procurement=procurement)
+            self.offer_a = make_offer(procurement, bidder_a)
+            self.offer_b = make_offer(procurement, bidder_b)
+            add_annex(procurement, bidder_a, make_pdf([["Bijlage"]]))
+            self.annex_a = db.session.scalar(sa.select(Annex).where(Annex.offer_id == self.offer_a.id))
+        if at(Phase.ANONYMISATION):
+            close_offers(procurement, moderator)
+        if at(Phase.SCORING):
+            approve_all(procurement, moderator)
+            procurement_services.release_offers(
+                actor=moderator, procurement=procurement, rng=random.Random(1)
+            )
+            if declare:
+                make_declaration(member, moderator=moderator)
+                organisation_a = db.session.get(Organisation, bidder_a.organisation_id)
+                make_declaration(conflicted, organisations=[organisation_a], moderator=moderator)
+        if at(Phase.DELIBERATION):
+            assert declare, "scoring needs the declarations"
+            score_everything(procurement)
+            procurement_services.close_scoring(actor=moderator, procurement=procurement)
+        if at(Phase.DECISION):
+            write_rationale(procurement, member=member)
+            decide_by_consensus(procurement, moderator, self.offer_b)
+            # In the decision phase the provisional award is out and the standstill runs.
+            provisionally_award(procurement, moderator, standstill_days=0 if at(Phase.PUBLISHED) else 20)
+        if at(Phase.PUBLISHED):
+            procurement_services.publish(actor=moderator, procurement=procurement)
+        if at(Phase.MONITORING):
+            publication.start_monitoring(actor=moderator, procurement=procurement)
+        db.session.commit()
+        assert procurement.phase == phase
+        self.procurement, self.moderator = procurement, moderator
+        self.member, self.conflicted = member, conflicted
+        self.people = {
+            "anonymous": None,
+            "applicant": applicant,
+            "member": member.user,
+            "member_conflict": conflicted.user,
+            "bidder_a": bidder_a,
+            "bidder_b": bidder_b,
+            "moderator": moderator,
+        }

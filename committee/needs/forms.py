@@ -1,5 +1,6 @@
 """Forms for the needs round: the moderator's setup and theme list, the residents' answer."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -102,7 +103,9 @@ def call_form_class(themes):
             CallThemesForm,
             f"reason_{theme.id}",
             TextAreaField(
-                _l("Waarom komt ‘%(theme)s’ in de uitvraag?", theme=theme.label),
+                # Eager gettext: a lazy string counts as safe HTML (``__html__``), so the label
+                # typed into the theme would reach the page unescaped.
+                _("Waarom komt ‘%(theme)s’ in de uitvraag?", theme=theme.label),
                 default=theme.call_reason or "",
                 validators=[optional(), max_length(2000)],
             ),

@@ -769,6 +769,9 @@ def apply_post(slug: str, procurement_id: int):
 @rule("public")
 def applied(slug: str, procurement_id: int):
     procurement = _public_procurement(slug, procurement_id)
+    # Like the form itself: no thanks for applying where there is nothing to apply for.
+    if recruitment.recruitment_of(procurement) is None:
+        abort(404)
     return render_template(
         "panel/applied.html", procurement=procurement, setup=recruitment.recruitment_of(procurement)
     )

@@ -203,6 +203,11 @@ def phase_action(procurement_id: int):
 @rule("moderator")
 def decide(procurement_id: int):
     procurement = get_procurement(procurement_id)
+    if procurement.phase != Phase.DELIBERATION:
+        # The form is shown only in deliberation; a late or second post would get its errors
+        # on a page without the form, so it is told here.
+        flash(_("Een besluit legt u vast in de fase ‘Overleg commissie’, en maar één keer."), "error")
+        return redirect(url_for("procurement.detail", procurement_id=procurement_id))
     form = decision_form(procurement)
     if form.validate_on_submit():
         method = DecisionMethod(form.method.data)

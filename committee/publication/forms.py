@@ -1,5 +1,6 @@
 """The rationale form (one text per prompt, a note per offer), approval and the award."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SubmitField, TextAreaField
@@ -25,7 +26,7 @@ def rationale_form_class(prompts, offers):
             RationaleForm,
             f"offer_{offer.id}",
             TextAreaField(
-                _l("Aanbod %(label)s: wat wilt u deze aanbieder laten weten?", label=offer.pseudonym),
+                _("Aanbod %(label)s: wat wilt u deze aanbieder laten weten?", label=offer.pseudonym),
                 description=_l("Alleen deze aanbieder leest dit, bij de eigen scores."),
                 validators=[optional(), max_length(4000)],
             ),

@@ -24,7 +24,11 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "wijk"
 
 
+SLUG_LENGTH = 80  # the column's length (PostgreSQL refuses longer; a name and municipality may be 240)
+
+
 def _unique_slug(base: str) -> str:
+    base = base[: SLUG_LENGTH - 4].strip("-") or "wijk"  # room for a "-999" suffix
     slug, n = base, 1
     while db.session.scalar(sa.select(Neighbourhood.id).where(Neighbourhood.slug == slug)):
         n += 1

@@ -7,14 +7,7 @@ the doubles out, not one process's memory.
 
 from __future__ import annotations
 
-import os
-import re
-import socket
-import subprocess
-import sys
 import threading
-import time
-from pathlib import Path
 
 import pytest
 import requests
@@ -26,81 +19,18 @@ from committee.offers.models import Offer
 from committee.scoring import services as scoring
 from committee.scoring.models import Score
 from tests.factories import make_scoring_procurement, reason_for
+from tests.live_server import gunicorn, log_in_by_invitation
 
 pytestmark = pytest.mark.server
 
-ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = 30
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 def server(app, database_url, tmp_path):
     """gunicorn with four workers of four threads, on a free loopback port."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    # Thirty members from one loopback address would trip the login rate limit: not this test's subject.
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "WIJKIEZEN_ENV": "development",
-        "RATELIMIT_ENABLED": "0",
-        "SECRET_KEY": "concurrency-test-secret",
-        "PUBLIC_BASE_URL": base,
-    }
-    log = (tmp_path / "gunicorn.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "4",
-            "--threads",
-            "4",
-            "--log-level",
-            "warning",
-            "app:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:  # not listening, or still starting up
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("gunicorn did not start:\n" + (tmp_path / "gunicorn.log").read_text())
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-
-
-def _csrf(html: str) -> str:
-    match = CSRF.search(html)
-    assert match, "no CSRF token on the page"
-    return match.group(1)
+    with gunicorn(database_url, tmp_path / "gunicorn.log") as live:
+        yield live.base
 
 
 def test_thirty_members_saving_at_once_leave_every_score_exactly_once(server, app):
@@ -114,16 +44,8 @@ def test_thirty_members_saving_at_once_leave_every_score_exactly_once(server, ap
         db.session.commit()
 
     # Each member logs in on their own phone (one after the other: logging in is not the test).
-    phones = []
-    for token in tokens:
-        phone = requests.Session()
-        phone.post(
-            f"{server}/uitnodiging/{token}",
-            data={"csrf_token": _csrf(phone.get(f"{server}/uitnodiging/{token}").text)},
-        )
-        page = phone.get(f"{server}/commissie/{procurement_id}/aanbod/{pseudonyms[0]}")
-        assert page.status_code == 200
-        phones.append((phone.cookies.get_dict(), _csrf(page.text)))
+    page = f"/commissie/{procurement_id}/aanbod/{pseudonyms[0]}"
+    phones = [log_in_by_invitation(server, token, page) for token in tokens]
 
     # Then all at once: every member saves both offers, and every save is sent twice (a double
     # tap, or a retry after a lost answer).
