@@ -55,7 +55,14 @@ Examples are derandomised (the same inputs on every run) and few per form, to ke
 | wijk NeighbourhoodForm         | wijk.create                 | moderator | concept       |
 | wijk ProfileImportForm         | wijk.import_profile         | moderator | concept       |
 | wijk ProfileHandForm           | wijk.profile_by_hand        | moderator | concept       |
+| offers AnswerForm              | offers.answer               | moderator | offers_open   |
+| monitoring ResponseForm        | monitoring.respond          | bidder B  | published     |
+| privacy EraseForm              | privacy.erase               | moderator | scoring       |
+| privacy SearchForm (GET)       | privacy.people              | moderator | scoring       |
+| audit LogFilterForm (GET)      | audit.log                   | moderator | scoring       |
 
+Placeholders also include {question}, {signal} and {person}, set by the case's ``prepare``.
+The two search forms send GET requests: ``test_hostile_searches_never_break_a_page`` covers them.
 The pages each case checks afterwards for the stored value are in ``Case.shown_on``.
 
 Forms with no input but a button and the CSRF token (``NO_INPUT``) are left out; so are those whose
@@ -340,6 +347,40 @@ def _rationale_written(world: World, client: FlaskClient) -> None:
 def _scores_submitted(world: World, client: FlaskClient) -> None:
     score_everything(world.procurement)
     db.session.commit()
+
+
+def _a_question_asked(world: World, client: FlaskClient) -> None:
+    """Bidder A asked a question; the moderator's answer form for it is on the questions page."""
+    from committee.offers import services as offers
+
+    question = offers.ask_question(
+        actor=world.people["bidder_a"],
+        procurement=world.procurement,
+        body="Mag een coalitie van drie partijen meedoen?",
+        today=date.today(),
+    )
+    db.session.commit()
+    world.question_id = question.id
+
+
+def _a_signal_shown(world: World, client: FlaskClient) -> None:
+    """A resident sent a signal and the moderator showed it: the chosen party may answer."""
+    from committee.monitoring import services as monitoring
+
+    signal = monitoring.send_signal(
+        procurement=world.procurement,
+        what="De inloop was drie weken dicht.",
+        place="Buurthuis Noord",
+        happened_on=date.today(),
+        today=date.today(),
+    )
+    monitoring.moderate(actor=world.moderator, signal=signal, show=True)
+    db.session.commit()
+    world.signal_id = signal.id
+
+
+def _person_to_erase(world: World, client: FlaskClient) -> None:
+    world.person_key = f"account-{world.people['applicant'].id}"
 
 
 PUBLIC = "/wijk/{slug}/aanbesteding/{pid}"
@@ -641,6 +682,33 @@ CASES = [
         "/beheer/wijken/{nid}/profiel/hand/",
         [("moderator", "/beheer/wijken/{nid}/profiel")],
     ),
+    Case(
+        "AnswerForm",
+        Phase.OFFERS_OPEN,
+        "moderator",
+        MOD + "/vragen",
+        MOD + "/vragen/{question}",
+        [("moderator", MOD + "/vragen"), ("anonymous", "/uitvragen/{pid}"), ("bidder_b", "/uitvragen/{pid}")],
+        prepare=_a_question_asked,
+    ),
+    Case(
+        "EraseForm",
+        Phase.SCORING,
+        "moderator",
+        "/beheer/personen/{person}",
+        "/beheer/personen/{person}/wissen",
+        [("moderator", "/beheer/personen/{person}"), ("moderator", "/beheer/logboek")],
+        prepare=_person_to_erase,
+    ),
+    Case(
+        "ResponseForm",
+        Phase.PUBLISHED,
+        "bidder_b",  # the offer the committee chose is B's
+        "/aanbieder/signalen",
+        "/aanbieder/signalen/{signal}",
+        [("bidder_b", "/aanbieder/signalen"), ("anonymous", PUBLIC)],
+        prepare=_a_signal_shown,
+    ),
 ]
 
 # Forms with nothing to type: a button and the CSRF token, or only an id in a hidden field.
@@ -648,10 +716,8 @@ NO_INPUT = {
     "ContinueForm",
     "LogoutForm",
     "ModerateSignalForm",
-    "ResponseForm",  # answers a signal; needs a finally awarded party and an approved signal
     "RemoveThemeForm",
     "ItemForm",
-    "AnswerForm",  # needs a question first: see QuestionForm for what bidders type
     "ConfirmForm",
     "PagesForm",
     "ReissueInvitationForm",
@@ -672,7 +738,7 @@ def test_every_form_is_covered_or_named_as_without_input():
     forms = set()
     for path in root.rglob("*.py"):
         forms |= set(re.findall(r"class (\w+)\(FlaskForm\)", path.read_text()))
-    covered = {c.label.split(" ")[0] for c in CASES}
+    covered = {c.label.split(" ")[0] for c in CASES} | set(GET_FORMS)
     assert forms - covered - NO_INPUT == set(), "add a Case for these forms"
     assert covered | NO_INPUT <= forms, "these names are no form any more"
 
@@ -689,6 +755,9 @@ def _fill(path: str, world: World) -> str:
         pseudonym=offer.pseudonym if offer is not None else "",
         offer=offer.id if offer is not None else 0,
         member=world.member.id,
+        question=getattr(world, "question_id", 0),
+        signal=getattr(world, "signal_id", 0),
+        person=getattr(world, "person_key", ""),
     )
 
 
@@ -747,6 +816,34 @@ def test_hostile_input_never_breaks_a_form(app, app_ctx, case):
             _no_injection(shown.get_data(as_text=True), f"{case.label} on {path} as {role}")
 
     post_hostile()
+
+
+GET_FORMS = {"SearchForm": ["q"], "LogFilterForm": ["aanbesteding", "actie", "vanaf", "tot"]}
+GET_PAGES = {"SearchForm": "/beheer/personen", "LogFilterForm": "/beheer/logboek"}
+
+
+@pytest.mark.parametrize("form", sorted(GET_FORMS))
+def test_hostile_searches_never_break_a_page(app, app_ctx, form):
+    world = World(Phase.SCORING)
+    client = app.test_client()
+    login(client, world.moderator)
+    path = GET_PAGES[form]
+
+    @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None)
+    @given(
+        values=st.fixed_dictionaries(
+            {name: st.one_of(hostile_text, hostile_date) for name in GET_FORMS[form]}
+        )
+    )
+    def search(values):
+        values = {k: v for k, v in values.items() if "\x00" not in v}  # NUL: refused, tested below
+        response = client.get(path, query_string=values)
+        body = response.get_data(as_text=True)
+        assert response.status_code in (200, 422), f"{form}: {response.status_code}\n{body[:2000]}"
+        assert 'lang="nl"' in body
+        _no_injection(body, f"{form} with {values!r}")
+
+    search()
 
 
 # --- what the examples above found ---------------------------------------------------------------

@@ -57,6 +57,8 @@ def respond(*, actor, signal: Signal, response: str) -> None:
         raise SignalError(_("Alleen de gekozen partij kan op signalen reageren."))
     if signal.status != SignalStatus.SHOWN:
         raise SignalError(_("Op dit signaal kunt u (nog) niet reageren."))
+    if signal.response:
+        raise SignalError(_("U heeft al op dit signaal gereageerd."))
     signal.response = response.strip()
     signal.responded_at = utcnow()
     signal.responded_by_id = actor.id

@@ -128,6 +128,9 @@ def respond(signal_id: int):
     signal = db.session.get(Signal, signal_id)
     if signal is None or not policy.answers_signals(current_user, signal.procurement):
         abort(404)
+    if signal.response:  # one public reaction per signal; a second post changes nothing
+        flash(_("U heeft al op dit signaal gereageerd."))
+        return redirect(url_for("monitoring.party_signals"))
     form = ResponseForm()
     if form.validate_on_submit():
         try:

@@ -63,6 +63,9 @@ def export(person: str):
 @rule("moderator")
 def erase(person: str):
     subject = _person(person)
+    if subject.erased:  # a second click, or a second moderator: nothing left to erase
+        flash(_("De gegevens van deze persoon zijn al gewist."))
+        return redirect(url_for("privacy.person", person=subject.key))
     form = EraseForm()
     if not form.validate_on_submit():
         return _render_person(subject, form, 422)

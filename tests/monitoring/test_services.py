@@ -59,6 +59,17 @@ def test_the_chosen_party_answers_a_shown_signal(app_ctx):
     assert signal.response == "Sorry, we waren ziek." and signal.responded_at is not None
 
 
+def test_a_signal_is_answered_once_and_the_answer_is_never_overwritten(app_ctx):
+    procurement, moderator = make_published_procurement()
+    signal = _send(procurement)
+    services.moderate(actor=moderator, signal=signal, show=True)
+    party = scoring.released_offer(procurement, "A").organisation.users[0]
+    services.respond(actor=party, signal=signal, response="Sorry, we waren ziek.")
+    with pytest.raises(services.SignalError, match="al op dit signaal gereageerd"):
+        services.respond(actor=party, signal=signal, response="Toch anders.")
+    assert signal.response == "Sorry, we waren ziek."
+
+
 def test_another_bidder_cannot_answer(app_ctx):
     procurement, moderator = make_published_procurement()
     signal = _send(procurement)
