@@ -181,6 +181,9 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "publication.review": moderator_page(),
     "monitoring.moderate": moderator_page(),
     "audit.log": moderator_page(),
+    "privacy.people": moderator_page(),
+    "privacy.person": moderator_page(),  # the crawl opens the member's account
+    "privacy.export": moderator_page(),
     # --- POST-only routes (not crawled; listed so that a new one without an entry fails) --------
     **{
         e: PostOnly("public")
@@ -240,6 +243,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "offers.redaction_remove",
             "panel.add_applicants",
             "panel.add_person",
+            "privacy.erase",
             "panel.discard_draw",
             "panel.invite",
             "panel.letter",
@@ -333,6 +337,7 @@ def _urls(app, world: World) -> dict[str, str]:
         "draw_id": world.draw.id if world.draw else 999_999,
         "pseudonym": (world.offer_a.pseudonym if world.offer_a else None) or "A",
         "number": 1,
+        "person": f"account-{world.member.user_id}",
         "token": "geen-echte-uitnodiging",
         "code": "nl",
     }
