@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -18,6 +18,7 @@ from committee.procurement import policy
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
 from committee.scoring import services as scoring
+from committee.timeutil import local_today
 from committee.wijk import services as wijk
 
 PASSWORD = "correct horse battery staple"
@@ -70,7 +71,7 @@ def make_neighbourhood(moderator=None, **overrides):
 def make_procurement(moderator=None, **overrides):
     moderator = moderator or make_moderator()
     neighbourhood = overrides.get("neighbourhood") or make_neighbourhood(moderator)
-    today = date.today()
+    today = local_today()
     return procurement_services.create_procurement(
         actor=moderator,
         neighbourhood=neighbourhood,
@@ -92,13 +93,13 @@ def make_offer(procurement, bidder=None, submit=True, **overrides):
         results=overrides.get("results", "Elk kwartaal een open avond."),
         budget_asked=overrides.get("budget_asked", 90_000),
         submit=submit,
-        today=overrides.get("today", date.today()),
+        today=overrides.get("today", local_today()),
     )
 
 
 def close_offers(procurement, moderator=None):
     """Close offers as the moderator does the day after the deadline."""
-    deadline = policy.offer_deadline(procurement) or date.today()
+    deadline = policy.offer_deadline(procurement) or local_today()
     procurement_services.close_offers(
         actor=moderator, procurement=procurement, today=deadline + timedelta(days=1)
     )
@@ -218,7 +219,7 @@ def add_annex(procurement, bidder, data: bytes, filename: str = "bijlage.pdf", *
         procurement=procurement,
         data=data,
         filename=filename,
-        today=overrides.get("today", date.today()),
+        today=overrides.get("today", local_today()),
     )
 
 
@@ -228,7 +229,7 @@ def pass_the_offer_deadline():
 
     offers_open = sa.select(PhaseDate).where(PhaseDate.phase == Phase.OFFERS_OPEN)
     for planned in db.session.scalars(offers_open):
-        planned.ends_on = date.today() - timedelta(days=1)
+        planned.ends_on = local_today() - timedelta(days=1)
     db.session.commit()
 
 
@@ -266,10 +267,10 @@ def make_recruiting_procurement(
         procurement=procurement,
         seats=seats,
         house_rules="Aanbieders benaderen leden nooit zelf.",
-        retention_until=date.today() + timedelta(days=90),
+        retention_until=local_today() + timedelta(days=90),
         required_buurten=list(required_buurten),
         categories_text=categories,
-        today=date.today(),
+        today=local_today(),
     )
     if open_phase:
         recruitment.open_recruitment(actor=moderator, procurement=procurement)
@@ -446,10 +447,10 @@ class World:
                 procurement=procurement,
                 seats=4,
                 house_rules="Aanbieders benaderen leden nooit zelf.",
-                retention_until=date.today() + timedelta(days=90),
+                retention_until=local_today() + timedelta(days=90),
                 required_buurten=[],
                 categories_text="",
-                today=date.today(),
+                today=local_today(),
             )
             recruitment.open_recruitment(actor=moderator, procurement=procurement)
             for i in range(8):

@@ -75,7 +75,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -87,6 +87,7 @@ from hypothesis import strategies as st
 from committee.auth import services as auth
 from committee.extensions import db
 from committee.procurement.phases import Phase
+from committee.timeutil import local_today
 from tests.factories import World, login, score_everything, write_rationale
 
 EXAMPLES = 15  # per form; derandomised, so every run tries the same inputs
@@ -266,7 +267,7 @@ BY_NAME = {
     "cbs_code": "WK077201",
     "postcode": "5611 AB",
     "code": "",
-    "happened_on": (date.today() - timedelta(days=1)).isoformat(),
+    "happened_on": (local_today() - timedelta(days=1)).isoformat(),
     "categories": "",
 }
 
@@ -284,7 +285,7 @@ def plausible(f: Field, valid: dict[str, str]):
     if f.kind == "number":
         return st.sampled_from(["1", "2", "3", "5", "20"])
     if f.kind == "date":
-        return st.just((date.today() + timedelta(days=30)).isoformat())
+        return st.just((local_today() + timedelta(days=30)).isoformat())
     if f.kind == "file":
         return hostile_file
     if f.kind in ("choice", "check"):
@@ -357,7 +358,7 @@ def _a_question_asked(world: World, client: FlaskClient) -> None:
         actor=world.people["bidder_a"],
         procurement=world.procurement,
         body="Mag een coalitie van drie partijen meedoen?",
-        today=date.today(),
+        today=local_today(),
     )
     db.session.commit()
     world.question_id = question.id
@@ -371,8 +372,8 @@ def _a_signal_shown(world: World, client: FlaskClient) -> None:
         procurement=world.procurement,
         what="De inloop was drie weken dicht.",
         place="Buurthuis Noord",
-        happened_on=date.today(),
-        today=date.today(),
+        happened_on=local_today(),
+        today=local_today(),
     )
     monitoring.moderate(actor=world.moderator, signal=signal, show=True)
     db.session.commit()

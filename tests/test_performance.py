@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +15,7 @@ from committee.extensions import db
 from committee.monitoring import services as monitoring
 from committee.procurement.models import Procurement
 from committee.scoring import services as scoring
+from committee.timeutil import local_today
 from tests.factories import login, make_moderator, make_published_procurement, make_scoring_procurement
 
 
@@ -122,7 +122,7 @@ def test_a_change_to_the_procurement_shows_at_once_behind_flask_s_cache(app):
         before = client.get(url)
         with app.test_request_context():
             procurement = db.session.get(Procurement, ids[0])
-            today = date.today()
+            today = local_today()
             signal = monitoring.send_signal(
                 procurement=procurement,
                 what="De huiskamer was dicht op dinsdag.",

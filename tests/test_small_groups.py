@@ -4,12 +4,13 @@ hidden ("verborgen"). Checked on the rendered pages, not only in the pure functi
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from committee.extensions import db
 from committee.needs import services as needs
 from committee.panel import draws, recruitment
 from committee.procurement import services as procurement_services
+from committee.timeutil import local_today
 from tests.factories import (
     make_application,
     make_needs_procurement,
@@ -52,10 +53,10 @@ def test_needs_results_hide_every_group_under_five(app, client):
             procurement=procurement,
             seats=5,
             house_rules="Regels",
-            retention_until=date.today() + timedelta(days=9),
+            retention_until=local_today() + timedelta(days=9),
             required_buurten=[],
             categories_text="",
-            today=date.today(),
+            today=local_today(),
         )
         recruitment.open_recruitment(actor=moderator, procurement=procurement)
         url = f"/wijk/{procurement.neighbourhood.slug}/aanbesteding/{procurement.id}/wensen"

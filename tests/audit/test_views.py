@@ -1,6 +1,6 @@
 """The moderator browses the audit log and filters it by procurement, action and days."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -88,7 +88,7 @@ def test_an_unknown_procurement_in_the_filter_is_explained_not_an_error(client, 
 def test_the_events_filter_combines(app_ctx):
     moderator = make_moderator()
     procurement = make_procurement(moderator)
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = local_today() + timedelta(days=1)  # the filter's days are Dutch calendar days
     assert audit.events_for(procurement_id=procurement.id, action="procurement.create")
     assert audit.events_for(procurement_id=procurement.id, since=tomorrow) == []
     assert audit.events_for(action="nothing.like.this") == []

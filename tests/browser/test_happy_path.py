@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from committee.extensions import db
+from committee.timeutil import local_today
 from tests.factories import PASSWORD, make_moderator, pass_the_offer_deadline
 
 pytestmark = pytest.mark.browser
@@ -78,7 +79,7 @@ def test_one_procurement_from_setup_to_published_decision(people, app, monkeypat
         make_moderator(email="mod@gemeente.example")
         db.session.commit()
     title = "Samen tegen eenzaamheid"
-    today = date.today()
+    today = local_today()
 
     # Moderator: neighbourhood, procurement, three residents invited.
     mod = people("moderator")

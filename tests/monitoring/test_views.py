@@ -1,11 +1,12 @@
 """Residents send a signal without logging in; the form is rate-limited and checks its input."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from committee.extensions import db
 from committee.monitoring.models import Signal
+from committee.timeutil import local_today
 from tests.factories import make_published_procurement
 
 
@@ -20,7 +21,7 @@ def _signal(**overrides):
     return {
         "what": "Het buurthuis was open en gezellig.",
         "place": "Molenbuurt",
-        "happened_on": (date.today() - timedelta(days=1)).isoformat(),
+        "happened_on": (local_today() - timedelta(days=1)).isoformat(),
         **overrides,
     }
 
@@ -50,7 +51,7 @@ def test_missing_fields_answer_422_with_dutch_messages_and_keep_what_was_typed(a
 
 def test_a_date_in_the_future_is_refused_with_a_clear_message(app, client):
     url = _published(app)
-    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    tomorrow = (local_today() + timedelta(days=2)).isoformat()
     response = client.post(url + "/signaal", data=_signal(happened_on=tomorrow))
     assert response.status_code == 422
     assert "De datum ligt in de toekomst." in response.get_data(as_text=True)

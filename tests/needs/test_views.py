@@ -1,6 +1,6 @@
 """The public needs page: no account needed, rate limited, results only after the phase."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from committee.auth.models import User
 from committee.extensions import db
@@ -8,6 +8,7 @@ from committee.needs import services
 from committee.panel import recruitment
 from committee.procurement.models import Procurement
 from committee.ratelimit import limiter
+from committee.timeutil import local_today
 from tests.factories import make_needs_procurement
 
 
@@ -65,10 +66,10 @@ def test_results_stay_hidden_while_residents_still_answer(app, client):
             procurement=procurement,
             seats=5,
             house_rules="Regels",
-            retention_until=date.today() + timedelta(days=9),
+            retention_until=local_today() + timedelta(days=9),
             required_buurten=[],
             categories_text="",
-            today=date.today(),
+            today=local_today(),
         )
         recruitment.open_recruitment(actor=moderator, procurement=procurement)
         db.session.commit()

@@ -12,7 +12,6 @@ and in deliberation, and nothing of any bidder may turn up in any response or fi
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
 
 from flask import Flask
 
@@ -23,6 +22,7 @@ from committee.offers.anonymise import fold
 from committee.panel import services as panel
 from committee.procurement import services as procurement_services
 from committee.procurement.models import Procurement
+from committee.timeutil import local_today
 from tests.factories import (
     add_annex,
     close_offers,
@@ -456,7 +456,7 @@ def test_no_identifier_of_forty_hostile_offers_reaches_anything_a_member_can_ope
             offer_services.ask_question(
                 actor=bidder,
                 procurement=procurement,
-                today=date.today(),
+                today=local_today(),
                 body=f"Mag {NAME_TRICKS[i % 5](b['name'])} ({b['email']}) "
                 f"ook in de buurt van {b['postcode']} werken?",
             )

@@ -1,7 +1,7 @@
 """The moderator's anonymisation check: closing, findings, extra redactions, approval, release."""
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -12,6 +12,7 @@ from committee.offers.storage import current_storage
 from committee.procurement import policy
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
+from committee.timeutil import local_today
 from tests.factories import (
     add_annex,
     close_offers,
@@ -164,6 +165,6 @@ def test_review_actions_are_refused_once_offers_are_released(app_ctx):
 def test_questions_and_offers_stop_when_offers_close(app_ctx):
     procurement, _, bidder, *_ = _closed_with_offer()
     with pytest.raises(services.OfferError):
-        services.ask_question(actor=bidder, procurement=procurement, body="Nog iets?", today=date.today())
+        services.ask_question(actor=bidder, procurement=procurement, body="Nog iets?", today=local_today())
     with pytest.raises(services.OfferError):
         make_offer(procurement, bidder, plan="Te laat")

@@ -1,6 +1,6 @@
 """Writing and submitting an offer: the server enforces the deadline and the budget ceiling."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from committee.offers.models import OfferStatus, OrganisationKind, Partner
 from committee.procurement import policy
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
+from committee.timeutil import local_today
 from tests.factories import add_annex, make_bidder, make_offer, make_procurement
 from tests.pdfs import make_pdf
 
@@ -32,7 +33,7 @@ def test_a_draft_is_kept_and_can_be_submitted_later(app_ctx):
 
 
 def test_the_offer_can_change_until_the_deadline_day_but_not_after(app_ctx):
-    today = date.today()
+    today = local_today()
     procurement = _open(dates={Phase.OFFERS_OPEN: (today - timedelta(days=5), today)})
     bidder = make_bidder()
     make_offer(procurement, bidder, today=today)
@@ -158,7 +159,7 @@ def test_the_question_deadline_cannot_fall_after_the_offer_deadline(app_ctx):
 
 def test_questions_are_refused_after_the_question_deadline(app_ctx):
     procurement = _open()
-    today = date.today()
+    today = local_today()
     services.save_call(
         actor=None, procurement=procurement, needs="", house_rules="Regels", questions_until=today
     )
@@ -176,7 +177,7 @@ def test_the_proposed_public_wording_leaves_out_the_askers_name(app_ctx):
     question = services.ask_question(
         actor=bidder,
         procurement=procurement,
-        today=date.today(),
+        today=local_today(),
         body="Mag Stichting Kwispelstaart samenwerken?",
     )
     assert "Kwispelstaart" not in question.public_question
@@ -186,7 +187,7 @@ def test_answers_are_published_together_and_not_before(app_ctx):
     procurement = _open()
     first, second = make_bidder(), make_bidder()
     asked = [
-        services.ask_question(actor=b, procurement=procurement, body=f"Vraag {i}", today=date.today())
+        services.ask_question(actor=b, procurement=procurement, body=f"Vraag {i}", today=local_today())
         for i, b in enumerate((first, second))
     ]
     services.answer_question(actor=None, question=asked[0], public_question="Vraag 0", answer="Ja")
@@ -201,7 +202,7 @@ def test_answers_are_published_together_and_not_before(app_ctx):
 def test_unanswered_questions_stay_unpublished(app_ctx):
     procurement = _open()
     question = services.ask_question(
-        actor=make_bidder(), procurement=procurement, body="Hoe?", today=date.today()
+        actor=make_bidder(), procurement=procurement, body="Hoe?", today=local_today()
     )
     with pytest.raises(services.OfferError, match="geen beantwoorde"):
         services.publish_answers(actor=None, procurement=procurement)
@@ -211,7 +212,7 @@ def test_unanswered_questions_stay_unpublished(app_ctx):
 def test_a_published_answer_cannot_be_changed(app_ctx):
     procurement = _open()
     question = services.ask_question(
-        actor=make_bidder(), procurement=procurement, body="Hoe?", today=date.today()
+        actor=make_bidder(), procurement=procurement, body="Hoe?", today=local_today()
     )
     services.answer_question(actor=None, question=question, public_question="Hoe?", answer="Zo.")
     services.publish_answers(actor=None, procurement=procurement)
@@ -262,7 +263,7 @@ def test_no_more_annexes_than_the_limit(app_ctx):
 
 
 def test_no_annex_after_the_deadline(app_ctx):
-    today = date.today()
+    today = local_today()
     procurement = _open(dates={Phase.OFFERS_OPEN: (today - timedelta(days=5), today)})
     with pytest.raises(services.OfferError, match="voorbij"):
         add_annex(procurement, make_bidder(), make_pdf(), today=today + timedelta(days=1))
@@ -283,7 +284,7 @@ def test_a_removed_annex_loses_its_files_once_committed(app_ctx):
     annex = add_annex(procurement, bidder, make_pdf())
     db.session.commit()
     names = {annex.original_file, annex.clean_file}
-    services.remove_annex(actor=bidder, procurement=procurement, annex_id=annex.id, today=date.today())
+    services.remove_annex(actor=bidder, procurement=procurement, annex_id=annex.id, today=local_today())
     assert names <= _files(app_ctx)  # not yet: the removal might still roll back
     db.session.commit()
     assert not names & _files(app_ctx)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import sqlalchemy as sa
 
@@ -15,6 +14,7 @@ from committee.offers.models import Annex, Contact, Offer, Partner, Question
 from committee.panel import services as panel
 from committee.procurement import services as procurement_services
 from committee.procurement.models import Procurement
+from committee.timeutil import local_today
 from tests.factories import (
     add_annex,
     close_offers,
@@ -66,7 +66,7 @@ def _two_bidders(app, release: bool = False):
             offer_services.ask_question(
                 actor=bidder,
                 procurement=procurement,
-                today=date.today(),
+                today=local_today(),
                 body=f"Vraag zandbak{label}?",
             )
             bidders[label] = bidder

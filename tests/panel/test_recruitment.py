@@ -1,6 +1,6 @@
 """Applications: contact data and answers stored apart; the purge erases what it must, no more."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +12,7 @@ from committee.needs.models import NeedsResponse
 from committee.panel import draws, recruitment
 from committee.panel.models import Application, CommitteeMember, Demographics, DrawEntry
 from committee.procurement.services import ProcessError
+from committee.timeutil import local_today
 from tests.factories import (
     make_application,
     make_moderator,
@@ -82,7 +83,7 @@ def _drawn_procurement(retention_days: int):
     procurement, moderator = make_recruiting_procurement(seats=3)
     for i in range(8):
         make_application(procurement, buurt=["Noord", "Zuid"][i % 2], age="25-45")
-    recruitment.recruitment_of(procurement).retention_until = date.today() + timedelta(days=retention_days)
+    recruitment.recruitment_of(procurement).retention_until = local_today() + timedelta(days=retention_days)
     recruitment.open_composition(actor=moderator, procurement=procurement)
     draws.reset_quotas(actor=moderator, procurement=procurement)
     draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=99)
@@ -115,7 +116,7 @@ def test_purge_removes_what_it_must_and_nothing_else(app_ctx):
     inputs_before = dict(draw.inputs)
     db.session.commit()
 
-    report = recruitment.purge_expired(today=date.today())
+    report = recruitment.purge_expired(today=local_today())
 
     # Erased: every answer of the expired procurement, and the applications of non-members.
     assert (report.procurements, report.answers, report.applications) == (1, 8, 5)
@@ -138,8 +139,8 @@ def test_purge_removes_what_it_must_and_nothing_else(app_ctx):
 def test_purge_keeps_the_committees_counts_and_is_safe_to_run_again(app_ctx):
     expired, _draw = _drawn_procurement(retention_days=-1)
     before = recruitment.makeup(expired)
-    recruitment.purge_expired(today=date.today())
-    again = recruitment.purge_expired(today=date.today())
+    recruitment.purge_expired(today=local_today())
+    again = recruitment.purge_expired(today=local_today())
     assert (again.procurements, again.answers, again.applications) == (0, 0, 0)
     assert recruitment.makeup(expired)["categories"] == before["categories"]
 
@@ -178,8 +179,8 @@ def test_a_retention_date_in_the_past_is_refused(app_ctx):
             procurement=procurement,
             seats=4,
             house_rules="x",
-            retention_until=date.today(),
+            retention_until=local_today(),
             required_buurten=[],
             categories_text="",
-            today=date.today(),
+            today=local_today(),
         )

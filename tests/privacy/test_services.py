@@ -1,7 +1,7 @@
 """A person's data: found, exported whole, erased on request without breaking the process."""
 
 import hashlib
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from committee.privacy.models import Erasure
 from committee.procurement.services import ProcessError
 from committee.scoring import services as scoring
 from committee.scoring.models import Declaration, Reopening, Score
+from committee.timeutil import local_today
 from tests.factories import (
     make_application,
     make_bidder,
@@ -34,7 +35,7 @@ def _drawn_procurement():
     procurement, moderator = make_recruiting_procurement(seats=3)
     for i in range(8):
         make_application(procurement, buurt=["Noord", "Zuid"][i % 2], age="25-45", name=f"Aanmelder {i}")
-    recruitment.recruitment_of(procurement).retention_until = date.today() + timedelta(days=30)
+    recruitment.recruitment_of(procurement).retention_until = local_today() + timedelta(days=30)
     recruitment.open_composition(actor=moderator, procurement=procurement)
     draws.reset_quotas(actor=moderator, procurement=procurement)
     draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=99)
@@ -251,8 +252,8 @@ def test_the_purge_and_the_erasure_share_one_eraser(app_ctx, monkeypatch):
         actor=moderator, subject=privacy.person(f"aanmelding-{application.id}"), reason="request", note=""
     )
     other = make_application(procurement)
-    recruitment.recruitment_of(procurement).retention_until = date.today() - timedelta(days=1)
-    recruitment.purge_expired(today=date.today())
+    recruitment.recruitment_of(procurement).retention_until = local_today() - timedelta(days=1)
+    recruitment.purge_expired(today=local_today())
     assert calls == [[application.id], [other.id]]
 
 
