@@ -86,6 +86,41 @@ def test_the_scoring_pages_need_as_many_statements_for_eight_offers_as_for_two(a
     assert _statements(app, small_client, small_list) == _statements(app, large_client, large_list)
 
 
+def _save(app, client, url, criteria, value: int) -> tuple[int, list[str]]:
+    form = {f"score_{c}": str(value) for c in criteria} | {f"comment_{c}": "Helder plan." for c in criteria}
+    with counting(app) as statements:
+        response = client.post(url, data=form, headers={"HX-Request": "true"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return len(statements), statements
+
+
+def _score_writes(statements: list[str]) -> int:
+    return sum(1 for s in statements if re.match(r"\s*(INSERT INTO|UPDATE) score\b", s))
+
+
+def test_a_score_save_asks_the_database_the_same_for_eight_offers_as_for_two_and_writes_once(app):
+    counts = []
+    for offers in (2, 8):
+        client, url, _list = _scoring_page(app, members=2, offers=offers)
+        with app.app_context():
+            criteria = [c.id for c in db.session.get(Procurement, int(url.split("/")[2])).criteria]
+        assert len(criteria) >= 3
+        _save(app, client, url, criteria, 3)  # warm, and the scores exist from now on
+        count, statements = _save(app, client, url, criteria, 4)
+        # Every criterion's score in one statement, not a query and a write per criterion.
+        assert _score_writes(statements) == 1, statements
+        counts.append(count)
+        # The same answers again: nothing to write.
+        _count, statements = _save(app, client, url, criteria, 4)
+        assert _score_writes(statements) == 0, statements
+        with app.app_context():
+            values = db.session.scalars(
+                sa.select(scoring.Score.value).where(scoring.Score.criterion_id.in_(criteria))
+            )
+            assert sorted(values) == [4] * len(criteria)
+    assert counts[0] == counts[1], counts
+
+
 def test_a_published_page_is_served_from_the_cache_with_validators_and_a_conditional_get_answers_304(app):
     url = _published(app, members=3, offers=2)
     client = app.test_client()

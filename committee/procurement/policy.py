@@ -16,9 +16,11 @@ def membership(user, procurement) -> CommitteeMember | None:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_resident:
         return None
     return db.session.scalar(
-        sa.select(CommitteeMember).where(
-            CommitteeMember.procurement_id == procurement.id, CommitteeMember.user_id == user.id
-        )
+        sa.select(CommitteeMember)
+        # Loaded with the seat: the caller's procurement object may be gone by the time
+        # member.procurement is read, and loading it again is a query on every score save.
+        .options(sa.orm.joinedload(CommitteeMember.procurement))
+        .where(CommitteeMember.procurement_id == procurement.id, CommitteeMember.user_id == user.id)
     )
 
 
@@ -73,7 +75,19 @@ def recused(member: CommitteeMember, offer) -> bool:
 
 
 def may_open_offer(member: CommitteeMember, offer) -> bool:
-    return may_read_offers(member) and not recused(member, offer)
+    """``may_read_offers`` and not ``recused``, asked in one query: it runs on every score save."""
+    from committee.scoring.models import Declaration, DeclaredConnection
+
+    if not offers_released(member.procurement):
+        return False
+    confirmed = sa.select(Declaration.id).where(
+        Declaration.member_id == member.id, Declaration.confirmed_at.is_not(None)
+    )
+    connected = sa.select(DeclaredConnection.id).where(
+        DeclaredConnection.member_id == member.id,
+        DeclaredConnection.organisation_id == offer.organisation_id,
+    )
+    return bool(db.session.scalar(sa.select(sa.exists(confirmed) & ~sa.exists(connected))))
 
 
 def scores_reopenable(procurement) -> bool:

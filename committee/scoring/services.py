@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from committee.audit import services as audit
 from committee.extensions import db
@@ -164,15 +164,7 @@ def scores_of(member: CommitteeMember, offer: Offer) -> dict[int, Score]:
     return {score.criterion_id: score for score in rows}
 
 
-def save_score(
-    *, member: CommitteeMember, offer: Offer, criterion_id: int, value: int, comment: str = ""
-) -> Score:
-    """Create or update the one score of this member for this offer and criterion.
-
-    Saving the same thing twice (a double tap, a retry, a second device) leaves one row.
-    An extreme score (1 or 5) is saved without a reason too, so that no tap is lost, but the
-    offer does not count as scored until the reason is there (``incomplete``).
-    """
+def _check_may_score(member: CommitteeMember, offer: Offer) -> None:
     procurement = member.procurement
     if not policy.scoring_open(procurement):
         raise ScoringError(_("Het beoordelen is gesloten."))
@@ -182,31 +174,66 @@ def save_score(
         raise ScoringError(_("Dit aanbod hoort niet bij deze aanbesteding."))
     if not policy.may_open_offer(member, offer):
         raise ScoringError(_("U beoordeelt dit aanbod niet."))
-    if criterion_id not in {c.id for c in procurement.criteria}:
-        raise ScoringError(_("Dit criterium hoort niet bij deze aanbesteding."))
-    if value not in SCALE:
-        raise ScoringError(_("Kies een score van 1 tot en met 5."))
 
-    where = (Score.member_id == member.id, Score.offer_id == offer.id, Score.criterion_id == criterion_id)
-    score = db.session.scalar(sa.select(Score).where(*where))
-    if score is None:
-        try:
-            with db.session.begin_nested():
-                score = Score(
-                    member_id=member.id,
-                    offer_id=offer.id,
-                    criterion_id=criterion_id,
-                    value=value,
-                    comment=comment,
-                )
-                db.session.add(score)
-        except IntegrityError:
-            # Another request inserted it a moment ago: update that row instead.
-            score = db.session.scalar(sa.select(Score).where(*where))
-    score.value = value
-    score.comment = comment
-    db.session.flush()
-    return score
+
+def _check_criteria(member: CommitteeMember, criterion_ids) -> None:
+    if not set(criterion_ids) <= {c.id for c in member.procurement.criteria}:
+        raise ScoringError(_("Dit criterium hoort niet bij deze aanbesteding."))
+
+
+def _write_scores(member: CommitteeMember, offer: Offer, writes: dict[int, tuple[int, str]]) -> None:
+    """Insert or update these scores in one statement (INSERT ... ON CONFLICT DO UPDATE on the
+    unique member/offer/criterion key): a double tap, a retry or a second device saving at the
+    same moment leaves one row per criterion, without a second round trip to find out which."""
+    if not writes:
+        return
+    for value, _comment in writes.values():
+        if value not in SCALE:
+            raise ScoringError(_("Kies een score van 1 tot en met 5."))
+    dialect = db.session.get_bind().dialect.name
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    now = utcnow()
+    statement = insert(Score.__table__).values(
+        [
+            {
+                "member_id": member.id,
+                "offer_id": offer.id,
+                "criterion_id": criterion_id,
+                "value": value,
+                "comment": comment,
+                "updated_at": now,
+            }
+            for criterion_id, (value, comment) in sorted(writes.items())
+        ]
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["member_id", "offer_id", "criterion_id"],
+        set_={
+            "value": statement.excluded.value,
+            "comment": statement.excluded.comment,
+            "updated_at": statement.excluded.updated_at,
+        },
+    )
+    db.session.execute(statement)
+    # Score objects this session already holds for these rows are now out of date.
+    for score in list(db.session.identity_map.values()):
+        if isinstance(score, Score) and score.member_id == member.id and score.offer_id == offer.id:
+            db.session.expire(score)
+
+
+def save_score(
+    *, member: CommitteeMember, offer: Offer, criterion_id: int, value: int, comment: str = ""
+) -> Score:
+    """Create or update the one score of this member for this offer and criterion.
+
+    Saving the same thing twice (a double tap, a retry, a second device) leaves one row.
+    An extreme score (1 or 5) is saved without a reason too, so that no tap is lost, but the
+    offer does not count as scored until the reason is there (``incomplete``).
+    """
+    _check_may_score(member, offer)
+    _check_criteria(member, [criterion_id])
+    _write_scores(member, offer, {criterion_id: (value, comment)})
+    return scores_of(member, offer)[criterion_id]
 
 
 @dataclass
@@ -222,29 +249,31 @@ def save_scores(
     """Save the member's answers for one offer: criterion id -> (score or None, comment).
 
     A comment without a score cannot be stored (a score row needs its value); it is reported
-    back so the page can ask for the score and keep the text.
+    back so the page can ask for the score and keep the text. Answers equal to what is stored
+    are not written again. Every tap on the phone comes here, so it asks the database little:
+    one permission check, the member's scores for this offer, and one write.
     """
+    _check_may_score(member, offer)
+    _check_criteria(member, answers)
+    stored = {c: (s.value, s.comment) for c, s in scores_of(member, offer).items()}
     result = SaveResult()
+    writes: dict[int, tuple[int, str]] = {}
     for criterion_id, (value, comment) in answers.items():
         comment = (comment or "").strip()
+        current = stored.get(criterion_id)
         if value is None:
-            existing = scores_of(member, offer).get(criterion_id)
-            if comment and (existing is None or existing.comment != comment):
-                if existing is None:
-                    result.comment_without_score.append(criterion_id)
-                else:
-                    save_score(
-                        member=member,
-                        offer=offer,
-                        criterion_id=criterion_id,
-                        value=existing.value,
-                        comment=comment,
-                    )
-                    result.saved.append(criterion_id)
-            continue
-        save_score(member=member, offer=offer, criterion_id=criterion_id, value=value, comment=comment)
+            if not comment or (current is not None and current[1] == comment):
+                continue
+            if current is None:
+                result.comment_without_score.append(criterion_id)
+                continue
+            value = current[0]
+        if current != (value, comment):
+            writes[criterion_id] = (value, comment)
         result.saved.append(criterion_id)
-    result.reasons_missing = [c for c, s in scores_of(member, offer).items() if s.needs_reason]
+    _write_scores(member, offer, writes)
+    after = stored | writes
+    result.reasons_missing = [c for c in sorted(after) if needs_reason(*after[c])]
     return result
 
 
@@ -255,19 +284,39 @@ def incomplete(member: CommitteeMember, offer: Offer) -> bool:
     return not criteria <= scores.keys() or any(s.needs_reason for s in scores.values())
 
 
-def progress(member: CommitteeMember, offers: list[Offer]) -> tuple[int, int]:
-    """(offers fully scored, offers to score) for this member; extreme scores need a reason."""
-    return len(complete_offers(member, offers)), len(offers)
+def progress(member: CommitteeMember, offers: list[Offer] | None = None) -> tuple[int, int]:
+    """(offers fully scored, offers to score) for this member; extreme scores need a reason.
+
+    Without ``offers`` (after each save) only the offers' ids are read, not the offers."""
+    ids = [o.id for o in offers] if offers is not None else _offer_ids_for(member)
+    return len(_complete(member, ids)), len(ids)
+
+
+def _offer_ids_for(member: CommitteeMember) -> list[int]:
+    """The ids of ``offers_for(member)``, in one query."""
+    recused = sa.select(DeclaredConnection.organisation_id).where(DeclaredConnection.member_id == member.id)
+    return db.session.scalars(
+        sa.select(Offer.id).where(
+            Offer.procurement_id == member.procurement_id,
+            Offer.status == OfferStatus.SUBMITTED,
+            Offer.pseudonym.is_not(None),
+            Offer.organisation_id.not_in(recused),
+        )
+    ).all()
 
 
 def complete_offers(member: CommitteeMember, offers: list[Offer]) -> set[int]:
     """The ids of the offers this member has fully scored (``not incomplete``), in one query."""
-    criteria = {c.id for c in member.procurement.criteria}
-    if not offers:
+    return _complete(member, [o.id for o in offers])
+
+
+def _complete(member: CommitteeMember, offer_ids: list[int]) -> set[int]:
+    if not offer_ids:
         return set()
+    criteria = {c.id for c in member.procurement.criteria}
     rows = db.session.execute(
         sa.select(Score.offer_id, Score.criterion_id, Score.value, Score.comment).where(
-            Score.member_id == member.id, Score.offer_id.in_([o.id for o in offers])
+            Score.member_id == member.id, Score.offer_id.in_(offer_ids)
         )
     ).all()
     scored: dict[int, set[int]] = {}
@@ -276,7 +325,7 @@ def complete_offers(member: CommitteeMember, offers: list[Offer]) -> set[int]:
         scored.setdefault(offer_id, set()).add(criterion_id)
         if needs_reason(value, comment):
             lacking.add(offer_id)
-    return {o.id for o in offers if criteria <= scored.get(o.id, set()) and o.id not in lacking}
+    return {i for i in offer_ids if criteria <= scored.get(i, set()) and i not in lacking}
 
 
 def submit_scores(*, member: CommitteeMember) -> None:

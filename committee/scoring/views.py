@@ -1,6 +1,8 @@
 """The committee's pages: the declaration, the offers, the score form, the tally and the meeting;
 and the moderator's part in them (confirming declarations, reopening scores, meeting notes)."""
 
+from types import SimpleNamespace
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -199,7 +201,9 @@ def save(procurement_id: int, pseudonym: str):
     offer = _offer(member, pseudonym)
     criteria = member.procurement.criteria
     form = score_form_class(criteria)()
-    error, result = None, None
+    # Read before the commit expires the criteria (reloading them would cost a query each).
+    names = {c.id: c.name for c in criteria}
+    error, result, done_total = None, None, None
     if form.validate_on_submit():
         only = _changed_criteria()
         answers = {}
@@ -212,6 +216,8 @@ def save(procurement_id: int, pseudonym: str):
                 )
         try:
             result = services.save_scores(member=member, offer=offer, answers=answers)
+            if is_htmx():  # counted before the commit, while the session still holds the rows
+                done_total = services.progress(member)
             db.session.commit()
         except services.ScoringError as exc:
             db.session.rollback()
@@ -219,13 +225,12 @@ def save(procurement_id: int, pseudonym: str):
     else:
         error = _("Niet opgeslagen. Kijk bij de vragen wat er mis is.")
     if is_htmx():
-        done, total = services.progress(member, services.offers_for(member))
-        names = {c.id: c.name for c in criteria}
+        done, total = done_total or services.progress(member)
         return render_template(
             "scoring/_save_status.html",
             error=error,
             result=result,
-            criteria=criteria,
+            criteria=[SimpleNamespace(id=criterion_id) for criterion_id in names],
             reason_names=[names[c] for c in result.reasons_missing] if result else [],
             unsaved_names=[names[c] for c in result.comment_without_score] if result else [],
             done=done,
