@@ -193,7 +193,18 @@ def _write_scores(member: CommitteeMember, offer: Offer, writes: dict[int, tuple
     dialect = db.session.get_bind().dialect.name
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
     now = utcnow()
-    statement = insert(Score.__table__).values(
+    statement = insert(Score.__table__)
+    statement = statement.on_conflict_do_update(
+        index_elements=["member_id", "offer_id", "criterion_id"],
+        set_={
+            "value": statement.excluded.value,
+            "comment": statement.excluded.comment,
+            "updated_at": statement.excluded.updated_at,
+        },
+    )
+    # One statement with a row per criterion (executemany): its compiled form is cached.
+    db.session.execute(
+        statement,
         [
             {
                 "member_id": member.id,
@@ -204,20 +215,16 @@ def _write_scores(member: CommitteeMember, offer: Offer, writes: dict[int, tuple
                 "updated_at": now,
             }
             for criterion_id, (value, comment) in sorted(writes.items())
-        ]
+        ],
     )
-    statement = statement.on_conflict_do_update(
-        index_elements=["member_id", "offer_id", "criterion_id"],
-        set_={
-            "value": statement.excluded.value,
-            "comment": statement.excluded.comment,
-            "updated_at": statement.excluded.updated_at,
-        },
-    )
-    db.session.execute(statement)
     # Score objects this session already holds for these rows are now out of date.
+    # (Read from each object's loaded state: touching an expired attribute would query.)
     for score in list(db.session.identity_map.values()):
-        if isinstance(score, Score) and score.member_id == member.id and score.offer_id == offer.id:
+        state = sa.inspect(score).dict
+        if isinstance(score, Score) and (state.get("member_id"), state.get("offer_id")) == (
+            member.id,
+            offer.id,
+        ):
             db.session.expire(score)
 
 
