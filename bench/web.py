@@ -458,7 +458,7 @@ def report(all_results: dict, args) -> str:
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `python -m bench.web` on {platform.node() or 'this machine'}: "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, load average before the run "
-        f"{args.load_before:.1f} and after {load[0]:.1f} (other engineers' work shares these cores). "
+        f"{args.load_before:.1f} and after {load[0]:.1f} (the one-minute figure after includes the benchmark's own load; on a shared machine, other work too). "
         f"wrk, 1 thread, {args.connections} connections, {args.duration} s per measurement, "
         "against gunicorn on loopback with the project's `gunicorn.conf.py` "
         f"({args.worker_desc}). Throughput ratios are against the hello-world app measured in the "
