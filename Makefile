@@ -22,6 +22,8 @@ compile-translations:
 	$(BIN)/pybabel compile --use-fuzzy -d translations -f --statistics 2>/dev/null || $(BIN)/pybabel compile -d translations -f
 
 ## run: install, migrate the SQLite database in instance/, load demo data if empty, serve on :5000
+# Links the app prints and sends (the demo logins, e-mails, QR codes) point at where it runs.
+run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: install compile-translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
