@@ -50,23 +50,31 @@ def declaration_of(member: CommitteeMember):
     return db.session.scalar(sa.select(Declaration).where(Declaration.member_id == member.id))
 
 
+def _confirmed_declaration(member: CommitteeMember) -> sa.Select:
+    from committee.scoring.models import Declaration
+
+    return sa.select(Declaration.id).where(
+        Declaration.member_id == member.id, Declaration.confirmed_at.is_not(None)
+    )
+
+
+def connected_organisations(member: CommitteeMember) -> sa.Select:
+    """The organisations this member declared a connection with, as a query to run or nest."""
+    from committee.scoring.models import DeclaredConnection
+
+    return sa.select(DeclaredConnection.organisation_id).where(DeclaredConnection.member_id == member.id)
+
+
 def may_read_offers(member: CommitteeMember) -> bool:
     """A member reads offers only after declaring, and after the moderator confirmed it."""
     if not offers_released(member.procurement):
         return False
-    declaration = declaration_of(member)
-    return declaration is not None and declaration.confirmed_at is not None
+    return bool(db.session.scalar(sa.select(sa.exists(_confirmed_declaration(member)))))
 
 
 def recused_organisations(member: CommitteeMember) -> set[int]:
     """The organisations this member declared a connection with."""
-    from committee.scoring.models import DeclaredConnection
-
-    return set(
-        db.session.scalars(
-            sa.select(DeclaredConnection.organisation_id).where(DeclaredConnection.member_id == member.id)
-        )
-    )
+    return set(db.session.scalars(connected_organisations(member)))
 
 
 def recused(member: CommitteeMember, offer) -> bool:
@@ -76,18 +84,11 @@ def recused(member: CommitteeMember, offer) -> bool:
 
 def may_open_offer(member: CommitteeMember, offer) -> bool:
     """``may_read_offers`` and not ``recused``, asked in one query: it runs on every score save."""
-    from committee.scoring.models import Declaration, DeclaredConnection
-
     if not offers_released(member.procurement):
         return False
-    confirmed = sa.select(Declaration.id).where(
-        Declaration.member_id == member.id, Declaration.confirmed_at.is_not(None)
-    )
-    connected = sa.select(DeclaredConnection.id).where(
-        DeclaredConnection.member_id == member.id,
-        DeclaredConnection.organisation_id == offer.organisation_id,
-    )
-    return bool(db.session.scalar(sa.select(sa.exists(confirmed) & ~sa.exists(connected))))
+    confirmed = sa.exists(_confirmed_declaration(member))
+    not_recused = sa.literal(offer.organisation_id).not_in(connected_organisations(member))
+    return bool(db.session.scalar(sa.select(confirmed & not_recused)))
 
 
 def scores_reopenable(procurement) -> bool:

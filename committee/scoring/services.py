@@ -38,26 +38,25 @@ class ScoringError(Exception):
 # -- the offers -------------------------------------------------------------------------------
 
 
+def _released(procurement_id: int) -> tuple:
+    """Which offers the committee reads: submitted, and given a pseudonym on release."""
+    return (
+        Offer.procurement_id == procurement_id,
+        Offer.status == OfferStatus.SUBMITTED,
+        Offer.pseudonym.is_not(None),
+    )
+
+
 def released_offers(procurement) -> list[Offer]:
     return db.session.scalars(
         sa.select(Offer)
-        .where(
-            Offer.procurement_id == procurement.id,
-            Offer.status == OfferStatus.SUBMITTED,
-            Offer.pseudonym.is_not(None),
-        )
+        .where(*_released(procurement.id))
         .order_by(sa.func.length(Offer.pseudonym), Offer.pseudonym)
     ).all()
 
 
 def released_offer(procurement, pseudonym: str) -> Offer | None:
-    return db.session.scalar(
-        sa.select(Offer).where(
-            Offer.procurement_id == procurement.id,
-            Offer.status == OfferStatus.SUBMITTED,
-            Offer.pseudonym == pseudonym,
-        )
-    )
+    return db.session.scalar(sa.select(Offer).where(*_released(procurement.id), Offer.pseudonym == pseudonym))
 
 
 def offers_for(member: CommitteeMember) -> list[Offer]:
@@ -301,13 +300,10 @@ def progress(member: CommitteeMember, offers: list[Offer] | None = None) -> tupl
 
 def _offer_ids_for(member: CommitteeMember) -> list[int]:
     """The ids of ``offers_for(member)``, in one query."""
-    recused = sa.select(DeclaredConnection.organisation_id).where(DeclaredConnection.member_id == member.id)
     return db.session.scalars(
         sa.select(Offer.id).where(
-            Offer.procurement_id == member.procurement_id,
-            Offer.status == OfferStatus.SUBMITTED,
-            Offer.pseudonym.is_not(None),
-            Offer.organisation_id.not_in(recused),
+            *_released(member.procurement_id),
+            Offer.organisation_id.not_in(policy.connected_organisations(member)),
         )
     ).all()
 
