@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import time
@@ -91,18 +92,27 @@ def end_login_session(token: str | None) -> None:
 
 def user_for_session(user_id: str, token: str | None) -> User | None:
     """The logged-in user, only while their login session has not been ended and is younger than
-    ``PERMANENT_SESSION_LIFETIME`` (a limit kept on the server, whatever the cookie says)."""
+    ``PERMANENT_SESSION_LIFETIME`` (a limit kept on the server, whatever the cookie says).
+
+    Asked on every request of a logged-in person, so the query is built once."""
     if not token or not user_id.isdigit():
         return None
     oldest = utcnow() - current_app.permanent_session_lifetime
     return db.session.scalar(
+        _session_user_query(), {"user_id": int(user_id), "token_hash": token_hash(token), "oldest": oldest}
+    )
+
+
+@functools.cache
+def _session_user_query() -> sa.Select:
+    return (
         sa.select(User)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(
-            User.id == int(user_id),
-            LoginSession.token_hash == token_hash(token),
+            User.id == sa.bindparam("user_id"),
+            LoginSession.token_hash == sa.bindparam("token_hash"),
             LoginSession.ended_at.is_(None),
-            LoginSession.created_at >= oldest,
+            LoginSession.created_at >= sa.bindparam("oldest"),
         )
     )
 

@@ -18,7 +18,7 @@ def membership(user, procurement) -> CommitteeMember | None:
     return db.session.scalar(
         sa.select(CommitteeMember)
         # Loaded with the seat: the caller's procurement object may be gone by the time
-        # member.procurement is read, and loading it again is a query on every score save.
+        # member.procurement is read, and loading it again would cost a query.
         .options(sa.orm.joinedload(CommitteeMember.procurement))
         .where(CommitteeMember.procurement_id == procurement.id, CommitteeMember.user_id == user.id)
     )
@@ -50,31 +50,34 @@ def declaration_of(member: CommitteeMember):
     return db.session.scalar(sa.select(Declaration).where(Declaration.member_id == member.id))
 
 
-def _confirmed_declaration(member: CommitteeMember) -> sa.Select:
+def _confirmed_declaration(member_id) -> sa.Select:
+    """The member's declaration, once the moderator confirmed it. ``member_id`` is a number or a
+    column (to nest the condition in a query over many seats)."""
     from committee.scoring.models import Declaration
 
     return sa.select(Declaration.id).where(
-        Declaration.member_id == member.id, Declaration.confirmed_at.is_not(None)
+        Declaration.member_id == member_id, Declaration.confirmed_at.is_not(None)
     )
 
 
-def connected_organisations(member: CommitteeMember) -> sa.Select:
-    """The organisations this member declared a connection with, as a query to run or nest."""
+def connected_organisations(member_id) -> sa.Select:
+    """The organisations this member declared a connection with, as a query to run or nest.
+    ``member_id`` is a number or a column."""
     from committee.scoring.models import DeclaredConnection
 
-    return sa.select(DeclaredConnection.organisation_id).where(DeclaredConnection.member_id == member.id)
+    return sa.select(DeclaredConnection.organisation_id).where(DeclaredConnection.member_id == member_id)
 
 
 def may_read_offers(member: CommitteeMember) -> bool:
     """A member reads offers only after declaring, and after the moderator confirmed it."""
     if not offers_released(member.procurement):
         return False
-    return bool(db.session.scalar(sa.select(sa.exists(_confirmed_declaration(member)))))
+    return bool(db.session.scalar(sa.select(sa.exists(_confirmed_declaration(member.id)))))
 
 
 def recused_organisations(member: CommitteeMember) -> set[int]:
     """The organisations this member declared a connection with."""
-    return set(db.session.scalars(connected_organisations(member)))
+    return set(db.session.scalars(connected_organisations(member.id)))
 
 
 def recused(member: CommitteeMember, offer) -> bool:
@@ -82,13 +85,22 @@ def recused(member: CommitteeMember, offer) -> bool:
     return offer.organisation_id in recused_organisations(member)
 
 
+def opens_offer(member_id, organisation_id) -> sa.ColumnElement[bool]:
+    """``may_read_offers`` (once released) and not ``recused``, as one SQL condition: the member's
+    declaration is confirmed and names no connection with the offer's organisation. Numbers or
+    columns, so the score save asks it inside the one query that reads its score sheet."""
+    if isinstance(organisation_id, int):
+        organisation_id = sa.literal(organisation_id)
+    return sa.exists(_confirmed_declaration(member_id)) & organisation_id.not_in(
+        connected_organisations(member_id)
+    )
+
+
 def may_open_offer(member: CommitteeMember, offer) -> bool:
-    """``may_read_offers`` and not ``recused``, asked in one query: it runs on every score save."""
+    """``may_read_offers`` and not ``recused``, asked in one query."""
     if not offers_released(member.procurement):
         return False
-    confirmed = sa.exists(_confirmed_declaration(member))
-    not_recused = sa.literal(offer.organisation_id).not_in(connected_organisations(member))
-    return bool(db.session.scalar(sa.select(confirmed & not_recused)))
+    return bool(db.session.scalar(sa.select(opens_offer(member.id, offer.organisation_id))))
 
 
 def scores_reopenable(procurement) -> bool:

@@ -1,5 +1,7 @@
 """The committee's forms: the declaration, the score form, submitting, reopening, meeting notes."""
 
+import functools
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -17,20 +19,30 @@ SCALE_CHOICES = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
 
 
 def score_form_class(criteria):
-    """A form class with ``score_<id>`` and ``comment_<id>`` for each criterion."""
+    """A form class with ``score_<id>`` and ``comment_<id>`` for each criterion (objects with an
+    ``id`` and a ``name``, or a mapping of id to name)."""
+    if isinstance(criteria, dict):
+        return _score_form_class(tuple(criteria.items()))
+    return _score_form_class(tuple((c.id, c.name) for c in criteria))
+
+
+@functools.lru_cache(maxsize=512)
+def _score_form_class(criteria: tuple[tuple[int, str], ...]):
+    # Built once per set of criteria and kept: they are frozen from the moment scoring opens,
+    # and building a form class on every save is a measurable part of the save.
 
     class ScoreForm(FlaskForm):
         submit = SubmitField(_l("Opslaan"))
 
-    for criterion in criteria:
+    for criterion_id, name in criteria:
         setattr(
             ScoreForm,
-            f"score_{criterion.id}",
-            RadioField(criterion.name, choices=SCALE_CHOICES, validators=[optional()]),
+            f"score_{criterion_id}",
+            RadioField(name, choices=SCALE_CHOICES, validators=[optional()]),
         )
         setattr(
             ScoreForm,
-            f"comment_{criterion.id}",
+            f"comment_{criterion_id}",
             TextAreaField(_l("Toelichting"), validators=[optional(), max_length(4000)]),
         )
     return ScoreForm

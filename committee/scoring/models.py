@@ -19,6 +19,12 @@ def needs_reason(value: int, comment: str) -> bool:
     return value in EXTREMES and not comment.strip()
 
 
+def needs_reason_sql(value, comment) -> sa.ColumnElement[bool]:
+    """``needs_reason`` as an SQL condition on stored scores. The app stores every comment
+    stripped (``services._write_scores``), so "no reason" is the empty text there."""
+    return value.in_(EXTREMES) & (comment == "")
+
+
 class Score(db.Model):
     __table_args__ = (
         # One score per member, offer and criterion: a double tap or a second device updates it.

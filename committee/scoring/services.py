@@ -5,6 +5,8 @@ Flushes, never commits; audits every decision-relevant step.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -16,6 +18,7 @@ from committee.extensions import db
 from committee.offers.models import Offer, OfferStatus, Organisation
 from committee.panel.models import CommitteeMember
 from committee.procurement import policy
+from committee.procurement.phases import Phase
 from committee.scoring import tally as tally_rules
 from committee.scoring.models import (
     SCALE,
@@ -25,6 +28,7 @@ from committee.scoring.models import (
     Reopening,
     Score,
     needs_reason,
+    needs_reason_sql,
 )
 from committee.timeutil import utcnow
 
@@ -38,8 +42,9 @@ class ScoringError(Exception):
 # -- the offers -------------------------------------------------------------------------------
 
 
-def _released(procurement_id: int) -> tuple:
-    """Which offers the committee reads: submitted, and given a pseudonym on release."""
+def _released(procurement_id) -> tuple:
+    """Which offers the committee reads: submitted, and given a pseudonym on release.
+    ``procurement_id`` is a number, a column or a bound parameter."""
     return (
         Offer.procurement_id == procurement_id,
         Offer.status == OfferStatus.SUBMITTED,
@@ -154,6 +159,13 @@ def confirm_declaration(*, actor, member: CommitteeMember) -> Declaration:
 
 
 # -- scores -----------------------------------------------------------------------------------
+#
+# Every tap on a phone during scoring is a save, so the save path asks the database little and
+# builds its statements once per process: one query reads the whole score sheet (the seat, the
+# offer, the permission, the criteria and the stored scores), one statement writes, and after the
+# commit one query counts the progress. The rules stay where they are decided: the permission is
+# ``policy.opens_offer`` nested in the query, "released" is ``_released``, the reason rule is
+# ``needs_reason``.
 
 
 def scores_of(member: CommitteeMember, offer: Offer) -> dict[int, Score]:
@@ -163,37 +175,120 @@ def scores_of(member: CommitteeMember, offer: Offer) -> dict[int, Score]:
     return {score.criterion_id: score for score in rows}
 
 
-def _check_may_score(member: CommitteeMember, offer: Offer) -> None:
-    procurement = member.procurement
-    if not policy.scoring_open(procurement):
-        raise ScoringError(_("Het beoordelen is gesloten."))
-    if member.submitted_at is not None:
-        raise ScoringError(_("U heeft uw scores al ingediend. Ze liggen vast."))
-    if offer.procurement_id != procurement.id:
+@dataclass(frozen=True)
+class ScoreSheet:
+    """What a score save needs to know about one member and one offer, read in one query."""
+
+    member_id: int
+    procurement_id: int
+    offer_id: int
+    phase: Phase  # of the procurement: the policy's phase rules take anything with a phase
+    submitted: bool
+    may_open: bool  # policy.may_open_offer
+    criteria: dict[int, str]  # id -> name, in the procurement's order
+    stored: dict[int, tuple[int, str]]  # criterion id -> (value, comment) saved so far
+
+
+@functools.cache
+def _sheet_query(by: str) -> sa.Select:
+    """The score sheet of ``:user_id`` on ``:procurement_id`` for the released offer with
+    ``:pseudonym`` (``by="pseudonym"``) or ``:offer_id``: a row per criterion, none when the user
+    has no seat there or there is no such offer. Built once; only the parameters change."""
+    from committee.procurement.models import Criterion, Procurement
+
+    member, procurement = CommitteeMember, Procurement
+    offer_match = (
+        Offer.pseudonym == sa.bindparam("pseudonym")
+        if by == "pseudonym"
+        else Offer.id == sa.bindparam("offer_id")
+    )
+    return (
+        sa.select(
+            member.id,
+            member.submitted_at,
+            procurement.phase,
+            Offer.id,
+            policy.opens_offer(member.id, Offer.organisation_id),
+            Criterion.id,
+            Criterion.name,
+            Score.value,
+            Score.comment,
+        )
+        .join(procurement, procurement.id == member.procurement_id)
+        .join(Offer, sa.and_(*_released(procurement.id), offer_match))
+        .outerjoin(Criterion, Criterion.procurement_id == procurement.id)
+        .outerjoin(
+            Score,
+            (Score.member_id == member.id)
+            & (Score.offer_id == Offer.id)
+            & (Score.criterion_id == Criterion.id),
+        )
+        .where(
+            member.user_id == sa.bindparam("user_id"), member.procurement_id == sa.bindparam("procurement_id")
+        )
+        .order_by(Criterion.position)
+    )
+
+
+def score_sheet(
+    *, user_id: int, procurement_id: int, pseudonym: str | None = None, offer_id: int | None = None
+):
+    """The ``ScoreSheet`` of this user for this offer (by pseudonym or id), or None when the user
+    has no seat on this committee or the procurement has no such released offer."""
+    by = "pseudonym" if offer_id is None else "offer_id"
+    params = {
+        "user_id": user_id,
+        "procurement_id": procurement_id,
+        by: pseudonym if offer_id is None else offer_id,
+    }
+    db.session.flush()  # the query below goes straight to the connection, past the autoflush
+    rows = db.session.connection().execute(_sheet_query(by), params).all()
+    if not rows:
+        return None
+    member_id, submitted_at, phase, found_offer_id, opens = rows[0][:5]
+    criteria, stored = {}, {}
+    for *_seat, criterion_id, name, value, comment in rows:
+        if criterion_id is not None:
+            criteria[criterion_id] = name
+            if value is not None:
+                stored[criterion_id] = (value, comment)
+    sheet = ScoreSheet(
+        member_id=member_id,
+        procurement_id=procurement_id,
+        offer_id=found_offer_id,
+        phase=Phase(phase),
+        submitted=submitted_at is not None,
+        may_open=False,
+        criteria=criteria,
+        stored=stored,
+    )
+    return dataclasses.replace(sheet, may_open=policy.offers_released(sheet) and bool(opens))
+
+
+def _sheet_for(member: CommitteeMember, offer: Offer) -> ScoreSheet:
+    if offer.procurement_id != member.procurement_id:
         raise ScoringError(_("Dit aanbod hoort niet bij deze aanbesteding."))
-    if not policy.may_open_offer(member, offer):
+    sheet = score_sheet(user_id=member.user_id, procurement_id=member.procurement_id, offer_id=offer.id)
+    if sheet is None:
+        raise ScoringError(_("U beoordeelt dit aanbod niet."))
+    return sheet
+
+
+def _check_may_score(sheet: ScoreSheet) -> None:
+    if not policy.scoring_open(sheet):
+        raise ScoringError(_("Het beoordelen is gesloten."))
+    if sheet.submitted:
+        raise ScoringError(_("U heeft uw scores al ingediend. Ze liggen vast."))
+    if not sheet.may_open:
         raise ScoringError(_("U beoordeelt dit aanbod niet."))
 
 
-def _check_criteria(member: CommitteeMember, criterion_ids) -> None:
-    if not set(criterion_ids) <= {c.id for c in member.procurement.criteria}:
-        raise ScoringError(_("Dit criterium hoort niet bij deze aanbesteding."))
-
-
-def _write_scores(member: CommitteeMember, offer: Offer, writes: dict[int, tuple[int, str]]) -> None:
-    """Insert or update these scores in one statement (INSERT ... ON CONFLICT DO UPDATE on the
-    unique member/offer/criterion key): a double tap, a retry or a second device saving at the
-    same moment leaves one row per criterion, without a second round trip to find out which."""
-    if not writes:
-        return
-    for value, _comment in writes.values():
-        if value not in SCALE:
-            raise ScoringError(_("Kies een score van 1 tot en met 5."))
-    dialect = db.session.get_bind().dialect.name
+@functools.cache
+def _upsert(dialect: str) -> sa.Insert:
+    """INSERT ... ON CONFLICT DO UPDATE on the unique member/offer/criterion key, built once."""
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    now = utcnow()
     statement = insert(Score.__table__)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=["member_id", "offer_id", "criterion_id"],
         set_={
             "value": statement.excluded.value,
@@ -201,16 +296,29 @@ def _write_scores(member: CommitteeMember, offer: Offer, writes: dict[int, tuple
             "updated_at": statement.excluded.updated_at,
         },
     )
-    # One statement with a row per criterion (executemany): its compiled form is cached.
-    db.session.execute(
-        statement,
+
+
+def _write_scores(sheet: ScoreSheet, writes: dict[int, tuple[int, str]]) -> None:
+    """Insert or update these scores in one statement: a double tap, a retry or a second device
+    saving at the same moment leaves one row per criterion, without a second round trip to find
+    out which."""
+    if not writes:
+        return
+    for value, _comment in writes.values():
+        if value not in SCALE:
+            raise ScoringError(_("Kies een score van 1 tot en met 5."))
+    connection = db.session.connection()
+    now = utcnow()
+    # One statement with a row per criterion (executemany).
+    connection.execute(
+        _upsert(connection.dialect.name),
         [
             {
-                "member_id": member.id,
-                "offer_id": offer.id,
+                "member_id": sheet.member_id,
+                "offer_id": sheet.offer_id,
                 "criterion_id": criterion_id,
                 "value": value,
-                "comment": comment,
+                "comment": comment.strip(),  # needs_reason_sql counts on it
                 "updated_at": now,
             }
             for criterion_id, (value, comment) in sorted(writes.items())
@@ -221,8 +329,8 @@ def _write_scores(member: CommitteeMember, offer: Offer, writes: dict[int, tuple
     for score in list(db.session.identity_map.values()):
         state = sa.inspect(score).dict
         if isinstance(score, Score) and (state.get("member_id"), state.get("offer_id")) == (
-            member.id,
-            offer.id,
+            sheet.member_id,
+            sheet.offer_id,
         ):
             db.session.expire(score)
 
@@ -236,9 +344,11 @@ def save_score(
     An extreme score (1 or 5) is saved without a reason too, so that no tap is lost, but the
     offer does not count as scored until the reason is there (``incomplete``).
     """
-    _check_may_score(member, offer)
-    _check_criteria(member, [criterion_id])
-    _write_scores(member, offer, {criterion_id: (value, comment)})
+    sheet = _sheet_for(member, offer)
+    _check_may_score(sheet)
+    if criterion_id not in sheet.criteria:
+        raise ScoringError(_("Dit criterium hoort niet bij deze aanbesteding."))
+    _write_scores(sheet, {criterion_id: (value, comment)})
     return scores_of(member, offer)[criterion_id]
 
 
@@ -252,16 +362,21 @@ class SaveResult:
 def save_scores(
     *, member: CommitteeMember, offer: Offer, answers: dict[int, tuple[int | None, str]]
 ) -> SaveResult:
+    """``save_answers`` for this member's score sheet of this offer."""
+    return save_answers(_sheet_for(member, offer), answers)
+
+
+def save_answers(sheet: ScoreSheet, answers: dict[int, tuple[int | None, str]]) -> SaveResult:
     """Save the member's answers for one offer: criterion id -> (score or None, comment).
 
     A comment without a score cannot be stored (a score row needs its value); it is reported
     back so the page can ask for the score and keep the text. Answers equal to what is stored
-    are not written again. Every tap on the phone comes here, so it asks the database little:
-    one permission check, the member's scores for this offer, and one write.
+    are not written again.
     """
-    _check_may_score(member, offer)
-    _check_criteria(member, answers)
-    stored = {c: (s.value, s.comment) for c, s in scores_of(member, offer).items()}
+    _check_may_score(sheet)
+    if not set(answers) <= sheet.criteria.keys():
+        raise ScoringError(_("Dit criterium hoort niet bij deze aanbesteding."))
+    stored = sheet.stored
     result = SaveResult()
     writes: dict[int, tuple[int, str]] = {}
     for criterion_id, (value, comment) in answers.items():
@@ -277,7 +392,7 @@ def save_scores(
         if current != (value, comment):
             writes[criterion_id] = (value, comment)
         result.saved.append(criterion_id)
-    _write_scores(member, offer, writes)
+    _write_scores(sheet, writes)
     after = stored | writes
     result.reasons_missing = [c for c in sorted(after) if needs_reason(*after[c])]
     return result
@@ -291,21 +406,54 @@ def incomplete(member: CommitteeMember, offer: Offer) -> bool:
 
 
 def progress(member: CommitteeMember, offers: list[Offer] | None = None) -> tuple[int, int]:
-    """(offers fully scored, offers to score) for this member; extreme scores need a reason.
-
-    Without ``offers`` (after each save) only the offers' ids are read, not the offers."""
-    ids = [o.id for o in offers] if offers is not None else _offer_ids_for(member)
+    """(offers fully scored, offers to score) for this member; extreme scores need a reason."""
+    criteria = {c.id for c in member.procurement.criteria}
+    if offers is None:
+        return _progress(member.id, member.procurement_id, criteria)
+    ids = [o.id for o in offers]
     return len(_complete(member, ids)), len(ids)
 
 
-def _offer_ids_for(member: CommitteeMember) -> list[int]:
-    """The ids of ``offers_for(member)``, in one query."""
-    return db.session.scalars(
-        sa.select(Offer.id).where(
-            *_released(member.procurement_id),
-            Offer.organisation_id.not_in(policy.connected_organisations(member)),
+def sheet_progress(sheet: ScoreSheet) -> tuple[int, int]:
+    """``progress`` of the member whose score sheet this is, in one query."""
+    return _progress(sheet.member_id, sheet.procurement_id, sheet.criteria.keys())
+
+
+@functools.cache
+def _progress_query() -> sa.Select:
+    """(offers ``:member_id`` scores on ``:procurement_id``, of which complete): an offer is
+    complete when its scores without a missing reason number ``:criteria``, one per criterion
+    (the unique key allows no more). One row, whatever the number of offers. Built once."""
+    member_id = sa.bindparam("member_id")
+    complete_scores = (
+        sa.select(sa.func.count())
+        .where(
+            Score.member_id == member_id,
+            Score.offer_id == Offer.id,
+            sa.not_(needs_reason_sql(Score.value, Score.comment)),
         )
-    ).all()
+        .scalar_subquery()
+    )
+    return sa.select(
+        sa.func.count(),
+        sa.func.coalesce(sa.func.sum(sa.case((complete_scores == sa.bindparam("criteria"), 1), else_=0)), 0),
+    ).where(
+        *_released(sa.bindparam("procurement_id")),
+        Offer.organisation_id.not_in(policy.connected_organisations(member_id)),
+    )
+
+
+def _progress(member_id: int, procurement_id: int, criteria) -> tuple[int, int]:
+    db.session.flush()
+    total, complete = (
+        db.session.connection()
+        .execute(
+            _progress_query(),
+            {"member_id": member_id, "procurement_id": procurement_id, "criteria": len(criteria)},
+        )
+        .one()
+    )
+    return int(complete), total
 
 
 def complete_offers(member: CommitteeMember, offers: list[Offer]) -> set[int]:
@@ -316,15 +464,20 @@ def complete_offers(member: CommitteeMember, offers: list[Offer]) -> set[int]:
 def _complete(member: CommitteeMember, offer_ids: list[int]) -> set[int]:
     if not offer_ids:
         return set()
-    criteria = {c.id for c in member.procurement.criteria}
     rows = db.session.execute(
         sa.select(Score.offer_id, Score.criterion_id, Score.value, Score.comment).where(
             Score.member_id == member.id, Score.offer_id.in_(offer_ids)
         )
     ).all()
+    return _fully_scored(offer_ids, rows, {c.id for c in member.procurement.criteria})
+
+
+def _fully_scored(offer_ids, scores, criteria) -> set[int]:
+    """The offers among ``offer_ids`` with a score on every criterion and no extreme score
+    without its reason; ``scores`` are (offer id, criterion id, value, comment) rows."""
     scored: dict[int, set[int]] = {}
     lacking: set[int] = set()
-    for offer_id, criterion_id, value, comment in rows:
+    for offer_id, criterion_id, value, comment in scores:
         scored.setdefault(offer_id, set()).add(criterion_id)
         if needs_reason(value, comment):
             lacking.add(offer_id)

@@ -197,27 +197,25 @@ def _changed_criteria() -> set[int] | None:
 @bp.post("/commissie/<int:procurement_id>/aanbod/<pseudonym>")
 @rule("resident")
 def save(procurement_id: int, pseudonym: str):
-    member = _membership(procurement_id)
-    offer = _offer(member, pseudonym)
-    criteria = member.procurement.criteria
-    form = score_form_class(criteria)()
-    # Read before the commit expires the criteria (reloading them would cost a query each).
-    names = {c.id: c.name for c in criteria}
-    error, result, done_total = None, None, None
+    # Every tap on a phone comes here: one query reads the score sheet, one statement writes
+    # (services.score_sheet, services.save_answers); the full page is built only without htmx.
+    sheet = services.score_sheet(user_id=current_user.id, procurement_id=procurement_id, pseudonym=pseudonym)
+    if sheet is None or not sheet.may_open:
+        abort(404)
+    form = score_form_class(sheet.criteria)()
+    error, result = None, None
     if form.validate_on_submit():
         only = _changed_criteria()
         answers = {}
-        for criterion in criteria:
-            if only is None or criterion.id in only:
-                value = form[f"score_{criterion.id}"].data
-                answers[criterion.id] = (
+        for criterion_id in sheet.criteria:
+            if only is None or criterion_id in only:
+                value = form[f"score_{criterion_id}"].data
+                answers[criterion_id] = (
                     int(value) if value else None,
-                    form[f"comment_{criterion.id}"].data or "",
+                    form[f"comment_{criterion_id}"].data or "",
                 )
         try:
-            result = services.save_scores(member=member, offer=offer, answers=answers)
-            if is_htmx():  # counted before the commit, while the session still holds the rows
-                done_total = services.progress(member)
+            result = services.save_answers(sheet, answers)
             db.session.commit()
         except services.ScoringError as exc:
             db.session.rollback()
@@ -225,7 +223,8 @@ def save(procurement_id: int, pseudonym: str):
     else:
         error = _("Niet opgeslagen. Kijk bij de vragen wat er mis is.")
     if is_htmx():
-        done, total = done_total or services.progress(member)
+        done, total = services.sheet_progress(sheet)
+        names = sheet.criteria
         return render_template(
             "scoring/_save_status.html",
             error=error,
@@ -242,7 +241,8 @@ def save(procurement_id: int, pseudonym: str):
         error = _("Een toelichting is nog niet bewaard: kies ook een score.")
     if error:
         form.form_errors.append(error)
-        return _render_offer(member, offer, form, 422)
+        member = _membership(procurement_id)
+        return _render_offer(member, _offer(member, pseudonym), form, 422)
     flash(_("Opgeslagen."))
     return redirect(url_for("scoring.offer", procurement_id=procurement_id, pseudonym=pseudonym))
 

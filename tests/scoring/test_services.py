@@ -299,3 +299,77 @@ def test_only_the_moderator_keeps_meeting_notes_and_only_during_deliberation(app
         actor=moderator, procurement=procurement, offer=offer, body="Twijfel over het bereik."
     )
     assert services.note_of(offer).body == note.body == "Twijfel over het bereik."
+
+
+# -- the save path's one-query reads -----------------------------------------------------------
+
+
+def test_progress_counted_in_one_query_agrees_with_the_offer_by_offer_rule(app_ctx):
+    # Four offers: one the member is recused from, one complete, one with a 5 lacking its reason,
+    # one half scored, so every way an offer can (not) count is there.
+    procurement, moderator = make_scoring_procurement(members=1, offer_count=4, declared=False)
+    member = procurement.members[0]
+    make_declaration(member, organisations=[_organisation_of(procurement, "D")], moderator=moderator)
+    complete, lacking, half = services.offers_for(member)
+    _score_all_criteria(member, complete, 4)
+    _score_all_criteria(member, lacking, 4)
+    first = procurement.criteria[0].id
+    services.save_score(member=member, offer=lacking, criterion_id=first, value=5, comment=" \n\t ")
+    services.save_score(member=member, offer=half, criterion_id=first, value=3)
+    assert services.progress(member) == services.progress(member, services.offers_for(member)) == (1, 3)
+    sheet = services.score_sheet(user_id=member.user_id, procurement_id=procurement.id, offer_id=half.id)
+    assert services.sheet_progress(sheet) == (1, 3)
+    # The reason arrives: now two of three.
+    services.save_score(member=member, offer=lacking, criterion_id=first, value=5, comment="Sterk plan.")
+    assert services.progress(member) == (2, 3)
+
+
+def test_the_reason_rule_in_sql_agrees_with_the_rule_in_python_for_every_stored_score(app_ctx):
+    from committee.scoring.models import needs_reason, needs_reason_sql
+
+    procurement, _ = make_scoring_procurement(members=1, offer_count=3)
+    member = procurement.members[0]
+    comments = ["", "   ", "\n\t", " Goed plan. ", "Goed plan."]
+    cells = [(o, c) for o in services.offers_for(member) for c in procurement.criteria]
+    for i, (offer, criterion) in enumerate(cells):
+        services.save_score(
+            member=member,
+            offer=offer,
+            criterion_id=criterion.id,
+            value=i % 5 + 1,
+            comment=comments[i % len(comments)],
+        )
+    rows = db.session.execute(
+        sa.select(Score.id, Score.value, Score.comment, needs_reason_sql(Score.value, Score.comment))
+    ).all()
+    assert len(rows) == len(cells)
+    assert [bool(in_sql) for *_, in_sql in rows] == [needs_reason(v, c) for _, v, c, _ in rows]
+    assert any(in_sql for *_, in_sql in rows) and not all(in_sql for *_, in_sql in rows)
+
+
+def test_the_score_sheet_is_read_in_one_query_and_knows_the_permission(app_ctx):
+    procurement, moderator = make_scoring_procurement(members=2, offer_count=2, declared=False)
+    recused, unconfirmed = procurement.members
+    make_declaration(recused, organisations=[_organisation_of(procurement, "A")], moderator=moderator)
+    make_declaration(unconfirmed, confirm=False)
+    offer_a, offer_b = services.released_offers(procurement)
+
+    def sheet(member, offer):
+        return services.score_sheet(
+            user_id=member.user_id, procurement_id=procurement.id, pseudonym=offer.pseudonym
+        )
+
+    assert not sheet(recused, offer_a).may_open
+    assert sheet(recused, offer_b).may_open
+    assert not sheet(unconfirmed, offer_b).may_open
+    assert list(sheet(recused, offer_b).criteria) == [c.id for c in procurement.criteria]
+    other, _ = make_scoring_procurement(members=1, offer_count=1)
+    assert (
+        services.score_sheet(user_id=other.members[0].user_id, procurement_id=procurement.id, pseudonym="A")
+        is None
+    )
+    assert sheet(recused, offer_b).stored == {}
+    services.save_score(
+        member=recused, offer=offer_b, criterion_id=procurement.criteria[0].id, value=3, comment="Oké. "
+    )
+    assert sheet(recused, offer_b).stored == {procurement.criteria[0].id: (3, "Oké.")}
