@@ -25,6 +25,17 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def engine_options(url: str) -> dict:
+    """SQLite: writers queue (committee/sqlite_writes.py); a file needs no ping. A database
+    server: every connection taken from the pool is pinged first, so a restarted server costs
+    no failed request."""
+    if url.startswith("sqlite"):
+        from committee.sqlite_writes import QueuedWriteConnection
+
+        return {"connect_args": {"factory": QueuedWriteConnection}}
+    return {"pool_pre_ping": True}
+
+
 def load_config(app, test_config: dict | None = None) -> None:
     """Fill ``app.config`` from defaults, the environment and ``test_config``."""
     env = os.environ
@@ -35,7 +46,6 @@ def load_config(app, test_config: dict | None = None) -> None:
     app.config.from_mapping(
         PRODUCTION=production,
         SQLALCHEMY_DATABASE_URI=normalise_database_url(database_url),
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         BABEL_DEFAULT_LOCALE="nl",
         BABEL_DEFAULT_TIMEZONE="Europe/Amsterdam",
         LANGUAGES=("nl", "en"),
@@ -108,6 +118,7 @@ def load_config(app, test_config: dict | None = None) -> None:
     if test_config:
         app.config.update(test_config)
         secret = secret or test_config.get("SECRET_KEY")
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     if not secret:
         if production:
             raise RuntimeError(
