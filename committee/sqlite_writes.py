@@ -52,14 +52,10 @@ class QueuedWriteConnection(sqlite3.Connection):
 
     # The shortcuts on the connection make their cursor in C, past ``cursor`` above.
     def execute(self, sql, *args):
-        if _writes(sql):
-            self.queue()
-        return super().execute(sql, *args)
+        return _in_turn(self, super().execute, sql, args)
 
     def executemany(self, sql, *args):
-        if _writes(sql):
-            self.queue()
-        return super().executemany(sql, *args)
+        return _in_turn(self, super().executemany, sql, args)
 
     def queue(self) -> None:
         """Wait for this connection's turn to write, unless it has it already."""
@@ -104,13 +100,21 @@ def _writes(sql: str) -> bool:
     return sql.lstrip()[:7].upper().startswith(_WRITES)
 
 
+def _in_turn(connection: QueuedWriteConnection, run, sql, args):
+    """Run a statement, first waiting for the turn if it writes. Without a transaction left open
+    afterwards (autocommit, or the statement failed before it began one) the turn ends at once."""
+    if not _writes(sql):
+        return run(sql, *args)
+    connection.queue()
+    try:
+        return run(sql, *args)
+    finally:
+        connection._leave()
+
+
 class _QueuedCursor(sqlite3.Cursor):
     def execute(self, sql, *args):
-        if _writes(sql):
-            self.connection.queue()
-        return super().execute(sql, *args)
+        return _in_turn(self.connection, super().execute, sql, args)
 
     def executemany(self, sql, *args):
-        if _writes(sql):
-            self.connection.queue()
-        return super().executemany(sql, *args)
+        return _in_turn(self.connection, super().executemany, sql, args)

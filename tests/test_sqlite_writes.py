@@ -122,6 +122,37 @@ def test_the_turn_ends_with_the_transaction_so_readers_and_the_next_writer_go_on
     second.close()
 
 
+def test_in_autocommit_the_turn_ends_with_the_statement(tmp_path):
+    path = _database(tmp_path)
+    first, second = _connect(path, True), _connect(path, True)
+    first.isolation_level = None  # every statement commits by itself
+    first.execute("UPDATE counter SET n = 5")
+    assert not first.in_transaction
+    done = []
+    thread = threading.Thread(target=lambda: done.append(second.execute("UPDATE counter SET n = n + 1")))
+    thread.start()
+    thread.join(timeout=10)
+    assert done and not thread.is_alive(), "the turn was still held after an autocommit statement"
+    second.commit()
+    assert _count(path) == 6
+    first.close()
+    second.close()
+
+
+def test_a_failed_write_that_began_no_transaction_ends_the_turn(tmp_path):
+    path = _database(tmp_path)
+    first, second = _connect(path, True), _connect(path, True)
+    with pytest.raises(sqlite3.OperationalError):
+        first.execute("UPDATE no_such_table SET n = 1")
+    assert not first.in_transaction
+    thread = threading.Thread(target=lambda: (second.execute("UPDATE counter SET n = 3"), second.commit()))
+    thread.start()
+    thread.join(timeout=10)
+    assert not thread.is_alive() and _count(path) == 3
+    first.close()
+    second.close()
+
+
 def test_a_thread_writing_through_a_second_connection_gets_sqlite_s_answer_not_a_hang(tmp_path):
     # It holds the turn through its first connection; waiting for it would wait forever. It goes
     # straight to SQLite, which refuses (its timeout here is 0), as it would without the queue.
