@@ -262,6 +262,7 @@ def score_sheet(
         criteria=criteria,
         stored=stored,
     )
+    # The policy's phase rules read ``.phase``: the sheet answers for its procurement.
     return dataclasses.replace(sheet, may_open=policy.offers_released(sheet) and bool(opens))
 
 
