@@ -1,15 +1,17 @@
 """gunicorn settings for WijKiezen: ``gunicorn app:app`` reads this file from the working directory.
 
 The worker model was measured (``python -m bench.web --compare-workers``, figures in
-bench/results.md): on the shared 2-core machine sync workers, 5 gthread workers × 4 threads and
-2 × 8 came out within each other's noise (sync ahead on the cached public page on PostgreSQL,
-gthread 5 × 4 on the scoring page and the save on SQLite). We keep gthread because a thread-based
-worker keeps serving while one of its threads waits on the database (a score save waiting for the
-audit chain's lock, a PostgreSQL round trip) and holds keep-alive connections from a proxy without
-tying up a whole
-process. So: (2 × cores + 1) processes of 4 threads each. Every setting can be overridden from the
-environment (``GUNICORN_WORKERS``, ``GUNICORN_THREADS``, ``GUNICORN_BIND``, ``GUNICORN_WORKER_CLASS``)
-or on the command line.
+bench/results.md; and three alternating runs of sync against gthread on the score save). On the
+2-core machine their throughput is the same within the machine's noise, for the cached public
+page and the score save alike; sync workers have the shorter tail on the save (p99 51-56 ms
+against 75-128 ms for 5 gthread workers × 4 threads; 94 against 117 ms on SQLite and 183
+against 588 ms on PostgreSQL in the comparison at 1,000 procurements), probably because threads
+share their process's GIL, so one holding the writers' turn (committee/sqlite_writes.py) can be
+kept waiting by its siblings while writers elsewhere wait for it. A sync worker serves one
+request at a time, so it needs the reverse proxy in front to buffer slow phones
+(docs/deploy.md), as gunicorn's documentation says. So: (2 × cores + 1) sync processes.
+Every setting can be overridden from the environment (``GUNICORN_WORKERS``, ``GUNICORN_THREADS``,
+``GUNICORN_BIND``, ``GUNICORN_WORKER_CLASS``) or on the command line.
 
 Run behind a reverse proxy (nginx, Caddy) that terminates TLS and buffers slow clients: see
 docs/deploy.md. The proxy's address goes in ``forwarded_allow_ips`` only if gunicorn is to trust its
@@ -21,9 +23,10 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-# Keep-alive between the proxy and gunicorn; the proxy handles the slow phones.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Keep-alive between the proxy and gunicorn, for threaded workers (sync workers close each
+# connection); the proxy handles the slow phones.
 keepalive = 5
 timeout = 30
 graceful_timeout = 20

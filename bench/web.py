@@ -18,7 +18,8 @@ For each size the data is grown (bench/seed.py), then:
    the yardstick, measured in the same run just before the app, so both see the same machine load.
 2. The app under the same configuration: the published decision page as an anonymous visitor
    (cached after its first render), a member's scoring page for one offer (logged in; never
-   cached), and a score save (the htmx POST the scoring page sends).
+   cached), a score save (the htmx POST the scoring page sends), and a logged-in ``GET /healthz``
+   (only ``SELECT 1``: what every logged-in request costs before it does anything).
 3. SQL statements per request, counted in-process with the test client against the same data
    (the public page counted both uncached and from the cache).
 4. The first visit's weight with gzip: the HTML plus every stylesheet, script and icon it links.
@@ -363,6 +364,8 @@ def _measure_size(app, url, targets, size, args, log, worker_env=None) -> SizeRe
         runs["score save"] = wrk(
             "save", server.base + targets.scoring_url, method="POST", body=body, headers=save_headers, **load
         )
+        # The floor under every page a member opens: a logged-in request that only asks SELECT 1.
+        runs["logged-in no-op"] = wrk("no-op", server.base + "/healthz", headers=member, **load)
         weight = {
             "public page": _weight(server.base, targets.public_url),
             "scoring page": _weight(server.base, targets.scoring_url, cookie),
@@ -520,8 +523,8 @@ def main(argv=None) -> None:
     os.chdir(ROOT)
     namespace = {}
     exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)  # noqa: S102
-    args.worker_desc = (
-        f"{namespace['workers']} {namespace['worker_class']} workers × {namespace['threads']} threads"
+    args.worker_desc = f"{namespace['workers']} {namespace['worker_class']} workers" + (
+        f" × {namespace['threads']} threads" if namespace["threads"] > 1 else ""
     )
     OUT.mkdir(parents=True, exist_ok=True)
     log = OUT / "gunicorn.log"
