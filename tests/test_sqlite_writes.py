@@ -106,51 +106,53 @@ def test_queued_writers_in_separate_processes_take_turns_too(tmp_path):
     assert _count(path) == 4 * ROUNDS
 
 
-def test_the_turn_ends_with_the_transaction_so_readers_and_the_next_writer_go_on(tmp_path):
+@pytest.fixture
+def pair(tmp_path):
+    """Two queued connections to one fresh database, and its path."""
     path = _database(tmp_path)
     first, second = _connect(path, True), _connect(path, True)
+    yield first, second, path
+    first.close()  # also gives back a turn a failing test left held
+    second.close()
+
+
+def _finishes(work, seconds: float = 10) -> bool:
+    """Run ``work`` in another thread: did it finish in time? (It waits for ever for a turn that
+    is never given back.)"""
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=seconds)
+    return not thread.is_alive()
+
+
+def test_the_turn_ends_with_the_transaction_so_readers_and_the_next_writer_go_on(pair):
+    first, second, path = pair
     first.execute("UPDATE counter SET n = 7")
     # A reader never queues (WAL: it sees the last committed value meanwhile).
     assert second.execute("SELECT n FROM counter").fetchone() == (0,)
     first.rollback()
-    second.execute("UPDATE counter SET n = 8")
-    second.commit()
+    assert _finishes(lambda: (second.execute("UPDATE counter SET n = 8"), second.commit()))
     first.execute("UPDATE counter SET n = n + 1")
     first.commit()
     assert _count(path) == 9
-    first.close()
-    second.close()
 
 
-def test_in_autocommit_the_turn_ends_with_the_statement(tmp_path):
-    path = _database(tmp_path)
-    first, second = _connect(path, True), _connect(path, True)
+def test_in_autocommit_the_turn_ends_with_the_statement(pair):
+    first, second, path = pair
     first.isolation_level = None  # every statement commits by itself
     first.execute("UPDATE counter SET n = 5")
     assert not first.in_transaction
-    done = []
-    thread = threading.Thread(target=lambda: done.append(second.execute("UPDATE counter SET n = n + 1")))
-    thread.start()
-    thread.join(timeout=10)
-    assert done and not thread.is_alive(), "the turn was still held after an autocommit statement"
-    second.commit()
+    assert _finishes(lambda: (second.execute("UPDATE counter SET n = n + 1"), second.commit()))
     assert _count(path) == 6
-    first.close()
-    second.close()
 
 
-def test_a_failed_write_that_began_no_transaction_ends_the_turn(tmp_path):
-    path = _database(tmp_path)
-    first, second = _connect(path, True), _connect(path, True)
+def test_a_failed_write_that_began_no_transaction_ends_the_turn(pair):
+    first, second, path = pair
     with pytest.raises(sqlite3.OperationalError):
         first.execute("UPDATE no_such_table SET n = 1")
     assert not first.in_transaction
-    thread = threading.Thread(target=lambda: (second.execute("UPDATE counter SET n = 3"), second.commit()))
-    thread.start()
-    thread.join(timeout=10)
-    assert not thread.is_alive() and _count(path) == 3
-    first.close()
-    second.close()
+    assert _finishes(lambda: (second.execute("UPDATE counter SET n = 3"), second.commit()))
+    assert _count(path) == 3
 
 
 def test_a_thread_writing_through_a_second_connection_gets_sqlite_s_answer_not_a_hang(tmp_path):
@@ -171,10 +173,7 @@ def test_a_thread_writing_through_a_second_connection_gets_sqlite_s_answer_not_a
         first.close()
         second.close()
 
-    thread = threading.Thread(target=write_twice)
-    thread.start()
-    thread.join(timeout=10)
-    assert not thread.is_alive()
+    assert _finishes(write_twice)
     assert outcome == ["database is locked"]
     assert _count(path) == 1
 
