@@ -5,7 +5,6 @@ Flushes, never commits; audits every decision-relevant step.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from dataclasses import dataclass, field
 
@@ -184,9 +183,14 @@ class ScoreSheet:
     offer_id: int
     phase: Phase  # of the procurement: the policy's phase rules take anything with a phase
     submitted: bool
-    may_open: bool  # policy.may_open_offer
+    opens: bool  # policy.opens_offer: declaration confirmed, no connection declared
     criteria: dict[int, str]  # id -> name, in the procurement's order
     stored: dict[int, tuple[int, str]]  # criterion id -> (value, comment) saved so far
+
+    @property
+    def may_open(self) -> bool:
+        """``policy.may_open_offer``. (The policy's phase rules read ``.phase``.)"""
+        return policy.offers_released(self) and self.opens
 
 
 @functools.cache
@@ -252,18 +256,16 @@ def score_sheet(
             criteria[criterion_id] = name
             if value is not None:
                 stored[criterion_id] = (value, comment)
-    sheet = ScoreSheet(
+    return ScoreSheet(
         member_id=member_id,
         procurement_id=procurement_id,
         offer_id=found_offer_id,
         phase=Phase(phase),
         submitted=submitted_at is not None,
-        may_open=False,
+        opens=bool(opens),
         criteria=criteria,
         stored=stored,
     )
-    # The policy's phase rules read ``.phase``: the sheet answers for its procurement.
-    return dataclasses.replace(sheet, may_open=policy.offers_released(sheet) and bool(opens))
 
 
 def _sheet_for(member: CommitteeMember, offer: Offer) -> ScoreSheet:
@@ -408,16 +410,14 @@ def incomplete(member: CommitteeMember, offer: Offer) -> bool:
 
 def progress(member: CommitteeMember, offers: list[Offer] | None = None) -> tuple[int, int]:
     """(offers fully scored, offers to score) for this member; extreme scores need a reason."""
-    criteria = {c.id for c in member.procurement.criteria}
     if offers is None:
-        return _progress(member.id, member.procurement_id, criteria)
-    ids = [o.id for o in offers]
-    return len(_complete(member, ids)), len(ids)
+        return _progress(member.id, member.procurement_id, len(member.procurement.criteria))
+    return len(complete_offers(member, offers)), len(offers)
 
 
 def sheet_progress(sheet: ScoreSheet) -> tuple[int, int]:
     """``progress`` of the member whose score sheet this is, in one query."""
-    return _progress(sheet.member_id, sheet.procurement_id, sheet.criteria.keys())
+    return _progress(sheet.member_id, sheet.procurement_id, len(sheet.criteria))
 
 
 @functools.cache
@@ -444,13 +444,13 @@ def _progress_query() -> sa.Select:
     )
 
 
-def _progress(member_id: int, procurement_id: int, criteria) -> tuple[int, int]:
+def _progress(member_id: int, procurement_id: int, criteria: int) -> tuple[int, int]:
     db.session.flush()
     total, complete = (
         db.session.connection()
         .execute(
             _progress_query(),
-            {"member_id": member_id, "procurement_id": procurement_id, "criteria": len(criteria)},
+            {"member_id": member_id, "procurement_id": procurement_id, "criteria": criteria},
         )
         .one()
     )
@@ -459,26 +459,18 @@ def _progress(member_id: int, procurement_id: int, criteria) -> tuple[int, int]:
 
 def complete_offers(member: CommitteeMember, offers: list[Offer]) -> set[int]:
     """The ids of the offers this member has fully scored (``not incomplete``), in one query."""
-    return _complete(member, [o.id for o in offers])
-
-
-def _complete(member: CommitteeMember, offer_ids: list[int]) -> set[int]:
-    if not offer_ids:
+    if not offers:
         return set()
+    criteria = {c.id for c in member.procurement.criteria}
+    offer_ids = [o.id for o in offers]
     rows = db.session.execute(
         sa.select(Score.offer_id, Score.criterion_id, Score.value, Score.comment).where(
             Score.member_id == member.id, Score.offer_id.in_(offer_ids)
         )
     ).all()
-    return _fully_scored(offer_ids, rows, {c.id for c in member.procurement.criteria})
-
-
-def _fully_scored(offer_ids, scores, criteria) -> set[int]:
-    """The offers among ``offer_ids`` with a score on every criterion and no extreme score
-    without its reason; ``scores`` are (offer id, criterion id, value, comment) rows."""
     scored: dict[int, set[int]] = {}
     lacking: set[int] = set()
-    for offer_id, criterion_id, value, comment in scores:
+    for offer_id, criterion_id, value, comment in rows:
         scored.setdefault(offer_id, set()).add(criterion_id)
         if needs_reason(value, comment):
             lacking.add(offer_id)
@@ -494,7 +486,7 @@ def submit_scores(*, member: CommitteeMember) -> None:
         return
     if not policy.may_read_offers(member):
         raise ScoringError(_("Leg eerst uw verklaring af."))
-    done, total = progress(member, offers_for(member))
+    done, total = progress(member)
     if done < total:
         raise ScoringError(
             _(
