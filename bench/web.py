@@ -50,6 +50,10 @@ OUT = ROOT / "bench" / "out"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src)="(/static/[^"]+)"')
 SECRET = "bench-secret-key-not-for-production"  # noqa: S105  (a throwaway database)
+# A phone sends the same User-Agent on every request. wrk sends none unless told, and then the
+# login's "basic" session protection (Flask-Login) sees another device on every request and
+# writes the session cookie again each time, which no real phone causes: so one for all.
+USER_AGENT = "WijKiezen-bench/1 (a phone)"
 
 
 @dataclass
@@ -298,6 +302,7 @@ def _login(base: str, app, targets: Targets) -> tuple[str, str]:
         token = auth.create_invitation(db.session.get(User, targets.member_user_id), days=1)
         db.session.commit()
     phone = requests.Session()
+    phone.headers["User-Agent"] = USER_AGENT
     page = phone.get(f"{base}/uitnodiging/{token}")
     phone.post(f"{base}/uitnodiging/{token}", data={"csrf_token": CSRF.search(page.text).group(1)})
     page = phone.get(base + targets.scoring_url)
@@ -310,7 +315,7 @@ def _weight(base: str, path: str, cookie: str = "") -> dict[str, int]:
     """Bytes on the wire (gzip) for the first visit: the HTML and every asset it links."""
     headers = {"Accept-Encoding": "gzip"}
     if cookie:
-        headers["Cookie"] = cookie
+        headers.update({"Cookie": cookie, "User-Agent": USER_AGENT})
     response = requests.get(base + path, headers=headers, stream=True, timeout=30)
     raw = response.raw.read(decode_content=False)
     html = (
@@ -341,7 +346,7 @@ def _measure_size(app, url, targets, size, args, log, worker_env=None) -> SizeRe
     with Gunicorn("app:app", env, log) as server:
         cookie, csrf = _login(server.base, app, targets)
         gz = {"Accept-Encoding": "gzip"}
-        member = {"Cookie": cookie, **gz}
+        member = {"Cookie": cookie, "User-Agent": USER_AGENT, **gz}
         body = "&".join(
             f"{k}={requests.utils.quote(v, safe='{}')}" for k, v in _save_form(targets, csrf).items()
         )
@@ -415,6 +420,7 @@ def bench_database(kind: str, args, log: Path) -> list[SizeResult]:
 
 WORKER_MODELS = {
     "sync, 5 workers": {"GUNICORN_WORKER_CLASS": "sync", "GUNICORN_WORKERS": "5", "GUNICORN_THREADS": "1"},
+    "sync, 3 workers": {"GUNICORN_WORKER_CLASS": "sync", "GUNICORN_WORKERS": "3", "GUNICORN_THREADS": "1"},
     "gthread, 5 workers × 4 threads": {
         "GUNICORN_WORKER_CLASS": "gthread",
         "GUNICORN_WORKERS": "5",
