@@ -114,6 +114,8 @@ def _public_context(procurement) -> dict:
     award = services.award_of(procurement)
     texts = services.rationale_texts(procurement) if published else {}
     released = policy.offers_released(procurement)
+    revealed = policy.identities_revealed(procurement)
+    offers = scoring.released_offers(procurement, with_organisations=revealed) if released else []
     return {
         "procurement": procurement,
         "published": published,
@@ -123,9 +125,9 @@ def _public_context(procurement) -> dict:
         "asked": texts.get("asked", ""),
         "results": scoring.tally(procurement) if published else [],
         "award": award if (published or policy.standstill_public(procurement)) else None,
-        "offers": scoring.released_offers(procurement) if released else [],
-        "submitted_count": len(services.submitted_offers(procurement)) if released else None,
-        "revealed": policy.identities_revealed(procurement),
+        "offers": offers,
+        "submitted_count": len(offers) if released else None,
+        "revealed": revealed,
         "counts": _committee_counts(procurement),
         "steps": timeline.steps(procurement),
     }

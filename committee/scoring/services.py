@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
 
 from committee.audit import services as audit
 from committee.extensions import db
@@ -51,12 +52,17 @@ def _released(procurement_id) -> tuple:
     )
 
 
-def released_offers(procurement) -> list[Offer]:
-    return db.session.scalars(
+def released_offers(procurement, *, with_organisations: bool = False) -> list[Offer]:
+    """The released offers in label order; ``with_organisations`` loads who made them in one more
+    query, for pages that show the names (the public page once they are revealed)."""
+    query = (
         sa.select(Offer)
         .where(*_released(procurement.id))
         .order_by(sa.func.length(Offer.pseudonym), Offer.pseudonym)
-    ).all()
+    )
+    if with_organisations:
+        query = query.options(selectinload(Offer.organisation))
+    return db.session.scalars(query).all()
 
 
 def released_offer(procurement, pseudonym: str) -> Offer | None:
