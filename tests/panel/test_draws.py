@@ -93,8 +93,8 @@ def test_anyone_can_rerun_a_published_draw_and_get_the_same_committee(app, clien
         assert result["chances"] == published["result"]["chances"]
 
 
-def test_a_draw_that_hit_its_time_limit_says_so_and_reruns_the_same(app, client):
-    app.config["LOTTERY_TIME_LIMIT"] = 0  # stop after the first level
+def test_a_draw_that_hit_its_time_limit_says_so_and_reruns_the_same(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "LOTTERY_TIME_LIMIT", 0)  # stop after the first level (this test only)
     with app.test_request_context():
         # Three in four applicants live in Noord, the quotas want half from each buurt: people in
         # Noord get the lowest chance (level 1), people in Zuid a higher one (level 2).
