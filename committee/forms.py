@@ -1,8 +1,10 @@
 """Shared form helpers: Dutch messages for the common validators."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -24,6 +26,19 @@ def min_length(n: int):
 
 def whole_euros(max_value: int = 100_000_000):
     return NumberRange(min=0, max=max_value, message=_l("Vul een bedrag in hele euro's in."))
+
+
+def a_day_in_years(first: int = 2000, last: int = 2100):
+    """A day in a year from ``first`` to ``last``: a browser's date field lets a person pick
+    9999-12-31, which cannot become a moment in time (one day later does not exist)."""
+
+    def check(form, field):
+        if isinstance(field.data, date) and not first <= field.data.year <= last:
+            raise ValidationError(
+                _l("Kies een dag in de jaren %(first)d tot en met %(last)d.", first=first, last=last)
+            )
+
+    return check
 
 
 optional = Optional

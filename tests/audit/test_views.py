@@ -79,6 +79,16 @@ def test_an_until_day_before_the_from_day_is_explained(client, app_ctx):
     assert response.status_code == 422 and "voor de dag" in response.get_data(as_text=True)
 
 
+def test_a_day_at_the_end_of_the_calendar_is_explained_not_an_error(client, app_ctx):
+    # 9999-12-31 is a valid date, but the day after it (where "until" ends) is not.
+    _world(client)
+    for query in ("tot=9999-12-31", "vanaf=0001-01-01", "vanaf=1999-12-31&tot=2101-01-01"):
+        response = client.get(f"/beheer/logboek?{query}")
+        assert response.status_code == 422, query
+        assert "Kies een dag in de jaren 2000 tot en met 2100." in response.get_data(as_text=True)
+    assert client.get("/beheer/logboek?vanaf=2000-01-01&tot=2100-12-31").status_code == 200
+
+
 def test_an_unknown_procurement_in_the_filter_is_explained_not_an_error(client, app_ctx):
     _world(client)
     assert client.get("/beheer/logboek?aanbesteding=99999").status_code == 422
