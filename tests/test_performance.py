@@ -16,7 +16,13 @@ from committee.monitoring import services as monitoring
 from committee.procurement.models import Procurement
 from committee.scoring import services as scoring
 from committee.timeutil import local_today
-from tests.factories import login, make_moderator, make_published_procurement, make_scoring_procurement
+from tests.factories import (
+    login,
+    make_moderator,
+    make_neighbourhood,
+    make_published_procurement,
+    make_scoring_procurement,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +74,28 @@ def test_the_public_page_needs_as_many_statements_for_five_offers_as_for_two(app
     small = _published(app, members=3, offers=2)
     large = _published(app, members=6, offers=5)
     counts = [_statements(app, app.test_client(), url) for url in (small, large)]
-    assert counts[0] == counts[1], counts
+    assert counts[0] == counts[1] and counts[0] > 0, counts  # > 0: really rendered, not cached
+
+
+def _published_in_one_place(app, count: int) -> str:
+    """``count`` published procurements (two offers each) in one new neighbourhood; its slug."""
+    with app.test_request_context():
+        moderator = make_moderator()
+        place = make_neighbourhood(moderator)
+        for _ in range(count):
+            make_published_procurement(moderator=moderator, neighbourhood=place, members=3, offer_count=2)
+        db.session.commit()
+        return place.slug
+
+
+@pytest.mark.parametrize("page", ["/wijk/{slug}", "/wijk/{slug}/besluiten.atom", "/besluiten.atom"])
+def test_lists_of_decisions_need_as_many_statements_for_three_as_for_one(app, page):
+    # The neighbourhood page and the Atom feeds name who was chosen for every decision they list.
+    counts = []
+    for count in (1, 3):
+        url = page.format(slug=_published_in_one_place(app, count))
+        counts.append(_statements(app, app.test_client(), url))
+    assert counts[0] == counts[1] and counts[0] > 0, counts
 
 
 def _scoring_page(app, members: int, offers: int):

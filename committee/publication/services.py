@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from committee.audit import services as audit
@@ -269,6 +270,20 @@ def approve_rationale(*, actor, procurement, version: int) -> Rationale:
 
 def decision_of(procurement) -> Decision | None:
     return db.session.scalar(sa.select(Decision).where(Decision.procurement_id == procurement.id))
+
+
+def _with_chosen_names(query):
+    """Load the decisions' chosen offers and who made them along (two queries, not two per row)."""
+    return query.options(selectinload(Decision.offers).selectinload(Offer.organisation))
+
+
+def decisions_of(procurements) -> dict[int, Decision]:
+    """The decisions of these procurements by procurement id, for a list of them on one page."""
+    ids = [p.id for p in procurements]
+    if not ids:
+        return {}
+    query = _with_chosen_names(sa.select(Decision).where(Decision.procurement_id.in_(ids)))
+    return {d.procurement_id: d for d in db.session.scalars(query)}
 
 
 def record_decision(
@@ -632,16 +647,20 @@ def neighbourhood_by_slug(slug: str) -> Neighbourhood | None:
 
 
 def published_decisions(neighbourhood: Neighbourhood | None = None, limit: int = 50):
-    """Published decisions, newest first (for the Atom feed)."""
+    """Published decisions, newest first (for the Atom feed): rows of (decision, its procurement
+    with its neighbourhood, its rationale or None), in a number of queries that does not grow
+    with the rows."""
     from committee.procurement.models import Procurement
 
-    query = (
-        sa.select(Decision)
+    query = _with_chosen_names(
+        sa.select(Decision, Procurement, Rationale)
         .join(Procurement, Procurement.id == Decision.procurement_id)
+        .outerjoin(Rationale, Rationale.procurement_id == Decision.procurement_id)
         .where(Decision.published_at.is_not(None))
         .order_by(Decision.published_at.desc(), Decision.id.desc())
         .limit(limit)
+        .options(joinedload(Procurement.neighbourhood))
     )
     if neighbourhood is not None:
         query = query.where(Procurement.neighbourhood_id == neighbourhood.id)
-    return db.session.scalars(query).all()
+    return db.session.execute(query).all()

@@ -85,7 +85,7 @@ def neighbourhood(slug: str):
     if place is None:
         abort(404)
     procurements = [p for p in place.procurements if policy.is_public(p)]
-    decisions = {p.id: services.decision_of(p) for p in procurements if policy.decision_public(p)}
+    decisions = services.decisions_of([p for p in procurements if policy.decision_public(p)])
     return render_template(
         "publication/neighbourhood.html", place=place, procurements=procurements, decisions=decisions
     )
@@ -229,10 +229,8 @@ def ocds_package(slug: str, procurement_id: int):
 
 def _feed_response(title: str, feed_url: str, site_url: str, decisions) -> Response:
     entries = []
-    for decision in decisions:
-        procurement = db.session.get(Procurement, decision.procurement_id)
+    for decision, procurement, rationale in decisions:
         slug = procurement.neighbourhood.slug
-        rationale = services.rationale_of(procurement)
         url = _base() + url_for("publication.procurement", slug=slug, procurement_id=procurement.id)
         entries.append(
             {

@@ -281,4 +281,9 @@ def test_published_decisions_are_listed_newest_first(app_ctx):
     first, _ = make_published_procurement()
     second, _ = make_published_procurement()
     publication.decision_of(first).published_at -= timedelta(days=1)
-    assert [d.procurement_id for d in publication.published_decisions()] == [second.id, first.id]
+    rows = publication.published_decisions()
+    assert [(d.procurement_id, p.id) for d, p, _rationale in rows] == [
+        (second.id, second.id),
+        (first.id, first.id),
+    ]
+    assert [r.procurement_id for _d, _p, r in rows] == [second.id, first.id]  # each with its rationale
