@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
@@ -28,14 +30,18 @@ def whole_euros(max_value: int = 100_000_000):
     return NumberRange(min=0, max=max_value, message=_l("Vul een bedrag in hele euro's in."))
 
 
-def a_day_in_years(first: int = 2000, last: int = 2100):
-    """A day in a year from ``first`` to ``last``: a browser's date field lets a person pick
-    9999-12-31, which cannot become a moment in time (one day later does not exist)."""
+def a_day_between(first: date = date(2000, 1, 1), last: date = date(2100, 12, 31)):
+    """A day from ``first`` to ``last``: a browser's date field lets a person pick 9999-12-31,
+    which cannot become a moment in time (one day later does not exist)."""
 
     def check(form, field):
-        if isinstance(field.data, date) and not first <= field.data.year <= last:
+        if isinstance(field.data, date) and not first <= field.data <= last:
             raise ValidationError(
-                _l("Kies een dag in de jaren %(first)d tot en met %(last)d.", first=first, last=last)
+                _(
+                    "Kies een dag van %(first)s tot en met %(last)s.",
+                    first=format_date(first, "long"),
+                    last=format_date(last, "long"),
+                )
             )
 
     return check

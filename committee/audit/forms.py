@@ -6,7 +6,7 @@ from wtforms import DateField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from committee.forms import a_day_in_years, optional
+from committee.forms import a_day_between, optional
 
 
 class LogFilterForm(FlaskForm):
@@ -15,8 +15,8 @@ class LogFilterForm(FlaskForm):
 
     aanbesteding = SelectField(_l("Aanbesteding"), validators=[optional()], coerce=str)
     actie = SelectField(_l("Actie"), validators=[optional()], coerce=str)
-    vanaf = DateField(_l("Vanaf (dag)"), validators=[optional(), a_day_in_years()])
-    tot = DateField(_l("Tot en met (dag)"), validators=[optional(), a_day_in_years()])
+    vanaf = DateField(_l("Vanaf (dag)"), validators=[optional(), a_day_between()])
+    tot = DateField(_l("Tot en met (dag)"), validators=[optional(), a_day_between()])
     submit = SubmitField(_l("Filteren"))
 
     def __init__(self, *args, procurements=(), actions=(), **kwargs):

@@ -85,8 +85,12 @@ def test_a_day_at_the_end_of_the_calendar_is_explained_not_an_error(client, app_
     for query in ("tot=9999-12-31", "vanaf=0001-01-01", "vanaf=1999-12-31&tot=2101-01-01"):
         response = client.get(f"/beheer/logboek?{query}")
         assert response.status_code == 422, query
-        assert "Kies een dag in de jaren 2000 tot en met 2100." in response.get_data(as_text=True)
+        html = response.get_data(as_text=True)
+        assert "Kies een dag van 1 januari 2000 tot en met 31 december 2100." in html
     assert client.get("/beheer/logboek?vanaf=2000-01-01&tot=2100-12-31").status_code == 200
+    client.get("/taal/en")
+    html = client.get("/beheer/logboek?tot=9999-12-31").get_data(as_text=True)
+    assert "Choose a day from January 1, 2000 to December 31, 2100." in html
 
 
 def test_an_unknown_procurement_in_the_filter_is_explained_not_an_error(client, app_ctx):
