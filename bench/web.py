@@ -279,7 +279,7 @@ def _count_statements(app, targets: Targets) -> dict[str, int]:
         member.post(f"/uitnodiging/{token}")
 
     def public_uncached():
-        pagecache.cache.clear()
+        pagecache.forget_all(app)
         return visitor.get(targets.public_url)
 
     return {

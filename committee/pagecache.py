@@ -258,3 +258,11 @@ class EdgeCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def forget_all(app) -> None:
+    """Forget every stored page: this process's page cache and the edge cache in front of ``app``
+    (the tests start each test from nothing; a page is otherwise only replaced by a newer one)."""
+    cache.clear()
+    if isinstance(app.wsgi_app, EdgeCache):
+        app.wsgi_app.clear()

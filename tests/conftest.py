@@ -94,9 +94,7 @@ def _clean_database(app):
     yield
     from committee import pagecache
 
-    pagecache.cache.clear()
-    if isinstance(app.wsgi_app, pagecache.EdgeCache):
-        app.wsgi_app.clear()
+    pagecache.forget_all(app)
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn, guard.suspended(conn):

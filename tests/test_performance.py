@@ -25,13 +25,6 @@ from tests.factories import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _empty_caches(app):
-    pagecache.cache.clear()
-    yield
-    pagecache.cache.clear()
-
-
 @contextmanager
 def counting(app):
     statements: list[str] = []
@@ -48,15 +41,9 @@ def counting(app):
         sa.event.remove(engine, "before_cursor_execute", count)
 
 
-def _forget_pages(app) -> None:
-    """Both page caches: Flask's and the one in front of it (``EdgeCache``, 2 seconds)."""
-    pagecache.cache.clear()
-    app.wsgi_app.clear()
-
-
 def _statements(app, client, url, **kwargs) -> int:
     client.get(url, **kwargs)  # warm: anything loaded once per process
-    _forget_pages(app)
+    pagecache.forget_all(app)  # Flask's page cache and the edge cache in front (2 seconds)
     with counting(app) as statements:
         response = client.get(url, **kwargs)
     assert response.status_code == 200
