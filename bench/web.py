@@ -34,7 +34,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -44,6 +43,8 @@ from pathlib import Path
 
 import requests
 import sqlalchemy as sa
+
+from tests.live_server import start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -76,33 +77,14 @@ class SizeResult:
     weight: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Gunicorn:
     """gunicorn -c gunicorn.conf.py on a free loopback port, stopped on exit."""
 
     def __init__(self, target: str, env: dict, log: Path):
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                "gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                target,
-            ],
-            cwd=ROOT,
-            env={**os.environ, "GUNICORN_LOGLEVEL": "warning", **env},
-            stdout=log.open("a"),
-            stderr=subprocess.STDOUT,
+        self.process, self.base = start_gunicorn(
+            ["-c", "gunicorn.conf.py", target],
+            {**os.environ, "GUNICORN_LOGLEVEL": "warning", **env},
+            log.open("a"),
         )
         deadline = time.monotonic() + 60
         while True:
@@ -339,7 +321,6 @@ def _measure_size(app, url, targets, size, args, log, worker_env=None) -> SizeRe
         "DATABASE_URL": url,
         "SECRET_KEY": SECRET,
         "WIJKIEZEN_ENV": "development",
-        "PUBLIC_BASE_URL": "http://127.0.0.1",
         **worker_env,
     }
     runs = {}

@@ -15,6 +15,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 import requests
@@ -49,10 +50,26 @@ class LiveServer:
         return pids
 
 
-def free_port() -> int:
+def start_gunicorn(options: list[str], env: dict, log: IO) -> tuple[subprocess.Popen, str]:
+    """Start ``gunicorn <options>`` on a free loopback port; return the process and its base URL.
+
+    The listening socket is made here and handed over (``--bind fd://N``). Choosing a free port and
+    passing only its number would leave a moment in which another program could take the port.
+    ``PUBLIC_BASE_URL`` in the server's environment is its own address.
+    """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        sock.listen(128)
+        base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "--bind", f"fd://{sock.fileno()}", *options],
+            cwd=ROOT,
+            env={**env, "PUBLIC_BASE_URL": base},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            pass_fds=(sock.fileno(),),
+        )
+    return process, base
 
 
 @contextmanager
@@ -63,8 +80,6 @@ def gunicorn(database_url: str, log_path: Path, *, workers: int = 4, threads: in
     (the crash test replaces workers faster than they could import the app). The app opens no
     database connection while it is created, so the forks share none.
     """
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     # Many members from one loopback address would trip the login rate limit: not these tests' subject.
     env = {
         **os.environ,
@@ -72,30 +87,10 @@ def gunicorn(database_url: str, log_path: Path, *, workers: int = 4, threads: in
         "WIJKIEZEN_ENV": "development",
         "RATELIMIT_ENABLED": "0",
         "SECRET_KEY": "concurrency-test-secret",
-        "PUBLIC_BASE_URL": base,
     }
     log = log_path.open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--log-level",
-            "warning",
-            *(["--preload"] if preload else []),
-            "app:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    options = ["--workers", str(workers), "--threads", str(threads), "--log-level", "warning"]
+    process, base = start_gunicorn([*options, *(["--preload"] if preload else []), "app:app"], env, log)
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -11,9 +11,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -24,31 +22,16 @@ from committee.auth import services as auth
 from committee.extensions import db
 from committee.scoring import services as scoring
 from tests.factories import make_scoring_procurement
+from tests.live_server import start_gunicorn
 
 pytestmark = pytest.mark.server
 
-ROOT = Path(__file__).resolve().parents[1]
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _start(env: dict, log: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", "2", "--threads", "2", "app:app"],
-        cwd=ROOT,
-        env={**env, "PUBLIC_BASE_URL": base},
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    return process, base
+    options = ["-c", "gunicorn.conf.py", "--workers", "2", "--threads", "2", "app:app"]
+    return start_gunicorn(options, env, log.open("w"))
 
 
 def _wait(process: subprocess.Popen, base: str, log: Path) -> None:
