@@ -60,6 +60,11 @@ def test_template_has_every_string_in_the_source(template: Catalog) -> None:
     """Run ``make translations`` after adding or changing a string."""
     with (ROOT / "babel.cfg").open() as f:
         method_map, options_map = parse_mapping_cfg(f)
+    # Jinja's extractor skips a template it cannot parse without a word (an extension the app
+    # uses but babel.cfg does not name, for one): here such a template fails the test instead.
+    for pattern, method in method_map:
+        if method == "jinja2":
+            options_map[pattern] = {**options_map.get(pattern, {}), "silent": "false"}
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}  # as in the Makefile
     in_source = {
         _key(message)
