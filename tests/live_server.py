@@ -59,7 +59,7 @@ def start_gunicorn(options: list[str], env: dict, log: IO) -> tuple[subprocess.P
     """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        sock.listen(128)
+        sock.listen(2048)  # gunicorn's default backlog: it keeps a listening socket's own
         base = f"http://127.0.0.1:{sock.getsockname()[1]}"
         process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "gunicorn", "--bind", f"fd://{sock.fileno()}", *options],
