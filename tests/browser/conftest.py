@@ -96,7 +96,8 @@ class Person:
         self.check()
 
     def check(self):
-        """Run axe on the current page (WCAG 2.1 A and AA) and remember any violation."""
+        """Run axe on the current page (WCAG 2.1 A and AA) and check that it fits the screen's
+        width; remember any problem."""
         self.page.wait_for_load_state("load")
         result = self.page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
@@ -106,6 +107,21 @@ class Person:
         for violation in result["violations"]:
             targets = [n["target"] for n in violation["nodes"]][:3]
             self.problems.append(f"axe {violation['id']} on {path}: {violation['help']} {targets}")
+        # Nothing may widen the page beyond the phone's screen (a wide table scrolls in its own
+        # box). Measured against the screen, not window.innerWidth: a mobile browser widens its
+        # layout viewport to fit a page that sticks out.
+        wide = self.page.evaluate("document.documentElement.scrollWidth")
+        screen = self.page.viewport_size["width"]
+        if wide > screen:
+            self.problems.append(f"{path} is {wide} px wide on a {screen} px screen")
+
+    def check_narrow(self, width: int = 320):
+        """``check`` the current page on the narrowest phones too, then go back to ``PHONE``."""
+        self.page.set_viewport_size({"width": width, "height": PHONE["height"]})
+        try:
+            self.check()
+        finally:
+            self.page.set_viewport_size(PHONE)
 
     def click(self, *args, **kwargs):
         """Click something that navigates, then check the new page."""

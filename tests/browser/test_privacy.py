@@ -50,6 +50,7 @@ def test_moderator_exports_and_erases_a_member_and_the_public_timeline_holds(peo
     mod.page.get_by_label("Naam of e-mailadres").fill("verzoek")
     mod.click("button", name="Zoeken")
     mod.click("link", name="Ria Verzoekster")
+    mod.check_narrow()  # the facts (label, value) stack on a small screen
 
     # Downloads everything as JSON.
     with mod.page.expect_download() as download:
