@@ -1,13 +1,22 @@
-"""Shared form helpers: Dutch messages for the common validators."""
+"""Shared form helpers: Dutch messages for the common validators, and fields for amounts."""
 
+import re
 from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import IntegerField, SelectMultipleField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 
 def required():
@@ -28,6 +37,46 @@ def min_length(n: int):
 
 def whole_euros(max_value: int = 100_000_000):
     return NumberRange(min=0, max=max_value, message=_l("Vul een bedrag in hele euro's in."))
+
+
+# Whole euros as people write them: 120000, 120.000 or 120 000 (dots or spaces between thousands).
+EURO_AMOUNT = re.compile(r"\d{1,3}(?:[. ]\d{3})+|\d+")
+EURO_HINT = _l("Schrijf het bedrag in hele euro's, zonder komma of centen. Bijvoorbeeld: 120000 of 120.000.")
+
+
+class EuroField(IntegerField):
+    """A whole number of euros, typed as people write it, with or without a euro sign.
+
+    A text box that opens the number keyboard (``inputmode``), not a number field: a browser's
+    number field reads "120.000" as 120 and empties itself on text it cannot read, so the person
+    would neither be understood nor see what they typed. Anything else (cents, letters) gets one
+    message that shows how to write it; the typed text stays in the box."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs["render_kw"] = {
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            **(kwargs.get("render_kw") or {}),
+        }
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = valuelist[0].strip().removeprefix("€").strip()
+        if not text:
+            self.data = None
+        elif EURO_AMOUNT.fullmatch(text):
+            self.data = int(text.replace(".", "").replace(" ", ""))
+        else:
+            self.data = None
+            raise ValueError(str(EURO_HINT))
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()  # that one message; "fill this in" or a range would confuse
 
 
 def a_day_between(first: date = date(2000, 1, 1), last: date = date(2100, 12, 31)):

@@ -298,3 +298,50 @@ def test_a_valid_new_procurement_is_created(client, app_ctx):
     )
     assert response.status_code == 302
     assert count(Procurement) == 1
+
+
+def test_a_date_that_is_no_date_is_named_with_its_phase_and_part_in_dutch(client, app_ctx):
+    moderator = make_moderator()
+    place = make_neighbourhood(moderator)
+    login(client, moderator)
+    form = _procurement_form(title="Ontmoeten", **{"dates_offers_open-starts_on": "31-02-2026"})
+    response = client.post(f"/beheer/wijken/{place.id}/aanbesteding/nieuw", data=form)
+    assert response.status_code == 422
+    html = html_of(response)
+    summary = " ".join(html.split('class="utrecht-alert')[1].split("</ul>")[0].split())
+    assert "Aanbod indienen, begint op: Ongeldige datum." in summary
+    assert summary.count("Ongeldige datum.") == 1  # the end date is not blamed
+    assert "Not a valid" not in html
+    assert "Ongeldige datum." in error_beside(html, "dates_offers_open-starts_on")
+    assert count(Procurement) == 0
+
+
+@pytest.mark.parametrize("typed", ["120000", "120.000", "120 000", "€ 120.000"])
+def test_a_budget_is_read_as_people_write_whole_euros(client, app_ctx, typed):
+    moderator = make_moderator()
+    place = make_neighbourhood(moderator)
+    login(client, moderator)
+    response = client.post(
+        f"/beheer/wijken/{place.id}/aanbesteding/nieuw",
+        data=_procurement_form(title="Ontmoeten", budget_ceiling=typed),
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(Procurement.budget_ceiling)) == 120_000
+
+
+@pytest.mark.parametrize("typed", ["twintig", "120000,50", "120.5", "1.20.000"])
+def test_a_budget_that_is_no_whole_euros_gets_one_message_and_keeps_the_typing(client, app_ctx, typed):
+    moderator = make_moderator()
+    place = make_neighbourhood(moderator)
+    login(client, moderator)
+    response = client.post(
+        f"/beheer/wijken/{place.id}/aanbesteding/nieuw",
+        data=_procurement_form(title="Ontmoeten", budget_ceiling=typed),
+    )
+    assert response.status_code == 422
+    html = html_of(response)
+    assert error_beside(html, "budget_ceiling") == (
+        "Schrijf het bedrag in hele euro's, zonder komma of centen. Bijvoorbeeld: 120000 of 120.000."
+    )
+    assert f'value="{typed}"' in html
+    assert count(Procurement) == 0

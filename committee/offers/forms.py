@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectMultipleField,
     StringField,
@@ -18,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from committee.forms import kvk_number, max_length, optional, required, whole_euros
+from committee.forms import EuroField, kvk_number, max_length, optional, required, whole_euros
 from committee.offers.models import OrganisationKind
 
 KIND_CHOICES = [
@@ -41,7 +40,7 @@ class OfferForm(FlaskForm):
         description=_l("Welke rollen en welke ervaring? Namen zijn niet nodig."),
         validators=[optional(), max_length(10000)],
     )
-    budget_asked = IntegerField(
+    budget_asked = EuroField(
         _l("Gevraagd budget per jaar, in hele euro's"), validators=[optional(), whole_euros()]
     )
     results = TextAreaField(

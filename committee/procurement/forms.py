@@ -15,16 +15,21 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms import Form as PlainForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange
 
-from committee.forms import MultiCheckboxField, max_length, optional, required, whole_euros
+from committee.forms import EuroField, MultiCheckboxField, max_length, optional, required, whole_euros
 from committee.panel.models import MemberKind
 from committee.procurement.phases import PLANNED_PHASES
 
 
-class PhaseDatesForm(PlainForm):
+class PhaseDatesForm(FlaskForm):
+    """One phase's dates, inside the procurement form (``FormField``). A FlaskForm for WTForms'
+    own messages in the page's language ("Ongeldige datum."); the outer form has the CSRF token."""
+
+    class Meta:
+        csrf = False
+
     starts_on = DateField(_l("Begint op"), validators=[optional()])
     ends_on = DateField(_l("Eindigt op"), validators=[optional()])
 
@@ -54,7 +59,7 @@ def _procurement_form_class():
             ),
             validators=[required(), max_length(10000)],
         )
-        budget_ceiling = IntegerField(
+        budget_ceiling = EuroField(
             _l("Maximaal budget per jaar, in hele euro's"),
             validators=[required(), whole_euros()],
         )

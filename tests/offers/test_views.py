@@ -400,3 +400,18 @@ def test_a_member_who_has_not_declared_yet_cannot_download_the_annex(app, client
         db.session.commit()
         login(client, member)
     assert client.get(f"/commissie/{procurement_id}/aanbod/A/bijlage-1.pdf").status_code == 404
+
+
+def test_a_bidder_writes_the_budget_as_people_do_and_gets_one_plain_message_for_cents(app, client):
+    procurement_id, _ = _bidder_in_open_call(app, client)
+    url = f"/aanbieder/aanbesteding/{procurement_id}/aanbod"
+    form = {"plan": "Plan", "team": "Team", "results": "Zo", "save": "y"}
+    response = client.post(url, data={**form, "budget_asked": "85000,50"})
+    assert response.status_code == 422
+    page = _text(response)
+    hint = "Schrijf het bedrag in hele euro&#39;s, zonder komma of centen."
+    assert page.count(hint) == 2  # in the summary and beside the field; nothing else about it
+    assert "Ongeldig getal" not in page and 'value="85000,50"' in page
+    assert client.post(url, data={**form, "budget_asked": "€ 85.000"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(Offer.budget_asked)) == 85_000
