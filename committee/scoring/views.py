@@ -243,7 +243,11 @@ def save(procurement_id: int, pseudonym: str):
         form.form_errors.append(error)
         member = _membership(procurement_id)
         return _render_offer(member, _offer(member, pseudonym), form, 422)
-    flash(_("Opgeslagen."))
+    message = _("Opgeslagen.")
+    if result is not None and result.reasons_missing:  # as the htmx answer says it
+        names = ", ".join(sheet.criteria[c] for c in result.reasons_missing)
+        message += " " + _("Schrijf nog kort waarom bij: %(names)s.", names=names)
+    flash(message)
     return redirect(url_for("scoring.offer", procurement_id=procurement_id, pseudonym=pseudonym))
 
 

@@ -6,6 +6,7 @@ from committee.auth.models import User
 from committee.extensions import db
 from committee.panel.models import CommitteeMember
 from committee.procurement import services as procurement_services
+from committee.procurement.models import Criterion
 from committee.scoring import services as scoring
 from committee.scoring.models import Score
 from tests.factories import (
@@ -40,6 +41,17 @@ def test_without_javascript_a_normal_submit_saves_and_redirects_back(app, client
     assert response.status_code == 302 and response.headers["Location"].endswith(url)
     assert _scores(app) == [(criteria[0], 4)]
     assert "Opgeslagen." in client.get(url).get_data(as_text=True)
+
+
+def test_without_javascript_the_saved_message_names_a_criterion_still_missing_its_reason(app, client):
+    procurement_id, resident, criteria = _setup(app)
+    with app.test_request_context():
+        login(client, resident)
+        name = db.session.get(Criterion, criteria[0]).name
+    url = f"/commissie/{procurement_id}/aanbod/A"
+    client.post(url, data={f"score_{criteria[0]}": "5"})
+    page = client.get(url).get_data(as_text=True)
+    assert f"Opgeslagen. Schrijf nog kort waarom bij: {name}." in page
 
 
 def test_with_htmx_the_answer_is_only_the_saved_status_fragment(app, client):
