@@ -153,6 +153,9 @@ def test_rationale_award_feedback_publication_and_signals(people, app):
     expect(page.locator(".rationale")).to_contain_text(f"{WHY_1} {WHY_2}")
     expect(page.locator(".rationale")).not_to_contain_text(NOTE_B)
     expect(page.get_by_role("img", name=f"Aanbod A: {names['A']} (gekozen)")).to_be_visible()
+    # The bars have their colours on screen (an SVG shape without them is drawn black).
+    fills = page.locator(".chart-bar").evaluate_all("bars => bars.map(b => getComputedStyle(b).fill)")
+    assert fills and "rgb(0, 0, 0)" not in fills, fills
     expect(page.get_by_role("table", name="Scores per aanbod")).to_contain_text("Aanbod B")
     expect(page.locator(".offers-received")).to_contain_text(names["B"])
     public.click("link", name="Het besluit om af te drukken")
