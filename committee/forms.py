@@ -3,7 +3,7 @@
 import re
 from datetime import date
 
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectMultipleField
@@ -11,7 +11,6 @@ from wtforms.validators import (
     DataRequired,
     Email,
     Length,
-    NumberRange,
     Optional,
     StopValidation,
     ValidationError,
@@ -36,12 +35,24 @@ def min_length(n: int):
 
 
 def whole_euros(max_value: int = 100_000_000):
-    return NumberRange(min=0, max=max_value, message=_l("Vul een bedrag in hele euro's in."))
+    """From 0 to ``max_value`` euros; the message names the limit, written as the page's
+    language writes numbers."""
+
+    def check(form, field):
+        if field.data is not None and not 0 <= field.data <= max_value:
+            raise ValidationError(
+                _("Vul een bedrag in van 0 tot en met %(max)s euro.", max=format_decimal(max_value))
+            )
+
+    return check
 
 
-# Whole euros as people write them: 120000, 120.000 or 120 000 (dots or spaces between thousands).
-EURO_AMOUNT = re.compile(r"\d{1,3}(?:[. ]\d{3})+|\d+")
-EURO_HINT = _l("Schrijf het bedrag in hele euro's, zonder komma of centen. Bijvoorbeeld: 120000 of 120.000.")
+# Whole euros as people write them: 120000, 120.000 or 120 000 (dots or spaces between
+# thousands), with or without a euro sign or "euro" before or after, and "120.000,-" or
+# "120.000,00" (no cents). At most 12 digits: far above any budget, and no endless number.
+EURO_AMOUNT = re.compile(r"\d{1,3}(?:[. ]\d{3}){1,3}|\d{1,12}")
+EURO_WORDS = re.compile(r"^(?:€|eur|euro)\s*|\s*(?:€|eur|euro)$|,(?:-{1,2}|=|00)$", re.IGNORECASE)
+EURO_HINT = _l("Schrijf het bedrag in hele euro's, zonder centen. Bijvoorbeeld: 120000 of 120.000.")
 
 
 class EuroField(IntegerField):
@@ -65,7 +76,9 @@ class EuroField(IntegerField):
     def process_formdata(self, valuelist):
         if not valuelist:
             return
-        text = valuelist[0].strip().removeprefix("€").strip()
+        # Spaces of every kind (a copied amount may hold a non-breaking one) count as one space.
+        text = " ".join(valuelist[0].split())
+        text = EURO_WORDS.sub("", EURO_WORDS.sub("", text)).strip()
         if not text:
             self.data = None
         elif EURO_AMOUNT.fullmatch(text):

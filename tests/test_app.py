@@ -316,7 +316,10 @@ def test_a_date_that_is_no_date_is_named_with_its_phase_and_part_in_dutch(client
     assert count(Procurement) == 0
 
 
-@pytest.mark.parametrize("typed", ["120000", "120.000", "120 000", "€ 120.000"])
+@pytest.mark.parametrize(
+    "typed",
+    ["120000", "120.000", "120 000", "120\u00a0000", "€ 120.000", "€120.000,-", "120.000,00", "120000 euro"],
+)
 def test_a_budget_is_read_as_people_write_whole_euros(client, app_ctx, typed):
     moderator = make_moderator()
     place = make_neighbourhood(moderator)
@@ -329,7 +332,7 @@ def test_a_budget_is_read_as_people_write_whole_euros(client, app_ctx, typed):
     assert db.session.scalar(sa.select(Procurement.budget_ceiling)) == 120_000
 
 
-@pytest.mark.parametrize("typed", ["twintig", "120000,50", "120.5", "1.20.000"])
+@pytest.mark.parametrize("typed", ["twintig", "120000,50", "120.5", "1.20.000", "-5", "9" * 30])
 def test_a_budget_that_is_no_whole_euros_gets_one_message_and_keeps_the_typing(client, app_ctx, typed):
     moderator = make_moderator()
     place = make_neighbourhood(moderator)
@@ -341,7 +344,22 @@ def test_a_budget_that_is_no_whole_euros_gets_one_message_and_keeps_the_typing(c
     assert response.status_code == 422
     html = html_of(response)
     assert error_beside(html, "budget_ceiling") == (
-        "Schrijf het bedrag in hele euro's, zonder komma of centen. Bijvoorbeeld: 120000 of 120.000."
+        "Schrijf het bedrag in hele euro's, zonder centen. Bijvoorbeeld: 120000 of 120.000."
     )
     assert f'value="{typed}"' in html
     assert count(Procurement) == 0
+
+
+def test_a_budget_above_the_limit_is_told_the_limit(client, app_ctx):
+    moderator = make_moderator()
+    place = make_neighbourhood(moderator)
+    login(client, moderator)
+    response = client.post(
+        f"/beheer/wijken/{place.id}/aanbesteding/nieuw",
+        data=_procurement_form(title="Ontmoeten", budget_ceiling="120.000.000"),
+    )
+    assert response.status_code == 422
+    assert (
+        error_beside(html_of(response), "budget_ceiling")
+        == "Vul een bedrag in van 0 tot en met 100.000.000 euro."
+    )

@@ -409,7 +409,7 @@ def test_a_bidder_writes_the_budget_as_people_do_and_gets_one_plain_message_for_
     response = client.post(url, data={**form, "budget_asked": "85000,50"})
     assert response.status_code == 422
     page = _text(response)
-    hint = "Schrijf het bedrag in hele euro&#39;s, zonder komma of centen."
+    hint = "Schrijf het bedrag in hele euro&#39;s, zonder centen."
     assert page.count(hint) == 2  # in the summary and beside the field; nothing else about it
     assert "Ongeldig getal" not in page and 'value="85000,50"' in page
     assert client.post(url, data={**form, "budget_asked": "€ 85.000"}).status_code == 302
