@@ -300,12 +300,17 @@ def test_a_valid_new_procurement_is_created(client, app_ctx):
     assert count(Procurement) == 1
 
 
-def test_a_date_that_is_no_date_is_named_with_its_phase_and_part_in_dutch(client, app_ctx):
+def _new_procurement(client, **fields):
+    """A moderator sends the new-procurement form with these fields changed."""
     moderator = make_moderator()
     place = make_neighbourhood(moderator)
     login(client, moderator)
-    form = _procurement_form(title="Ontmoeten", **{"dates_offers_open-starts_on": "31-02-2026"})
-    response = client.post(f"/beheer/wijken/{place.id}/aanbesteding/nieuw", data=form)
+    form = _procurement_form(title="Ontmoeten", **fields)
+    return client.post(f"/beheer/wijken/{place.id}/aanbesteding/nieuw", data=form)
+
+
+def test_a_date_that_is_no_date_is_named_with_its_phase_and_part_in_dutch(client, app_ctx):
+    response = _new_procurement(client, **{"dates_offers_open-starts_on": "31-02-2026"})
     assert response.status_code == 422
     html = html_of(response)
     summary = " ".join(html.split('class="utrecht-alert')[1].split("</ul>")[0].split())
@@ -321,26 +326,13 @@ def test_a_date_that_is_no_date_is_named_with_its_phase_and_part_in_dutch(client
     ["120000", "120.000", "120 000", "120\u00a0000", "€ 120.000", "€120.000,-", "120.000,00", "120000 euro"],
 )
 def test_a_budget_is_read_as_people_write_whole_euros(client, app_ctx, typed):
-    moderator = make_moderator()
-    place = make_neighbourhood(moderator)
-    login(client, moderator)
-    response = client.post(
-        f"/beheer/wijken/{place.id}/aanbesteding/nieuw",
-        data=_procurement_form(title="Ontmoeten", budget_ceiling=typed),
-    )
-    assert response.status_code == 302
+    assert _new_procurement(client, budget_ceiling=typed).status_code == 302
     assert db.session.scalar(sa.select(Procurement.budget_ceiling)) == 120_000
 
 
 @pytest.mark.parametrize("typed", ["twintig", "120000,50", "120.5", "1.20.000", "-5", "9" * 30])
 def test_a_budget_that_is_no_whole_euros_gets_one_message_and_keeps_the_typing(client, app_ctx, typed):
-    moderator = make_moderator()
-    place = make_neighbourhood(moderator)
-    login(client, moderator)
-    response = client.post(
-        f"/beheer/wijken/{place.id}/aanbesteding/nieuw",
-        data=_procurement_form(title="Ontmoeten", budget_ceiling=typed),
-    )
+    response = _new_procurement(client, budget_ceiling=typed)
     assert response.status_code == 422
     html = html_of(response)
     assert error_beside(html, "budget_ceiling") == (
@@ -351,15 +343,7 @@ def test_a_budget_that_is_no_whole_euros_gets_one_message_and_keeps_the_typing(c
 
 
 def test_a_budget_above_the_limit_is_told_the_limit(client, app_ctx):
-    moderator = make_moderator()
-    place = make_neighbourhood(moderator)
-    login(client, moderator)
-    response = client.post(
-        f"/beheer/wijken/{place.id}/aanbesteding/nieuw",
-        data=_procurement_form(title="Ontmoeten", budget_ceiling="120.000.000"),
-    )
+    response = _new_procurement(client, budget_ceiling="120.000.000")
     assert response.status_code == 422
-    assert (
-        error_beside(html_of(response), "budget_ceiling")
-        == "Vul een bedrag in van 0 tot en met 100.000.000 euro."
-    )
+    expected = "Vul een bedrag in van 0 tot en met 100.000.000 euro."
+    assert error_beside(html_of(response), "budget_ceiling") == expected
