@@ -50,8 +50,10 @@ def whole_euros(max_value: int = 100_000_000):
 # Whole euros as people write them: 120000, 120.000 or 120 000 (dots or spaces between
 # thousands), with or without a euro sign or "euro" before or after, and "120.000,-" or
 # "120.000,00" (no cents). At most 12 digits: far above any budget, and no endless number.
-EURO_AMOUNT = re.compile(r"\d{1,3}(?:[. ]\d{3}){1,3}|\d{1,12}")
-EURO_WORDS = re.compile(r"^(?:€|eur|euro)\s*|\s*(?:€|eur|euro)$|,(?:-{1,2}|=|00)$", re.IGNORECASE)
+EURO_AMOUNT = re.compile(
+    r"(?:€|euro|eur)? ?(\d{1,3}(?:[. ]\d{3}){1,3}|\d{1,12})(?:,(?:-{1,2}|=|00))? ?(?:€|euro|eur)?",
+    re.IGNORECASE,
+)
 EURO_HINT = _l("Schrijf het bedrag in hele euro's, zonder centen. Bijvoorbeeld: 120000 of 120.000.")
 
 
@@ -78,11 +80,11 @@ class EuroField(IntegerField):
             return
         # Spaces of every kind (a copied amount may hold a non-breaking one) count as one space.
         text = " ".join(valuelist[0].split())
-        text = EURO_WORDS.sub("", EURO_WORDS.sub("", text)).strip()
+        amount = EURO_AMOUNT.fullmatch(text)
         if not text:
             self.data = None
-        elif EURO_AMOUNT.fullmatch(text):
-            self.data = int(text.replace(".", "").replace(" ", ""))
+        elif amount:
+            self.data = int(amount.group(1).replace(".", "").replace(" ", ""))
         else:
             self.data = None
             raise ValueError(str(EURO_HINT))

@@ -323,7 +323,10 @@ def test_a_date_that_is_no_date_is_named_with_its_phase_and_part_in_dutch(client
 
 @pytest.mark.parametrize(
     "typed",
-    ["120000", "120.000", "120 000", "120\u00a0000", "€ 120.000", "€120.000,-", "120.000,00", "120000 euro"],
+    [
+        *("120000", "120.000", "120 000", "120\u00a0000", "€ 120.000", "€120.000,-", "120.000,00"),
+        *("120000 euro", "Euro 120.000", "EUR 120000", "120.000,- €"),
+    ],
 )
 def test_a_budget_is_read_as_people_write_whole_euros(client, app_ctx, typed):
     assert _new_procurement(client, budget_ceiling=typed).status_code == 302
