@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from committee.audit import services as audit
+from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.monitoring import summary
 from committee.monitoring.models import Signal, SignalStatus
 from committee.procurement import policy
-from committee.procurement.services import ProcessError
 from committee.timeutil import utcnow
 
 

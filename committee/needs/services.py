@@ -13,13 +13,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from committee.audit import services as audit
+from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.needs import results as needs_results
 from committee.needs.models import NeedsCode, NeedsRank, NeedsResponse, NeedsRound, Theme
 from committee.procurement import policy
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
-from committee.procurement.services import ProcessError
 from committee.timeutil import utcnow
 
 # The start list from the Eindhoven model; the moderator edits it per procurement.

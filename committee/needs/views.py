@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from committee.access import rule
+from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.needs import services
 from committee.needs.forms import (
@@ -27,7 +28,6 @@ from committee.needs.forms import (
 from committee.needs.models import Theme
 from committee.procurement import policy
 from committee.procurement.models import Procurement
-from committee.procurement.services import ProcessError
 from committee.procurement.views import get_procurement
 from committee.qr import qr_data_uri
 from committee.ratelimit import limiter

@@ -17,7 +17,7 @@ from committee.audit import services as audit
 from committee.extensions import db
 from committee.offers import anonymise, pdf
 from committee.offers.models import Annex, AnnexPage, ManualRedaction, Offer, OfferStatus, Review
-from committee.offers.services import OfferError, declared_identifiers
+from committee.offers.services import OfferError, identifiers_of
 from committee.offers.storage import (
     Storage,
     current_storage,
@@ -55,11 +55,6 @@ class PageCheck:
     @property
     def hidden_matches(self) -> list[str]:
         return [self.page.hidden[r.start : r.end] for r in self.hidden_findings]
-
-
-def identifiers_of(offer: Offer) -> list[str]:
-    """The bidder's declared identifiers plus the moderator's extra words for this offer."""
-    return declared_identifiers(offer.organisation, [m.phrase for m in offer.manual_redactions])
 
 
 def prepare(procurement) -> None:

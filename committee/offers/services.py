@@ -180,6 +180,11 @@ def declared_identifiers(organisation: Organisation, extra: list[str] | None = N
     return anonymise.identifiers_for(organisation, people, extra or [])
 
 
+def identifiers_of(offer: Offer) -> list[str]:
+    """The bidder's declared identifiers plus the moderator's extra words for this offer."""
+    return declared_identifiers(offer.organisation, [m.phrase for m in offer.manual_redactions])
+
+
 # The call and its questions -----------------------------------------------------------------
 
 
@@ -494,9 +499,7 @@ def anonymised_view(offer: Offer) -> dict[str, str]:
     That is the version the moderator approved, redacted once more with what the bidder declares
     today (so a name added later is hidden too). Without an approval, the automatic redaction.
     """
-    from committee.offers import review
-
-    identifiers = review.identifiers_of(offer)
+    identifiers = identifiers_of(offer)
     source = offer.review if offer.review and offer.review.approved_at else offer
     return {
         "plan": anonymise.redact(source.plan, identifiers),

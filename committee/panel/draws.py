@@ -18,8 +18,9 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from committee.audit import services as audit
+from committee.exceptions import ProcessError
 from committee.extensions import db
-from committee.panel import lottery, recruitment
+from committee.panel import lottery, recruitment, services
 from committee.panel import quotas as quota_rules
 from committee.panel.models import (
     Application,
@@ -30,13 +31,10 @@ from committee.panel.models import (
     MemberSource,
     Quota,
 )
+from committee.panel.services import active_draw, completed_draw, seat_application
 from committee.procurement import policy
-from committee.procurement.services import ProcessError
 from committee.timeutil import utcnow
 from committee.wijk.models import ProfileShare
-
-ACTIVE = (DrawStatus.PREPARED, DrawStatus.QUEUED, DrawStatus.RUNNING)
-
 
 # --- the neighbourhood's shares and the quotas -------------------------------------------------
 
@@ -168,21 +166,6 @@ def draws_of(procurement) -> list[Draw]:
     return db.session.scalars(
         sa.select(Draw).where(Draw.procurement_id == procurement.id).order_by(Draw.id.desc())
     ).all()
-
-
-def completed_draw(procurement) -> Draw | None:
-    return db.session.scalar(
-        sa.select(Draw)
-        .where(Draw.procurement_id == procurement.id, Draw.status == DrawStatus.DONE)
-        .order_by(Draw.id.desc())
-        .limit(1)
-    )
-
-
-def active_draw(procurement) -> Draw | None:
-    return db.session.scalar(
-        sa.select(Draw).where(Draw.procurement_id == procurement.id, Draw.status.in_(ACTIVE)).limit(1)
-    )
 
 
 def prepare_draw(*, actor, procurement, seed: int | None = None, algorithm: str | None = None) -> Draw:
@@ -401,8 +384,6 @@ def _finish(draw: Draw, status: DrawStatus, *, problems=None, error=None) -> Dra
 
 
 def _seat_applicant(procurement, application: Application, source: MemberSource) -> CommitteeMember:
-    from committee.panel.services import seat_application
-
     return seat_application(procurement=procurement, application=application, source=source)
 
 
@@ -446,8 +427,6 @@ def replace_member(*, actor, member: CommitteeMember, reason: str, note: str):
     or else the closest match (see ``quotas.pick_replacement``). Returns the new member and the
     quotas that are then not met (empty when all hold).
     """
-    from committee.panel import services
-
     procurement = member.procurement
     services.check_composition_open(procurement)
     draw = completed_draw(procurement)

@@ -12,9 +12,10 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from committee.audit import services as audit
+from committee.categories import AGE_LABELS
+from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.panel.lottery import UNKNOWN
 from committee.panel.models import (
@@ -29,18 +30,9 @@ from committee.panel.quotas import suppress_small
 from committee.procurement import policy
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
-from committee.procurement.services import ProcessError
+from committee.text import slugify
 from committee.timeutil import utcnow
-from committee.wijk.profile import AGE, AGE_BANDS, BUURT
-from committee.wijk.services import slugify
-
-AGE_LABELS = {
-    "15-25": _l("15 tot 25 jaar"),
-    "25-45": _l("25 tot 45 jaar"),
-    "45-65": _l("45 tot 65 jaar"),
-    "65+": _l("65 jaar of ouder"),
-}
-assert set(AGE_LABELS) == {key for key, _label in AGE_BANDS}
+from committee.wijk.profile import AGE, BUURT, GENDER, GENDER_VALUES
 
 
 @dataclass
@@ -87,6 +79,28 @@ def categories(procurement) -> list[Category]:
         Category(AGE, str(_("Leeftijd")), [(k, str(v)) for k, v in AGE_LABELS.items()], built_in=True),
         *(Category(c.key, c.label, [(v, v) for v in c.values]) for c in extra_categories(procurement)),
     ]
+
+
+def profile_categories(neighbourhood) -> list[tuple[str, str, list]]:
+    """The categories a profile can hold: buurt and age group, men/women, and every category the
+    moderator asks applicants about in this neighbourhood's procurements.
+
+    Each as (key, label, [(value, value label), ...]).
+    """
+    found: dict[str, tuple[str, str, list[tuple[str, str]]]] = {}
+    found[BUURT] = (BUURT, _("Buurt"), [(b.name, b.name) for b in neighbourhood.buurten])
+    found[AGE] = (AGE, _("Leeftijd"), [(k, str(label)) for k, label in AGE_LABELS.items()])
+    found[GENDER] = (GENDER, _("Geslacht"), [(v, v) for v in GENDER_VALUES])
+    for procurement in neighbourhood.procurements:
+        for category in categories(procurement):
+            if category.key in found and category.key != GENDER:
+                continue
+            values = list(found.get(category.key, (None, None, []))[2])
+            for value in category.values:
+                if value[0].casefold() not in {v[0].casefold() for v in values}:
+                    values.append(value)
+            found[category.key] = (category.key, category.label, values)
+    return list(found.values())
 
 
 def parse_categories(text: str) -> list[tuple[str, list[str]]]:

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from committee.audit import services as audit
 from committee.auth import services as auth_services
 from committee.auth.models import Role, User
+from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.panel import quotas as quota_rules
 from committee.panel import recruitment
@@ -22,13 +23,15 @@ from committee.panel.models import (
     CommitteeMember,
     CompositionChange,
     ContactPreference,
+    Draw,
     DrawEntry,
+    DrawStatus,
     MemberKind,
     MemberSource,
 )
-from committee.procurement import policy
+from committee.procurement import phase_checks, policy
+from committee.procurement.phase_checks import Step
 from committee.procurement.phases import Phase
-from committee.procurement.services import ProcessError
 from committee.timeutil import utcnow
 from committee.wijk.profile import BUURT
 
@@ -233,8 +236,6 @@ def add_person_by_hand(
 
 def remove_member(*, actor, member: CommitteeMember, reason: str, note: str) -> None:
     """Take someone off the committee, with a reason; nobody takes their seat automatically."""
-    from committee.panel.draws import completed_draw
-
     procurement = member.procurement
     check_composition_open(procurement)
     change = record_change(actor=actor, procurement=procurement, action="remove", reason=reason, note=note)
@@ -245,6 +246,25 @@ def remove_member(*, actor, member: CommitteeMember, reason: str, note: str) -> 
         actor=actor,
         procurement_id=procurement.id,
         details={**change_details(change), "member": member_id},
+    )
+
+
+# Draws that finished, or are under way (the draw itself lives in ``draws.py``).
+ACTIVE = (DrawStatus.PREPARED, DrawStatus.QUEUED, DrawStatus.RUNNING)
+
+
+def completed_draw(procurement) -> Draw | None:
+    return db.session.scalar(
+        sa.select(Draw)
+        .where(Draw.procurement_id == procurement.id, Draw.status == DrawStatus.DONE)
+        .order_by(Draw.id.desc())
+        .limit(1)
+    )
+
+
+def active_draw(procurement) -> Draw | None:
+    return db.session.scalar(
+        sa.select(Draw).where(Draw.procurement_id == procurement.id, Draw.status.in_(ACTIVE)).limit(1)
     )
 
 
@@ -275,8 +295,6 @@ def describe_rule_problem(problem: dict) -> str:
 
 def composition_blocker(procurement) -> str | None:
     """Why the committee may not go on to the offers phase yet, in plain Dutch; None if it may."""
-    from committee.panel.draws import active_draw
-
     draw = active_draw(procurement)
     if draw is not None and draw.status.value != "prepared":
         return _("De loting loopt nog. Wacht tot die klaar is.")
@@ -284,6 +302,13 @@ def composition_blocker(procurement) -> str | None:
     if problems:
         return describe_rule_problem(problems[0])
     return None
+
+
+@phase_checks.before(Step.OPEN_OFFERS)
+def _committee_is_composed(*, procurement) -> None:
+    blocker = composition_blocker(procurement)
+    if blocker:
+        raise ProcessError(blocker)
 
 
 def seat_to_accept(user) -> CommitteeMember | None:

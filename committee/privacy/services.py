@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from committee.audit import services as audit
 from committee.audit.models import AuditEvent
 from committee.auth.models import Invitation, LoginSession, Role, User
+from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.mail import OutboxMessage
 from committee.monitoring.models import Signal
@@ -30,7 +31,6 @@ from committee.panel import recruitment
 from committee.panel.models import Application, CommitteeMember, DrawEntry
 from committee.privacy.models import Erasure
 from committee.procurement import policy
-from committee.procurement.services import ProcessError
 from committee.publication.models import DecisionVote
 from committee.scoring.models import Declaration, Reopening, Score
 from committee.timeutil import utcnow

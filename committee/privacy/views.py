@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from committee.access import rule
+from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.privacy import services
 from committee.privacy.forms import EraseForm, SearchForm
-from committee.procurement.services import ProcessError
 
 bp = Blueprint("privacy", __name__)
 

@@ -11,19 +11,17 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from committee.audit import services as audit
+from committee.exceptions import ProcessError
 from committee.extensions import db
+from committee.offers import review
 from committee.offers import services as offer_services
 from committee.offers.models import Offer, OfferStatus
-from committee.procurement import policy
+from committee.procurement import phase_checks, policy
 from committee.procurement.models import Criterion, PhaseDate, Procurement
+from committee.procurement.phase_checks import Step
 from committee.procurement.phases import PLANNED_PHASES, Phase
 from committee.timeutil import local_today
 from committee.wijk.models import Neighbourhood
-
-
-class ProcessError(Exception):
-    """A rule of the process refuses this step; the message is for the user, in plain Dutch."""
-
 
 # name, question, weight, (what a 1, a 3 and a 5 look like)
 CRITERIA_PRESETS = {
@@ -155,21 +153,15 @@ def move_to(*, actor, procurement: Procurement, to: Phase, **details) -> None:
 
 
 def open_offers(*, actor, procurement: Procurement) -> None:
-    from committee.panel.services import composition_blocker
-
+    """Start accepting offers, once the committee is composed (the panel's check)."""
     if not procurement.phase.is_before(Phase.OFFERS_OPEN):
         raise ProcessError(_("Het indienen van aanbod is al geopend."))
-    blocker = composition_blocker(procurement)
-    if blocker:
-        raise ProcessError(blocker)
+    phase_checks.check(Step.OPEN_OFFERS, procurement)
     _set_phase(procurement, Phase.OFFERS_OPEN, actor)
 
 
 def close_offers(*, actor, procurement: Procurement, today: date | None = None) -> None:
     """Stop accepting offers (only after the deadline day) and start the anonymisation check."""
-    from committee.offers import review
-    from committee.procurement import policy
-
     today = today or local_today()
     if procurement.phase != Phase.OFFERS_OPEN:
         raise ProcessError(_("Het indienen van aanbod staat niet open."))
@@ -190,8 +182,6 @@ def release_offers(*, actor, procurement: Procurement, rng=None) -> None:
     Only after the moderator approved every anonymised offer, and never while an approved version
     still holds something the bidder declared (a name, website, KvK number…).
     """
-    from committee.offers import review
-
     if procurement.phase != Phase.ANONYMISATION:
         raise ProcessError(
             _("Sluit eerst het indienen en keur elk aanbod goed; daarna kunt u het aanbod vrijgeven.")
@@ -216,13 +206,12 @@ def close_scoring(*, actor, procurement: Procurement) -> None:
 
 
 def publish(*, actor, procurement: Procurement) -> None:
-    from committee.publication import services as publication
-
+    """Make the decision public, once the publication's checks pass; it then records the chain head."""
     if procurement.phase != Phase.DECISION:
         raise ProcessError(_("Leg eerst het besluit vast."))
-    publication.ensure_publishable(procurement=procurement)
+    phase_checks.check(Step.PUBLISH, procurement)
     _set_phase(procurement, Phase.PUBLISHED, actor)
-    publication.mark_published(actor=actor, procurement=procurement)
+    phase_checks.follow(Step.PUBLISH, actor=actor, procurement=procurement)
 
 
 def _check_criteria_editable(procurement: Procurement) -> None:

@@ -20,13 +20,14 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from committee.audit import services as audit
+from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.i18n import names_list
 from committee.mail import send_mail
 from committee.offers.models import Offer
-from committee.procurement import policy
+from committee.procurement import phase_checks, policy
+from committee.procurement.phase_checks import Step
 from committee.procurement.phases import Phase
-from committee.procurement.services import ProcessError
 from committee.publication import markdown, merge, voting
 from committee.publication import standstill as standstill_rules
 from committee.publication.models import (
@@ -580,6 +581,7 @@ def public_sections_plain(procurement) -> list[tuple[str, str]]:
     return [(str(p.heading), texts[p.key]) for p in PROMPTS if merge.normalise(texts.get(p.key))]
 
 
+@phase_checks.before(Step.PUBLISH)
 def ensure_publishable(*, procurement, now: datetime | None = None) -> None:
     """Refuse the final award until the provisional one was sent and its standstill is over."""
     if decision_of(procurement) is None:
@@ -596,6 +598,7 @@ def ensure_publishable(*, procurement, now: datetime | None = None) -> None:
         )
 
 
+@phase_checks.after(Step.PUBLISH)
 def mark_published(*, actor, procurement, now: datetime | None = None) -> None:
     """The final award, after the standstill: the decision becomes public, bidders are told."""
     now = now or utcnow()

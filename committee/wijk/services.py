@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from committee.audit import services as audit
+from committee.exceptions import ProcessError
 from committee.extensions import db
-from committee.procurement.services import ProcessError
+from committee.text import slugify
 from committee.wijk import profile
 from committee.wijk.models import Buurt, Neighbourhood, ProfileShare
 
 
 class ProfileError(ProcessError):
     """The profile cannot be read or saved; the message is for the moderator, in plain Dutch."""
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "wijk"
 
 
 SLUG_LENGTH = 80  # the column's length (PostgreSQL refuses longer; a name and municipality may be 240)
@@ -140,27 +133,3 @@ def save_profile_by_hand(
     _replace(neighbourhood, category, {v: float(p) for v, p in percentages.items()}, "hand")
     db.session.flush()
     audit.record("profile.hand", actor=actor, obj=neighbourhood, details={"category": category})
-
-
-def profile_categories(neighbourhood: Neighbourhood) -> list[tuple[str, str, list]]:
-    """The categories a profile can hold: buurt and age group, men/women, and every category the
-    moderator asks applicants about in this neighbourhood's procurements.
-
-    Each as (key, label, [(value, value label), ...]).
-    """
-    from committee.panel.recruitment import AGE_LABELS, categories
-
-    found: dict[str, tuple[str, str, list[tuple[str, str]]]] = {}
-    found[profile.BUURT] = (profile.BUURT, _("Buurt"), [(b.name, b.name) for b in neighbourhood.buurten])
-    found[profile.AGE] = (profile.AGE, _("Leeftijd"), [(k, str(label)) for k, label in AGE_LABELS.items()])
-    found[profile.GENDER] = (profile.GENDER, _("Geslacht"), [(v, v) for v in profile.GENDER_VALUES])
-    for procurement in neighbourhood.procurements:
-        for category in categories(procurement):
-            if category.key in found and category.key != profile.GENDER:
-                continue
-            values = list(found.get(category.key, (None, None, []))[2])
-            for value in category.values:
-                if value[0].casefold() not in {v[0].casefold() for v in values}:
-                    values.append(value)
-            found[category.key] = (category.key, category.label, values)
-    return list(found.values())

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from committee.access import rule
 from committee.extensions import db
+from committee.panel import recruitment
 from committee.wijk import services
 from committee.wijk.forms import NeighbourhoodForm, ProfileImportForm, profile_hand_form_class
 from committee.wijk.models import Neighbourhood
@@ -60,7 +61,7 @@ def _hand_forms(place, failed: tuple[str, object] | None = None) -> list:
     """One form per category, prefilled with the current shares in percent."""
     rows = services.profile_rows(place)
     forms = []
-    for key, label, values in services.profile_categories(place):
+    for key, label, values in recruitment.profile_categories(place):
         if failed and failed[0] == key:
             forms.append((key, label, values, failed[1]))
             continue
@@ -85,8 +86,8 @@ def _render_profile(place, *, import_form=None, failed=None, status=200):
         "wijk/profile.html",
         place=place,
         by_category=by_category,
-        labels={key: label for key, label, _v in services.profile_categories(place)},
-        value_labels={key: dict(values) for key, _l, values in services.profile_categories(place)},
+        labels={key: label for key, label, _v in recruitment.profile_categories(place)},
+        value_labels={key: dict(values) for key, _l, values in recruitment.profile_categories(place)},
         import_form=import_form or ProfileImportForm(),
         hand_forms=_hand_forms(place, failed),
     ), status
@@ -130,7 +131,7 @@ def import_profile(neighbourhood_id: int):
 @rule("moderator")
 def profile_by_hand(neighbourhood_id: int, category: str):
     place = _place(neighbourhood_id)
-    found = {key: values for key, _label, values in services.profile_categories(place)}
+    found = {key: values for key, _label, values in recruitment.profile_categories(place)}
     if category not in found:
         abort(404)
     values = found[category]

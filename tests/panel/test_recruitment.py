@@ -11,7 +11,7 @@ from committee.needs import services as needs
 from committee.needs.models import NeedsResponse
 from committee.panel import draws, recruitment
 from committee.panel.models import Application, CommitteeMember, Demographics, DrawEntry
-from committee.procurement.services import ProcessError
+from committee.exceptions import ProcessError
 from committee.timeutil import local_today
 from tests.factories import (
     make_application,

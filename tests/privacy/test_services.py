@@ -16,7 +16,7 @@ from committee.panel import draws, recruitment
 from committee.panel.models import Application, Demographics, DrawEntry
 from committee.privacy import services as privacy
 from committee.privacy.models import Erasure
-from committee.procurement.services import ProcessError
+from committee.exceptions import ProcessError
 from committee.scoring import services as scoring
 from committee.scoring.models import Declaration, Reopening, Score
 from committee.timeutil import local_today

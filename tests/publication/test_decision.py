@@ -6,7 +6,7 @@ from committee.audit import services as audit
 from committee.panel.models import MemberKind
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
-from committee.procurement.services import ProcessError
+from committee.exceptions import ProcessError
 from committee.publication import services
 from committee.publication.models import DecisionMethod, VoteChoice
 from committee.scoring import services as scoring
