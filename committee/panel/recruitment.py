@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from committee.audit import services as audit
 from committee.extensions import db
-from committee.panel.lottery import UNKNOWN
+from committee.lottery.draw import UNKNOWN
 from committee.panel.models import (
     Application,
     CommitteeMember,
