@@ -2,7 +2,7 @@
 
 Run:  .venv/bin/python bench/lottery.py [pool] [seats]   (default 400 and 20)
 
-The draw runs as the app runs it: ``committee.panel.lottery.draw``, which computes in a process
+The draw runs as the app runs it: ``committee.lottery.draw.draw``, which computes in a process
 with PYTHONHASHSEED=0. Categories: buurt (4), age band (4), gender (3), housing (2), children (2);
 quotas follow made-up neighbourhood shares (``quotas.default_quotas``).
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from committee.panel import lottery  # noqa: E402
+from committee.lottery import draw as lottery  # noqa: E402
 from committee.panel.quotas import default_quotas  # noqa: E402
 
 SHARES = {

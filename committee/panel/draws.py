@@ -1,7 +1,7 @@
 """Quotas and the lottery: preparing a published draw, running it as a job, replacing members.
 
 Every function flushes but does not commit, and writes its audit event without personal data.
-The draw itself is ``committee.panel.lottery.draw``; this module feeds it and stores what it says.
+The draw itself is ``committee.lottery.draw.draw``; this module feeds it and stores what it says.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from flask_babel import gettext as _
 from committee.audit import services as audit
 from committee.exceptions import ProcessError
 from committee.extensions import db
-from committee.panel import lottery, recruitment, services
+from committee.lottery import draw as lottery
 from committee.panel import quotas as quota_rules
+from committee.panel import recruitment, services
 from committee.panel.models import (
     Application,
     CommitteeMember,

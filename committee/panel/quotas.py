@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from committee.panel.lottery import UNKNOWN, Quota
+from committee.lottery.draw import UNKNOWN, Quota
 
 BALANCED, UNDER, OVER = "balanced", "under", "over"
 

@@ -17,7 +17,7 @@ from committee.audit import services as audit
 from committee.categories import AGE_LABELS
 from committee.exceptions import ProcessError
 from committee.extensions import db
-from committee.panel.lottery import UNKNOWN
+from committee.lottery.draw import UNKNOWN
 from committee.panel.models import (
     Application,
     CommitteeMember,

@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from committee.access import rule
 from committee.extensions import db
 from committee.htmx import is_htmx
+from committee.lottery.draw import UNKNOWN
 from committee.mail import send_mail
 from committee.panel import draws, recruitment, services
 from committee.panel import quotas as quota_rules
@@ -36,7 +37,6 @@ from committee.panel.forms import (
     application_form_class,
     quota_form_class,
 )
-from committee.panel.lottery import UNKNOWN
 from committee.panel.models import (
     Application,
     CommitteeMember,

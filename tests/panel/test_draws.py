@@ -79,7 +79,7 @@ def test_anyone_can_rerun_a_published_draw_and_get_the_same_committee(app, clien
     assert published["result"]["algorithm"] == "leximin"
     for hash_seed, given in (("1", published), ("2", published["inputs"])):
         rerun = subprocess.run(  # as the public page tells people to do it, in a fresh Python
-            [sys.executable, "-m", "committee.panel.lottery"],
+            [sys.executable, "-m", "committee.lottery"],
             input=json.dumps(given),
             capture_output=True,
             text=True,
@@ -109,7 +109,7 @@ def test_a_draw_that_hit_its_time_limit_says_so_and_reruns_the_same(app, client,
     assert published["result"]["levels_fixed"] == 1
     assert "De rekentijd was op na 1 ronde" in client.get(url).get_data(as_text=True)
     rerun = subprocess.run(
-        [sys.executable, "-m", "committee.panel.lottery"],
+        [sys.executable, "-m", "committee.lottery"],
         input=json.dumps(published),
         capture_output=True,
         text=True,

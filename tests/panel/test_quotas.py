@@ -1,6 +1,6 @@
 """Quotas from the profile, over/under-representation, replacement and the hard rules."""
 
-from committee.panel.lottery import Quota
+from committee.lottery.draw import Quota
 from committee.panel.quotas import (
     BALANCED,
     OVER,

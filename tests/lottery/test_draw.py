@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from committee.panel import lottery
-from committee.panel.lottery import InfeasibleQuotas, LotteryError, Person, Quota, check_quotas
+from committee.lottery import draw as lottery
+from committee.lottery.draw import InfeasibleQuotas, LotteryError, Person, Quota, check_quotas
 
 AGES = ["15-25", "25-45", "45-65", "65+"]
 

@@ -1,8 +1,8 @@
 """The committee lottery: one function, ``draw``, whatever algorithm runs behind it.
 
 Inputs are plain data (a pseudonymised pool, quotas, seats, a seed), so anyone holding the
-published inputs can rerun a draw: ``python -m committee.panel.lottery < inputs.json`` prints the
-same committee. The algorithms are our own LEXIMIN (the default: everyone as equal a chance as
+published inputs can rerun a draw: ``python -m committee.lottery < inputs.json`` prints the same
+committee. The algorithms are our own LEXIMIN (the default: everyone as equal a chance as
 the quotas allow) and maximin, both in ``committee.lottery.leximin`` on the open HiGHS solver,
 single-threaded with a fixed solver seed. The result does not depend on Python's hash seed or on
 the order of the pool: the solver sees the people sorted by pseudonym.
