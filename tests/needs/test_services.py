@@ -3,9 +3,9 @@
 import pytest
 
 from committee.audit.services import events_for
+from committee.exceptions import ProcessError
 from committee.needs import services
 from committee.procurement.phases import Phase
-from committee.exceptions import ProcessError
 from tests.factories import make_moderator, make_needs_procurement, make_procurement
 
 

@@ -11,12 +11,12 @@ import pytest
 import sqlalchemy as sa
 
 from committee.audit.services import events_for
+from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.panel import draws, recruitment, services
 from committee.panel.models import CommitteeMember, CompositionChange, DrawStatus, MemberKind
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
-from committee.exceptions import ProcessError
 from committee.wijk import services as wijk
 from tests.factories import make_application, make_recruiting_procurement
 

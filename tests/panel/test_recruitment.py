@@ -6,12 +6,12 @@ import pytest
 import sqlalchemy as sa
 
 from committee.audit.services import verify_chain
+from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.needs import services as needs
 from committee.needs.models import NeedsResponse
 from committee.panel import draws, recruitment
 from committee.panel.models import Application, CommitteeMember, Demographics, DrawEntry
-from committee.exceptions import ProcessError
 from committee.timeutil import local_today
 from tests.factories import (
     make_application,

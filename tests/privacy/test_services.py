@@ -10,13 +10,13 @@ from committee.audit.models import AuditEvent
 from committee.audit.services import verify_chain
 from committee.auth import services as auth
 from committee.auth.models import Invitation, LoginSession
+from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.mail import OutboxMessage
 from committee.panel import draws, recruitment
 from committee.panel.models import Application, Demographics, DrawEntry
 from committee.privacy import services as privacy
 from committee.privacy.models import Erasure
-from committee.exceptions import ProcessError
 from committee.scoring import services as scoring
 from committee.scoring.models import Declaration, Reopening, Score
 from committee.timeutil import local_today

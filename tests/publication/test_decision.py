@@ -3,10 +3,10 @@
 import pytest
 
 from committee.audit import services as audit
+from committee.exceptions import ProcessError
 from committee.panel.models import MemberKind
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
-from committee.exceptions import ProcessError
 from committee.publication import services
 from committee.publication.models import DecisionMethod, VoteChoice
 from committee.scoring import services as scoring

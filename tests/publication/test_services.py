@@ -6,11 +6,11 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import format_datetime
 
+from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.mail import OutboxMessage
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
-from committee.exceptions import ProcessError
 from committee.publication import services as publication
 from committee.publication.models import RationaleRevision
 from committee.scoring import services as scoring

@@ -1,0 +1,5 @@
+"""The offers' blueprint, on its own so every page-family module can import it without a cycle."""
+
+from flask import Blueprint
+
+bp = Blueprint("offers", __name__)

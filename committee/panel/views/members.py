@@ -1,0 +1,176 @@
+"""The members' seats: the moderator invites, reissues a link or prints a letter; the resident
+accepts the seat (house rules, contact preference, connections, public name)."""
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from committee.access import rule
+from committee.exceptions import ProcessError
+from committee.extensions import db
+from committee.mail import send_mail
+from committee.panel import recruitment, services
+from committee.panel.forms import AcceptForm, InviteMemberForm, ReissueInvitationForm
+from committee.panel.models import CommitteeMember, ContactPreference
+from committee.panel.views._helpers import _member_from_form
+from committee.panel.views.blueprint import bp
+from committee.procurement import policy
+from committee.procurement.models import Procurement
+from committee.procurement.views import get_procurement, render_detail
+from committee.qr import qr_data_uri
+from committee.timeutil import utcnow
+
+
+def invitation_url(token: str) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("auth.invitation", token=token)
+
+
+def _deliver(member: CommitteeMember, token: str, procurement) -> str:
+    link = invitation_url(token)
+    if member.user.email:
+        send_mail(
+            to=member.user.email,
+            subject=_("Uitnodiging: selectiecommissie %(title)s", title=procurement.title),
+            body=render_template(
+                "panel/invitation.txt", name=member.user.name, procurement=procurement, link=link
+            ),
+        )
+    return link
+
+
+@bp.post("/beheer/aanbesteding/<int:procurement_id>/leden")
+@rule("moderator")
+def invite(procurement_id: int):
+    procurement = get_procurement(procurement_id)
+    form = InviteMemberForm()
+    if not form.validate_on_submit():
+        return render_detail(procurement, invite_form=form, status=422)
+    try:
+        member, token = services.invite_member(
+            actor=current_user,
+            procurement=procurement,
+            name=form.name.data,
+            email=form.email.data or None,
+            days=current_app.config["INVITATION_DAYS"],
+        )
+    except ProcessError as exc:
+        db.session.rollback()
+        form.form_errors.append(str(exc))
+        return render_detail(procurement, invite_form=form, status=422)
+    link = _deliver(member, token, procurement)
+    db.session.commit()
+    # The link is shown once, here, and never stored: only its hash is.
+    return render_detail(procurement, invitation_link=(member.user.name, link))
+
+
+@bp.post("/beheer/aanbesteding/<int:procurement_id>/leden/opnieuw")
+@rule("moderator")
+def reissue(procurement_id: int):
+    procurement = get_procurement(procurement_id)
+    form = ReissueInvitationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    member = _member_from_form(procurement, form.member_id.data)
+    token = services.reissue_invitation(
+        actor=current_user, member=member, days=current_app.config["INVITATION_DAYS"]
+    )
+    link = _deliver(member, token, procurement)
+    db.session.commit()
+    return render_detail(procurement, invitation_link=(member.user.name, link))
+
+
+@bp.post("/beheer/aanbesteding/<int:procurement_id>/leden/brief")
+@rule("moderator")
+def letter(procurement_id: int):
+    """A printable letter with a QR code and a short code; issuing it makes older links stop."""
+    procurement = get_procurement(procurement_id)
+    form = ReissueInvitationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    member = _member_from_form(procurement, form.member_id.data)
+    token, code = services.issue_letter(
+        actor=current_user, member=member, days=current_app.config["INVITATION_DAYS"]
+    )
+    db.session.commit()
+    link = invitation_url(token)
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return render_template(
+        "panel/letter.html",
+        procurement=procurement,
+        member=member,
+        link=link,
+        code=code,
+        qr=qr_data_uri(link),
+        code_url=base + url_for("auth.short_code"),
+        address=member.application.postal_address if member.application else None,
+        setup=recruitment.recruitment_of(procurement),
+        today=utcnow().date(),
+    )
+
+
+def _own_seat(procurement_id: int) -> CommitteeMember:
+    procurement = db.session.get(Procurement, procurement_id)
+    member = policy.membership(current_user, procurement) if procurement else None
+    if member is None:
+        abort(404)
+    return member
+
+
+def _accept_form(member, data=True):
+    form = AcceptForm() if data else AcceptForm(formdata=None)
+    form.contact_preference.choices = [
+        SelectChoice(k.value, v) for k, v in services.CONTACT_PREFERENCES.items()
+    ]
+    setup = recruitment.recruitment_of(member.procurement)
+    if setup is None or not setup.house_rules:
+        del form.accept_rules  # nothing to accept: the municipality wrote no house rules
+    return form
+
+
+def _render_accept(member, form, status=200):
+    return render_template(
+        "panel/accept.html",
+        member=member,
+        procurement=member.procurement,
+        setup=recruitment.recruitment_of(member.procurement),
+        form=form,
+    ), status
+
+
+@bp.get("/commissie/<int:procurement_id>/welkom")
+@rule("resident")
+def accept(procurement_id: int):
+    member = _own_seat(procurement_id)
+    form = _accept_form(member, data=False)
+    if member.accepted_at:
+        if "accept_rules" in form:
+            form.accept_rules.data = True
+        form.contact_preference.data = member.contact_preference.value if member.contact_preference else None
+        form.connections.data = member.connections
+        form.public_name.data = member.public_name
+    return _render_accept(member, form)
+
+
+@bp.post("/commissie/<int:procurement_id>/welkom")
+@rule("resident")
+def accept_post(procurement_id: int):
+    member = _own_seat(procurement_id)
+    form = _accept_form(member)
+    if not form.validate_on_submit():
+        return _render_accept(member, form, 422)
+    try:
+        services.accept_seat(
+            member=member,
+            accept_rules=form.accept_rules.data if "accept_rules" in form else True,
+            contact_preference=ContactPreference(form.contact_preference.data),
+            connections=form.connections.data,
+            public_name=form.public_name.data,
+        )
+    except ProcessError as exc:
+        db.session.rollback()
+        form.form_errors.append(str(exc))
+        return _render_accept(member, form, 422)
+    db.session.commit()
+    flash(_("Dank u wel. U zit in de selectiecommissie."))
+    return redirect(url_for("scoring.home"))

@@ -1,0 +1,57 @@
+"""What the public page, its print versions and the open data share: the public base URL, the
+procurement the public may see, and the public page's context."""
+
+from flask import abort, current_app
+
+from committee.extensions import db
+from committee.panel.models import MemberKind
+from committee.procurement import policy
+from committee.procurement.models import Procurement
+from committee.publication import services, timeline
+from committee.scoring import services as scoring
+
+
+def _base() -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+
+
+def _public_procurement(slug: str, procurement_id: int, *, published: bool = False) -> Procurement:
+    procurement = db.session.get(Procurement, procurement_id)
+    if procurement is None or procurement.neighbourhood.slug != slug or not policy.is_public(procurement):
+        abort(404)
+    if published and not policy.decision_public(procurement):
+        abort(404)
+    return procurement
+
+
+def _committee_counts(procurement) -> dict[str, int]:
+    residents = sum(1 for m in procurement.members if m.kind == MemberKind.RESIDENT)
+    return {
+        "total": len(procurement.members),
+        "residents": residents,
+        "others": len(procurement.members) - residents,
+    }
+
+
+def _public_context(procurement) -> dict:
+    published = policy.decision_public(procurement)
+    award = services.award_of(procurement)
+    texts = services.rationale_texts(procurement) if published else {}
+    released = policy.offers_released(procurement)
+    revealed = policy.identities_revealed(procurement)
+    offers = scoring.released_offers(procurement, with_organisations=revealed) if released else []
+    return {
+        "procurement": procurement,
+        "published": published,
+        "decision": services.decision_of(procurement) if published else None,
+        "rationale": services.rationale_of(procurement) if published else None,
+        "sections": services.public_sections(procurement) if published else [],
+        "asked": texts.get("asked", ""),
+        "results": scoring.tally(procurement) if published else [],
+        "award": award if (published or policy.standstill_public(procurement)) else None,
+        "offers": offers,
+        "submitted_count": len(offers) if released else None,
+        "revealed": revealed,
+        "counts": _committee_counts(procurement),
+        "steps": timeline.steps(procurement),
+    }
