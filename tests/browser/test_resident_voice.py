@@ -220,10 +220,12 @@ def test_a_resident_applies_is_drawn_and_accepts_with_the_code_from_a_letter(peo
     # The draw: published first, then run as a background job while the page shows progress.
     app.config["DRAW_RUNNER"] = "subprocess"
     try:
-        page.get_by_label("Startgetal (niet verplicht)").fill("20260415")
+        # No seed to type: it was committed when applications opened and stays secret until now.
+        expect(page.get_by_label("Startgetal")).to_have_count(0)
         expect(page.get_by_label(re.compile("^Leximin"))).to_be_checked()
         mod.click("button", name="Loting klaarzetten en publiceren")
-        expect(page.locator(".seed")).to_have_text("20260415")
+        expect(page.locator(".seed")).to_contain_text("nog geheim")
+        commitment = page.locator(".hash.commitment").inner_text()
         mod.click("button", name="Nu loten")
         expect(page.locator("#draw-status")).to_contain_text("Geloot", timeout=120_000)
         mod.check()
@@ -238,6 +240,8 @@ def test_a_resident_applies_is_drawn_and_accepts_with_the_code_from_a_letter(peo
     public.goto(f"/wijk/{slug}/aanbesteding/{procurement_id}")
     public.click("link", name=re.compile(r"^Loting \d+"))
     expect(public.page.get_by_text("Zelf nakijken")).to_be_visible()
+    expect(public.page.locator(".hash.commitment")).to_have_text(commitment)
+    expect(public.page.locator(".seed")).to_have_text(re.compile(r"^\d+$"))
     expect(public.page.get_by_role("row", name=re.compile(chosen[0]))).to_contain_text("geloot")
     expect(public.page.get_by_role("heading", name=re.compile("zo gelijk mogelijke kans"))).to_be_visible()
     expect(public.page.get_by_role("columnheader", name="Kans op een plaats")).to_be_visible()
