@@ -210,3 +210,36 @@ def test_the_published_lottery_gives_the_chances_and_the_committee_without_a_sol
     for pid, chance in result.chances.items():
         assert sum(p for panel, p in result.lottery if pid in panel) == pytest.approx(chance, abs=1e-5)
     assert sorted(leximin.draw([(tuple(panel), p) for panel, p in result.lottery], 3)) == result.chosen
+
+
+def test_the_reserve_order_is_the_documented_sha256_recipe():
+    """docs/leximin.md: sort the pseudonyms not chosen by SHA-256("<seed>:<pseudonym>") in hex."""
+    import hashlib
+
+    ids = [f"P{i:03d}" for i in range(1, 31)]
+    by_hand = sorted(ids, key=lambda pid: hashlib.sha256(f"987654321:{pid}".encode()).hexdigest())
+    assert lottery.reserve_order(ids, 987654321, 12) == by_hand[:12]
+    result = lottery.draw(pool=_pool(30), quotas=_quotas(6), seats=6, seed=987654321, reserves=24)
+    rest = sorted(p.id for p in _pool(30) if p.id not in result.chosen)
+    assert result.reserves == sorted(
+        rest, key=lambda pid: hashlib.sha256(f"987654321:{pid}".encode()).hexdigest()
+    )
+
+
+def test_a_format_2_file_still_reruns_with_its_own_reserve_recipe():
+    """Draws published before format /3 shuffled the reserves with random.Random; they rerun the same."""
+    pool, quotas = _pool(20), _quotas(5)
+    inputs = lottery.inputs_json(pool=pool, quotas=quotas, seats=5, seed=77, reserves=5, algorithm="leximin")
+    old = {
+        k: v
+        for k, v in inputs.items()
+        if k not in ("nonce", "revealed_at", "commitment", "pool_sha256", "pool_at_close")
+    }
+    old["format"] = "wijkiezen-draw/2"
+    arguments = lottery.parse_inputs(old)
+    assert arguments["recipe"] == 2
+    result = lottery.draw(**arguments, compare=False)
+    rest = sorted(p.id for p in pool if p.id not in result.chosen)
+    random.Random("77:reserves").shuffle(rest)
+    assert result.reserves == rest[:5]
+    assert result.reserves != lottery.reserve_order(rest, 77, 5)  # the /3 recipe gives another order
