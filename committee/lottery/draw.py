@@ -25,7 +25,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from committee.lottery import leximin
@@ -90,9 +90,11 @@ class QuotaProblem:
     - ``mins_exceed_seats``: the minimums of ``category`` add up to ``need``, above ``have`` seats.
     - ``maxes_below_seats``: at most ``have`` people can be chosen in ``category`` (its maximums,
       capped by who is in the pool), fewer than the ``need`` seats.
-    - ``relax_min`` / ``relax_max``: the quotas only fail together; the solver found that moving the
-      minimum (maximum) of (category, value) from ``need`` to ``suggestion`` makes a committee
-      possible.
+    - ``relax_min`` / ``relax_max``: the quotas only fail together; moving the minimum (maximum) of
+      (category, value) from ``need`` to ``suggestion`` is part of the solver's smallest change.
+      ``together`` is how many changes that set has; the set as a whole was checked to make a
+      committee possible. ``alone`` says whether this change by itself (the others left as they
+      are) was checked to make a committee possible too.
     - ``unexplained``: the solver found no committee and no suggestion.
     """
 
@@ -102,6 +104,8 @@ class QuotaProblem:
     need: int = 0
     have: int = 0
     suggestion: int | None = None
+    alone: bool = False
+    together: int = 0
 
 
 class InfeasibleQuotas(Exception):
@@ -379,7 +383,7 @@ def _solve(algorithm, pool, quotas, seats, seed, progress, time_limit, max_level
             on_level=lambda level, fixed, total: progress("fix", fixed, total),
         )
     except leximin.InfeasibleQuotas as exc:
-        raise InfeasibleQuotas(_relaxations(quotas, exc)) from exc
+        raise InfeasibleQuotas(_relaxations(people, seats, quotas, exc)) from exc
     except ValueError as exc:
         raise LotteryError(str(exc)) from exc
 
@@ -418,16 +422,43 @@ def software_versions() -> dict[str, str]:
     }
 
 
-def _relaxations(quotas: list[Quota], exc: leximin.InfeasibleQuotas) -> list[QuotaProblem]:
-    """The solver's smallest change to the quotas, as one problem per quota it moves."""
-    problems = []
+def _relaxations(
+    people, seats: int, quotas: list[Quota], exc: leximin.InfeasibleQuotas
+) -> list[QuotaProblem]:
+    """The solver's smallest change to the quotas, one problem per quota it moves, each checked.
+
+    The feasibility check is rerun with the whole change applied (if that still finds no
+    committee, nothing is suggested) and with each change alone, so the advice says truthfully
+    which change is enough by itself and which only works together with the others.
+    """
+    bounds = {(q.category, q.value): (q.min, q.max) for q in quotas}
+    changes = []
     for q in quotas:
         low, high = exc.suggestion.get((q.category, q.value), (q.min, q.max))
         if low < q.min:
-            problems.append(QuotaProblem("relax_min", q.category, q.value, need=q.min, suggestion=low))
+            changes.append(
+                (QuotaProblem("relax_min", q.category, q.value, need=q.min, suggestion=low), (low, q.max))
+            )
         if high > q.max:
-            problems.append(QuotaProblem("relax_max", q.category, q.value, need=q.max, suggestion=high))
-    return problems or [QuotaProblem("unexplained")]
+            changes.append(
+                (QuotaProblem("relax_max", q.category, q.value, need=q.max, suggestion=high), (q.min, high))
+            )
+    if not changes:
+        return [QuotaProblem("unexplained")]
+    combined = dict(bounds)
+    for problem, (low, high) in changes:
+        key = (problem.category, problem.value)
+        old_low, old_high = combined[key]
+        combined[key] = (min(low, old_low), max(high, old_high))
+    if not leximin.feasible(people, seats, combined):
+        return [QuotaProblem("unexplained")]
+    problems = []
+    for problem, new in changes:
+        alone = len(changes) == 1 or leximin.feasible(
+            people, seats, {**bounds, (problem.category, problem.value): new}
+        )
+        problems.append(replace(problem, alone=alone, together=len(changes)))
+    return problems
 
 
 # The algorithms a moderator can choose; both run on committee.lottery.leximin (HiGHS).

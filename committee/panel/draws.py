@@ -557,10 +557,31 @@ def explain(problem: dict, categories) -> str:
             have=have,
             need=need,
         )
-    if kind == "relax_min":
+    if kind == "relax_min" and problem.get("alone"):
         return _(
             "De quota samen zijn niet te halen. Het quotum ‘%(what)s: %(value)s’ (minstens "
-            "%(need)d) blokkeert. Oplossing: met minstens %(suggestion)d lukt het wel.",
+            "%(need)d) blokkeert. Oplossing: zet het minimum op %(suggestion)d. Dan lukt het, ook "
+            "als u verder niets verandert.",
+            what=what,
+            value=value,
+            need=need,
+            suggestion=suggestion,
+        )
+    if kind == "relax_max" and problem.get("alone"):
+        return _(
+            "De quota samen zijn niet te halen. Het quotum ‘%(what)s: %(value)s’ (hoogstens "
+            "%(need)d) blokkeert. Oplossing: zet het maximum op %(suggestion)d. Dan lukt het, ook "
+            "als u verder niets verandert.",
+            what=what,
+            value=value,
+            need=need,
+            suggestion=suggestion,
+        )
+    if kind == "relax_min":
+        return _(
+            "De quota samen zijn niet te halen. Zet bij ‘%(what)s: %(value)s’ het minimum van "
+            "%(need)d op %(suggestion)d. Alleen dit is niet genoeg: het lukt pas als u ook de "
+            "andere wijzigingen in deze lijst doet.",
             what=what,
             value=value,
             need=need,
@@ -568,8 +589,9 @@ def explain(problem: dict, categories) -> str:
         )
     if kind == "relax_max":
         return _(
-            "De quota samen zijn niet te halen. Het quotum ‘%(what)s: %(value)s’ (hoogstens "
-            "%(need)d) blokkeert. Oplossing: met hoogstens %(suggestion)d lukt het wel.",
+            "De quota samen zijn niet te halen. Zet bij ‘%(what)s: %(value)s’ het maximum van "
+            "%(need)d op %(suggestion)d. Alleen dit is niet genoeg: het lukt pas als u ook de "
+            "andere wijzigingen in deze lijst doet.",
             what=what,
             value=value,
             need=need,

@@ -164,7 +164,7 @@ def test_quotas_that_only_clash_together_are_explained_with_a_fix(app_ctx):
     draw = draws.run_draw(draw_id=draw.id)
     texts = [draws.explain(p, recruitment.categories(procurement)) for p in draw.problems]
     assert draw.status == DrawStatus.FAILED
-    assert any("blokkeert. Oplossing: met" in t for t in texts), texts
+    assert any("blokkeert. Oplossing: zet het maximum op 2. Dan lukt het" in t for t in texts), texts
 
 
 def test_a_second_draw_is_refused_once_one_has_run(app_ctx):
@@ -310,3 +310,12 @@ def test_a_draw_whose_job_stopped_can_be_set_aside_after_ten_minutes(app_ctx):
     draw.prepared_at -= draws.STALE_AFTER + timedelta(seconds=1)
     draws.discard_draw(actor=moderator, draw=draw)
     assert draw.status == DrawStatus.FAILED and draws.active_draw(procurement) is None
+
+
+def test_the_advice_for_quotas_that_only_fail_together_does_not_promise_each_change_works(app_ctx):
+    categories = recruitment.categories(make_recruiting_procurement()[0])
+    together = {"kind": "relax_min", "category": "buurt", "value": "Noord", "need": 3, "suggestion": 2}
+    text = draws.explain({**together, "alone": False, "together": 2}, categories)
+    assert "Alleen dit is niet genoeg" in text and "lukt het, ook als" not in text
+    alone = draws.explain({**together, "alone": True, "together": 1}, categories)
+    assert "Dan lukt het, ook als u verder niets verandert" in alone
