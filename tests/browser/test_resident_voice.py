@@ -27,6 +27,48 @@ EXAMPLE = Path(__file__).parents[2] / "static" / "examples" / "kerncijfers-voorb
 BUURTEN = ["Molenbuurt", "Parkbuurt", "Stationsbuurt", "De Akkers"]
 TITLE = "Ontmoeten in Noorderwijk"
 
+# The words inside ``selector`` that the browser broke over two lines (a Range over one word with
+# line boxes at more than one height), and the computed word-break, overflow-wrap and hyphens.
+BROKEN_WORDS = """selector => {
+  const box = document.querySelector(selector);
+  const broken = [];
+  const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (node.parentElement.closest(".hash")) continue;  // hex fingerprints may break anywhere
+    for (const m of node.data.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (tops.size > 1) broken.push(m[0]);
+    }
+  }
+  const style = getComputedStyle(box.querySelector("li, dd") || box);
+  return {broken, wordBreak: style.wordBreak, overflowWrap: style.overflowWrap, hyphens: style.hyphens,
+          wide: document.documentElement.scrollWidth};
+}"""
+
+STICKING_OUT = """() => [...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .slice(0, 5).map(e => e.tagName + "." + e.className + ": " + (e.textContent || "").slice(0, 40))"""
+
+
+def _words_whole(person, selector: str, width: int = 320):
+    """At ``width`` px no word in ``selector`` is broken mid-word and the page is not wider."""
+    person.page.set_viewport_size({"width": width, "height": 844})
+    try:
+        found = person.page.evaluate(BROKEN_WORDS, selector)
+        found["sticking_out"] = person.page.evaluate(STICKING_OUT)
+    finally:
+        person.page.set_viewport_size({"width": 390, "height": 844})
+    assert found["broken"] == [], found
+    # Chromium here has no Dutch hyphenation dictionary, phones do: so the styles are checked too
+    # (word-break: break-word acts as overflow-wrap: anywhere; hyphens: auto splits words).
+    assert found["wordBreak"] == "normal" and found["overflowWrap"] != "anywhere", found
+    assert found["hyphens"] != "auto", found
+    assert found["wide"] <= width, found["sticking_out"]
+
 
 def _log_in(person, email: str):
     person.goto("/inloggen")
@@ -335,8 +377,12 @@ def test_quotas_that_cannot_be_met_are_explained_while_the_page_follows_the_job(
         "Het quotum ‘Leeftijd: 65 jaar of ouder’ vraagt minstens 2 leden, maar er hebben zich "
         "maar 0 mensen uit die groep aangemeld. Oplossing: zet het minimum op 0 of lager"
     )
+    _words_whole(mod, ".quota-problems")
+    _words_whole(mod, ".facts")
 
     public = people("publiek")
     public.goto(f"/wijk/{slug}/aanbesteding/{procurement_id}")
     public.click("link", name=re.compile(r"^Loting \d+"))
     expect(public.page.get_by_text("Het quotum ‘Leeftijd: 65 jaar of ouder’")).to_be_visible()
+    _words_whole(public, ".quota-problems")
+    _words_whole(public, ".facts")
