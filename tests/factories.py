@@ -300,8 +300,22 @@ def make_application(
     )
 
 
+def fix_seed(procurement, seed: int, nonce: str = "test-nonce"):
+    """Give a recruitment a known committed seed (world building for tests that need one seed;
+    in the app the computer picks it when recruitment opens, see ``recruitment.commit_seed``)."""
+    from committee.lottery import draw as lottery
+    from committee.panel import recruitment
+
+    setup = recruitment.recruitment_of(procurement)
+    setup.seed_value, setup.seed_nonce = seed, nonce
+    setup.seed_commitment = lottery.seed_commitment(seed, nonce)
+    db.session.flush()
+    return setup
+
+
 def make_prepared_draw(moderator=None):
-    """A procurement in composition with sixteen applicants and a draw prepared (seed published)."""
+    """A procurement in composition with sixteen applicants and a draw prepared (its seed is
+    committed, not yet revealed)."""
     from committee.panel import draws, recruitment
     from committee.wijk import services as wijk_services
 
@@ -321,7 +335,8 @@ def make_prepared_draw(moderator=None):
     )
     recruitment.open_composition(actor=moderator, procurement=procurement)
     draws.reset_quotas(actor=moderator, procurement=procurement)
-    return draws.prepare_draw(actor=moderator, procurement=procurement, seed=4242)
+    fix_seed(procurement, 4242)
+    return draws.prepare_draw(actor=moderator, procurement=procurement)
 
 
 RATIONALE_TEXTS = {
@@ -464,7 +479,7 @@ class World:
             )
             recruitment.open_composition(actor=moderator, procurement=procurement)
             draws.reset_quotas(actor=moderator, procurement=procurement)
-            self.draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=4242)
+            self.draw = draws.prepare_draw(actor=moderator, procurement=procurement)
         if at(Phase.OFFERS_OPEN):
             procurement_services.open_offers(actor=moderator, procurement=procurement)
             self.offer_a = make_offer(procurement, bidder_a)

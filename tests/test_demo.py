@@ -49,7 +49,7 @@ def test_seed_demo_loads_data(seeded):
     loaded = counts()
     assert loaded["Neighbourhood"] == 1
     assert loaded["Procurement"] >= 3
-    assert loaded["User"] == 6
+    assert loaded["User"] == 6 + 8  # the six demo logins and the eight residents drawn by the demo's lottery
 
 
 def test_seed_demo_if_empty_loads_nothing_more(runner, seeded):
@@ -111,3 +111,30 @@ def test_the_demo_audit_chain_verifies(seeded):
 def test_the_demo_audit_chain_verifies_on_the_command_line(runner, seeded):
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
+
+
+def test_the_demo_has_a_completed_published_draw_reachable_from_the_home_page(app, client, seeded):
+    """The real lottery ran in seed-demo; its public page is linked from the procurement's public
+    page (linked from /), and its downloadable file checks out with the verifier."""
+    from committee.lottery import verify
+    from committee.panel.models import Draw, DrawStatus
+
+    draw = db.session.scalars(sa.select(Draw)).one()
+    procurement = db.session.get(Procurement, draw.procurement_id)
+    assert draw.status == DrawStatus.DONE and len(draw.inputs["pool"]) == 40
+    slug = procurement.neighbourhood.slug
+    public = f"/wijk/{slug}/aanbesteding/{procurement.id}"
+    home = client.get("/").get_data(as_text=True)
+    assert f'href="{public}"' in home or f'href="/wijk/{slug}"' in home
+    if f'href="{public}"' not in home:
+        assert f'href="{public}"' in client.get(f"/wijk/{slug}").get_data(as_text=True)
+    page = client.get(public).get_data(as_text=True)
+    assert f'{public}/loting/{draw.id}"' in page
+    draw_page = client.get(f"{public}/loting/{draw.id}").get_data(as_text=True)
+    assert (
+        f'{public}/loting/{draw.id}.json"' in draw_page and "python -m committee.lottery.verify" in draw_page
+    )
+    published = client.get(f"{public}/loting/{draw.id}.json").get_json()
+    report = verify.verify(published)
+    assert not report.failed, report.lines
+    assert report.chosen == published["result"]["chosen"] and len(report.chosen) == 8

@@ -9,7 +9,9 @@ the order of the pool: the solver sees the people sorted by pseudonym.
 
 How a draw goes: check the quotas by counting; compute every person's chance and a lottery over
 committees that gives exactly those chances; pick one committee from that lottery with the
-published seed (``committee.lottery.leximin.draw``); list reserves in an order fixed by the seed.
+published seed (``committee.lottery.leximin.draw``); list reserves in an order fixed by the seed
+(``reserve_order``). Since format /3 the seed is committed to while applications are still open
+(``seed_commitment``) and revealed when the draw starts; ``committee.lottery.verify`` checks it.
 """
 
 from __future__ import annotations
@@ -23,12 +25,18 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from committee.lottery import leximin
 
-FORMAT = "wijkiezen-draw/2"  # /1: maximin by sortition-algorithms, before our own leximin
+# /3: commit–reveal of the seed, reserve order by SHA-256; /2: reserves by random.shuffle, the seed
+# chosen when the draw was prepared; /1: maximin by sortition-algorithms, before our own leximin.
+FORMAT = "wijkiezen-draw/3"
+FORMATS = ("wijkiezen-draw/2", FORMAT)
+# Fields of /3 inputs filled in when the draw starts; the inputs' hash leaves them out.
+REVEALED = ("seed", "nonce", "revealed_at")
+COMMITMENT_SCHEME = "sha256(utf8('wijkiezen-seed/1:' + seed + ':' + nonce))"
 UNKNOWN = "onbekend"  # the value of a person who did not answer a category
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,9 +90,11 @@ class QuotaProblem:
     - ``mins_exceed_seats``: the minimums of ``category`` add up to ``need``, above ``have`` seats.
     - ``maxes_below_seats``: at most ``have`` people can be chosen in ``category`` (its maximums,
       capped by who is in the pool), fewer than the ``need`` seats.
-    - ``relax_min`` / ``relax_max``: the quotas only fail together; the solver found that moving the
-      minimum (maximum) of (category, value) from ``need`` to ``suggestion`` makes a committee
-      possible.
+    - ``relax_min`` / ``relax_max``: the quotas only fail together; moving the minimum (maximum) of
+      (category, value) from ``need`` to ``suggestion`` is part of the solver's smallest change.
+      ``together`` is how many changes that set has; the set as a whole was checked to make a
+      committee possible. ``alone`` says whether this change by itself (the others left as they
+      are) was checked to make a committee possible too.
     - ``unexplained``: the solver found no committee and no suggestion.
     """
 
@@ -94,6 +104,8 @@ class QuotaProblem:
     need: int = 0
     have: int = 0
     suggestion: int | None = None
+    alone: bool = False
+    together: int = 0
 
 
 class InfeasibleQuotas(Exception):
@@ -150,40 +162,109 @@ def complete_quotas(pool: list[Person], quotas: list[Quota], seats: int) -> list
     return [*quotas, *(Quota(c, v, 0, seats) for c, v in extra)]
 
 
-def reserve_order(ids: Iterable[str], seed: int, count: int) -> list[str]:
-    """The reserve list: the people not chosen, in an order shuffled by the published seed.
+def reserve_key(seed: int, pseudonym: str) -> str:
+    """A pseudonym's place on the reserve list: SHA-256 of ``"<seed>:<pseudonym>"`` (UTF-8), hex."""
+    return hashlib.sha256(f"{seed}:{pseudonym}".encode()).hexdigest()
 
-    Independent of the hash seed: the ids are sorted first and ``random.Random`` is seeded with a
-    string (hashed with SHA-512 by Python, not with ``hash()``).
+
+def reserve_order(ids: Iterable[str], seed: int, count: int, recipe: int = 3) -> list[str]:
+    """The reserve list: the people not chosen, in an order fixed by the published seed.
+
+    Recipe 3 (format /3, docs/leximin.md): sort the pseudonyms by ``reserve_key(seed, pseudonym)``
+    (ties, which SHA-256 makes practically impossible, by pseudonym) and take the first ``count``.
+    Anyone can redo it with ``sha256sum``. Recipe 2 (format /2 files) shuffled with Python's
+    ``random.Random(f"{seed}:reserves")``; it is kept to rerun those files.
     """
     rest = sorted(ids)
-    random.Random(f"{seed}:reserves").shuffle(rest)
+    if recipe == 2:
+        random.Random(f"{seed}:reserves").shuffle(rest)
+    else:
+        rest.sort(key=lambda pid: (reserve_key(seed, pid), pid))
     return rest[:count]
 
 
+def seed_commitment(seed: int, nonce: str) -> str:
+    """The public commitment to a seed: SHA-256 (hex) of ``"wijkiezen-seed/1:<seed>:<nonce>"``
+    in UTF-8, the seed written in decimal. The nonce (random, secret until the reveal) keeps the
+    seed from being found by trying every number."""
+    return hashlib.sha256(f"wijkiezen-seed/1:{seed}:{nonce}".encode()).hexdigest()
+
+
+def pool_sha256(pool: Iterable[Person], categories: Iterable[str]) -> str:
+    """The pool's fingerprint without pseudonyms: SHA-256 of the canonical JSON of
+    ``{"categories": [sorted keys], "rows": [sorted lists of each person's values]}``. It is
+    taken when applications close and again from the published pool, so both can be compared."""
+    keys = sorted(categories)
+    rows = sorted([p.values.get(c, UNKNOWN) for c in keys] for p in pool)
+    return _sha256({"categories": keys, "rows": rows})
+
+
 def inputs_json(
-    *, pool: list[Person], quotas: list[Quota], seats: int, seed: int, reserves: int, algorithm: str
+    *,
+    pool: list[Person],
+    quotas: list[Quota],
+    seats: int,
+    seed: int | None,
+    reserves: int,
+    algorithm: str,
+    commitment: dict | None = None,
+    pool_at_close: dict | None = None,
 ) -> dict:
-    """The published inputs of a draw, in a stable order."""
+    """The published inputs of a draw, in a stable order.
+
+    ``seed`` is None when the draw is prepared under a commitment (``{"sha256", "committed_at"}``):
+    ``reveal`` fills it in when the draw starts. ``pool_at_close`` is ``{"sha256", "size",
+    "closed_at"}`` as published when applications closed.
+    """
     categories = sorted({q.category for q in quotas})
+    people = sorted(pool, key=lambda p: p.id)
     return {
         "format": FORMAT,
         "seats": seats,
         "seed": seed,
+        "nonce": None,
+        "revealed_at": None,
+        "commitment": {**commitment, "scheme": COMMITMENT_SCHEME} if commitment else None,
         "reserves": reserves,
         "algorithm": algorithm,
         "categories": categories,
         "quotas": [asdict(q) for q in sorted(quotas, key=lambda q: (q.category, q.value))],
-        "pool": [
-            {"id": p.id, **{c: p.values.get(c, UNKNOWN) for c in categories}}
-            for p in sorted(pool, key=lambda p: p.id)
-        ],
+        "pool": [{"id": p.id, **{c: p.values.get(c, UNKNOWN) for c in categories}} for p in people],
+        "pool_sha256": pool_sha256(people, categories),
+        "pool_at_close": pool_at_close,
     }
 
 
-def inputs_sha256(inputs: dict) -> str:
-    canonical = json.dumps(inputs, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+def reveal(inputs: dict, *, seed: int, nonce: str, revealed_at: str) -> dict:
+    """The inputs with the seed revealed; raises LotteryError if it does not match the commitment."""
+    commitment = inputs.get("commitment")
+    if commitment and seed_commitment(seed, nonce) != commitment["sha256"]:
+        raise LotteryError("the revealed seed does not match the published commitment")
+    return {**inputs, "seed": seed, "nonce": nonce, "revealed_at": revealed_at}
+
+
+def check_reveal(inputs: dict) -> None:
+    """Refuse /3 inputs whose seed is missing or does not match their commitment."""
+    if inputs.get("format") != FORMAT:
+        return
+    if inputs.get("seed") is None:
+        raise LotteryError("the seed has not been revealed yet: the draw has not started")
+    commitment = inputs.get("commitment")
+    if commitment and seed_commitment(inputs["seed"], str(inputs.get("nonce"))) != commitment["sha256"]:
+        raise LotteryError("the revealed seed does not match the published commitment")
+
+
+def _sha256(data) -> str:
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def inputs_sha256(inputs: dict) -> str:
+    """SHA-256 of the inputs' canonical JSON; for /3 without the fields the reveal fills in, so
+    the hash published when the draw was prepared stays the same after it starts."""
+    if inputs.get("format") == FORMAT:
+        inputs = {k: v for k, v in inputs.items() if k not in REVEALED}
+    return _sha256(inputs)
 
 
 def parse_inputs(data: dict) -> dict:
@@ -194,10 +275,12 @@ def parse_inputs(data: dict) -> dict:
                 "this draw ran with sortition-algorithms 0.12.15 (format wijkiezen-draw/1); "
                 "rerun it with the WijKiezen version of that time"
             )
-        if data["format"] != FORMAT:
+        if data["format"] not in FORMATS:
             raise LotteryError(f"unknown format {data['format']!r}")
+        check_reveal(data)
         categories = list(data["categories"])
         return {
+            "recipe": 2 if data["format"] == "wijkiezen-draw/2" else 3,
             "pool": [Person(str(row["id"]), {c: str(row[c]) for c in categories}) for row in data["pool"]],
             "quotas": [
                 Quota(str(q["category"]), str(q["value"]), int(q["min"]), int(q["max"]))
@@ -224,6 +307,7 @@ def draw(
     time_limit: float | None = None,
     max_levels: int | None = None,
     compare: bool = True,
+    recipe: int = 3,
 ) -> DrawResult:
     """Draw a committee of ``seats`` people from ``pool`` that meets every quota.
 
@@ -235,7 +319,8 @@ def draw(
     ``time_limit`` (seconds) stops leximin after the level it is working on; the result then
     says how many levels were fixed, and a rerun passes that number as ``max_levels`` to get the
     same committee on any machine. With ``compare`` the other algorithm also runs, so the report
-    can show how many people each leaves at the lowest chance.
+    can show how many people each leaves at the lowest chance. ``recipe`` is the reserve-order
+    recipe (``reserve_order``): 3 for format /3, 2 to rerun /2 files.
     """
     if seed <= 0:
         raise LotteryError("the seed must be a positive whole number")
@@ -259,7 +344,7 @@ def draw(
         )
     report("reserves", None, None)
     chosen_set = set(chosen)
-    reserve_list = reserve_order((p.id for p in pool if p.id not in chosen_set), seed, reserves)
+    reserve_list = reserve_order((p.id for p in pool if p.id not in chosen_set), seed, reserves, recipe)
     report("done", None, None)
     info = outcome.report
     return DrawResult(
@@ -298,7 +383,7 @@ def _solve(algorithm, pool, quotas, seats, seed, progress, time_limit, max_level
             on_level=lambda level, fixed, total: progress("fix", fixed, total),
         )
     except leximin.InfeasibleQuotas as exc:
-        raise InfeasibleQuotas(_relaxations(quotas, exc)) from exc
+        raise InfeasibleQuotas(_relaxations(people, seats, quotas, exc)) from exc
     except ValueError as exc:
         raise LotteryError(str(exc)) from exc
 
@@ -337,16 +422,43 @@ def software_versions() -> dict[str, str]:
     }
 
 
-def _relaxations(quotas: list[Quota], exc: leximin.InfeasibleQuotas) -> list[QuotaProblem]:
-    """The solver's smallest change to the quotas, as one problem per quota it moves."""
-    problems = []
+def _relaxations(
+    people, seats: int, quotas: list[Quota], exc: leximin.InfeasibleQuotas
+) -> list[QuotaProblem]:
+    """The solver's smallest change to the quotas, one problem per quota it moves, each checked.
+
+    The feasibility check is rerun with the whole change applied (if that still finds no
+    committee, nothing is suggested) and with each change alone, so the advice says truthfully
+    which change is enough by itself and which only works together with the others.
+    """
+    bounds = {(q.category, q.value): (q.min, q.max) for q in quotas}
+    changes = []
     for q in quotas:
         low, high = exc.suggestion.get((q.category, q.value), (q.min, q.max))
         if low < q.min:
-            problems.append(QuotaProblem("relax_min", q.category, q.value, need=q.min, suggestion=low))
+            changes.append(
+                (QuotaProblem("relax_min", q.category, q.value, need=q.min, suggestion=low), (low, q.max))
+            )
         if high > q.max:
-            problems.append(QuotaProblem("relax_max", q.category, q.value, need=q.max, suggestion=high))
-    return problems or [QuotaProblem("unexplained")]
+            changes.append(
+                (QuotaProblem("relax_max", q.category, q.value, need=q.max, suggestion=high), (q.min, high))
+            )
+    if not changes:
+        return [QuotaProblem("unexplained")]
+    combined = dict(bounds)
+    for problem, (low, high) in changes:
+        key = (problem.category, problem.value)
+        old_low, old_high = combined[key]
+        combined[key] = (min(low, old_low), max(high, old_high))
+    if not leximin.feasible(people, seats, combined):
+        return [QuotaProblem("unexplained")]
+    problems = []
+    for problem, new in changes:
+        alone = len(changes) == 1 or leximin.feasible(
+            people, seats, {**bounds, (problem.category, problem.value): new}
+        )
+        problems.append(replace(problem, alone=alone, together=len(changes)))
+    return problems
 
 
 # The algorithms a moderator can choose; both run on committee.lottery.leximin (HiGHS).

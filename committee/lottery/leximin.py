@@ -250,6 +250,12 @@ class _Oracle:
                 self.h.changeRowBounds(r, low, high)
 
 
+def feasible(people: Iterable[Person], k: int, quotas: Quotas) -> bool:
+    """Is there at least one panel of ``k`` people that meets every quota (and household rule)?"""
+    pool = _build_pool(people, k, quotas)
+    return pool.n >= pool.k and _Oracle(pool, 0).feasible()
+
+
 # --- explaining infeasible quotas --------------------------------------------------------------
 
 

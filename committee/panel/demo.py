@@ -1,4 +1,5 @@
-"""Demo data for the optional steps: a needs round that is open, and a pool ready to be drawn.
+"""Demo data for the optional steps: an open needs round, and a committee drawn by the real
+lottery, its draw published.
 
 Everything here is fictional, like the rest of the demo (Gemeente Voorbeeldstad).
 """
@@ -9,6 +10,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from committee.extensions import db
 from committee.needs import services as needs
 from committee.panel import draws, recruitment
 from committee.procurement import services as procurement_services
@@ -92,3 +94,9 @@ def seed(*, moderator, place, rng: random.Random, today: date) -> None:
         )
     recruitment.open_composition(actor=moderator, procurement=drawing)
     draws.reset_quotas(actor=moderator, procurement=drawing)
+    # A completed, published draw by the real lottery (40 applicants, 8 seats: a few seconds), so
+    # the demo shows the public draw page with its file to check. ``run_draw`` commits.
+    draw = draws.prepare_draw(actor=moderator, procurement=drawing)
+    draws.start_draw(actor=moderator, draw=draw)
+    db.session.flush()
+    draws.run_draw(draw_id=draw.id)

@@ -169,46 +169,63 @@ def draws_of(procurement) -> list[Draw]:
     ).all()
 
 
-def prepare_draw(*, actor, procurement, seed: int | None = None, algorithm: str | None = None) -> Draw:
-    """Fix and publish the draw's inputs before it runs: the pseudonymised pool, quotas, seed and
-    algorithm (leximin unless the moderator chose maximin; the default is ``LOTTERY_ALGORITHM``).
+def prepare_draw(*, actor, procurement, algorithm: str | None = None, seed: int | None = None) -> Draw:
+    """Fix and publish the draw's inputs before it runs: the pseudonymised pool, quotas, algorithm
+    (leximin unless the moderator chose maximin; the default is ``LOTTERY_ALGORITHM``) and the
+    seed's commitment with the pool's fingerprint at closing. The seed itself stays secret until
+    the draw starts (``start_draw``).
 
-    Pseudonyms (P001, P002, …) are handed out in a random order, so they say nothing about who
-    applied when. Without a seed from the moderator, the computer picks one at random.
+    Nobody chooses the seed now: it was committed to while applications were open
+    (``recruitment.commit_seed``), so a ``seed`` given here is refused. Pseudonyms (P001, P002, …)
+    are handed out in a random order, so they say nothing about who applied when.
     """
     setup = _setup_for_composition(procurement)
+    if seed is not None:
+        raise ProcessError(
+            _(
+                "U kunt het startgetal nu niet meer kiezen. Het lag al vast voordat het aanmelden "
+                "sloot, zodat niemand het kan kiezen als de pool bekend is."
+            )
+        )
     if not policy.draw_allowed(procurement):
         raise ProcessError(_("Loten kan in de fase ‘Samenstellen commissie’, als het aanmelden gesloten is."))
     if active_draw(procurement) is not None:
         raise ProcessError(_("Er staat al een loting klaar of bezig."))
     if completed_draw(procurement) is not None:
         raise ProcessError(_("Er is al geloot. Verander de commissie met de hand, met een reden."))
-    if seed is not None and not 1 <= seed <= 10**15:
-        raise ProcessError(_("Kies als startgetal een heel getal van 1 tot 1.000.000.000.000.000."))
     algorithm = algorithm or current_app.config["LOTTERY_ALGORITHM"]
     if algorithm not in lottery.ALGORITHMS:
         raise ProcessError(_("Kies leximin of maximin als methode."))
     quotas = quotas_of(procurement)
     if not quotas:
         raise ProcessError(_("Bereken eerst de quota."))
+    setup = recruitment.ensure_seed(actor=actor, procurement=procurement)
     pool = pool_of(procurement)
     order = list(range(len(pool)))
     secrets.SystemRandom().shuffle(order)
     width = max(3, len(str(len(pool))))
     pseudonyms = {pool[i][0].id: f"P{n:0{width}d}" for n, i in enumerate(order, 1)}
-    seed = seed or secrets.randbelow(10**9) + 1
+    closed = None
+    if setup.pool_sha256:
+        closed = {
+            "sha256": setup.pool_sha256,
+            "size": setup.pool_size,
+            "closed_at": iso(setup.pool_closed_at),
+        }
     inputs = lottery.inputs_json(
         pool=[lottery.Person(pseudonyms[a.id], values) for a, values in pool],
         quotas=[lottery.Quota(q.category, q.value, q.min_count, q.max_count) for q in quotas],
         seats=setup.seats,
-        seed=seed,
+        seed=None,
         reserves=setup.seats,
         algorithm=algorithm,
+        commitment={"sha256": setup.seed_commitment, "committed_at": iso(setup.seed_committed_at)},
+        pool_at_close=closed,
     )
     draw = Draw(
         procurement_id=procurement.id,
         status=DrawStatus.PREPARED,
-        seed=seed,
+        seed=None,
         seats=setup.seats,
         inputs=inputs,
         inputs_sha256=lottery.inputs_sha256(inputs),
@@ -223,25 +240,49 @@ def prepare_draw(*, actor, procurement, seed: int | None = None, algorithm: str 
         obj=draw,
         procurement_id=procurement.id,
         details={
-            "seed": seed,
+            "commitment": setup.seed_commitment,
             "seats": setup.seats,
             "pool": len(pool),
             "algorithm": algorithm,
             "inputs_sha256": draw.inputs_sha256,
+            "pool_sha256": inputs["pool_sha256"],
         },
     )
     return draw
 
 
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() + "Z" if moment else None
+
+
 def start_draw(*, actor, draw: Draw) -> None:
-    """Queue a prepared draw; ``launch`` then starts the job outside the web request."""
+    """Reveal the committed seed and queue the draw; ``launch`` then starts the job outside the
+    web request. Refused when the seed does not match the published commitment."""
     if draw.status != DrawStatus.PREPARED:
         raise ProcessError(_("Deze loting is al gestart."))
-    if not policy.draw_allowed(draw_procurement(draw)):
+    procurement = draw_procurement(draw)
+    if not policy.draw_allowed(procurement):
         raise ProcessError(_("Loten kan alleen in de fase ‘Samenstellen commissie’."))
+    if draw.inputs.get("format") == lottery.FORMAT:
+        setup = recruitment.recruitment_of(procurement)
+        now = utcnow()
+        try:
+            draw.inputs = lottery.reveal(
+                draw.inputs, seed=setup.seed_value, nonce=setup.seed_nonce, revealed_at=iso(now)
+            )
+        except lottery.LotteryError as exc:
+            raise ProcessError(
+                _(
+                    "Het startgetal past niet bij de vingerafdruk die vooraf is gepubliceerd. "
+                    "De loting gaat niet door: iemand heeft het startgetal veranderd."
+                )
+            ) from exc
+        draw.seed, draw.revealed_at = setup.seed_value, now
     draw.status = DrawStatus.QUEUED
     db.session.flush()
-    audit.record("draw.start", actor=actor, obj=draw, procurement_id=draw.procurement_id)
+    audit.record(
+        "draw.start", actor=actor, obj=draw, procurement_id=draw.procurement_id, details={"seed": draw.seed}
+    )
 
 
 STALE_AFTER = timedelta(minutes=10)
@@ -516,10 +557,31 @@ def explain(problem: dict, categories) -> str:
             have=have,
             need=need,
         )
-    if kind == "relax_min":
+    if kind == "relax_min" and problem.get("alone"):
         return _(
             "De quota samen zijn niet te halen. Het quotum ‘%(what)s: %(value)s’ (minstens "
-            "%(need)d) blokkeert. Oplossing: met minstens %(suggestion)d lukt het wel.",
+            "%(need)d) blokkeert. Oplossing: zet het minimum op %(suggestion)d. Dan lukt het, ook "
+            "als u verder niets verandert.",
+            what=what,
+            value=value,
+            need=need,
+            suggestion=suggestion,
+        )
+    if kind == "relax_max" and problem.get("alone"):
+        return _(
+            "De quota samen zijn niet te halen. Het quotum ‘%(what)s: %(value)s’ (hoogstens "
+            "%(need)d) blokkeert. Oplossing: zet het maximum op %(suggestion)d. Dan lukt het, ook "
+            "als u verder niets verandert.",
+            what=what,
+            value=value,
+            need=need,
+            suggestion=suggestion,
+        )
+    if kind == "relax_min":
+        return _(
+            "De quota samen zijn niet te halen. Zet bij ‘%(what)s: %(value)s’ het minimum van "
+            "%(need)d op %(suggestion)d. Alleen dit is niet genoeg: het lukt pas als u ook de "
+            "andere wijzigingen in deze lijst doet.",
             what=what,
             value=value,
             need=need,
@@ -527,8 +589,9 @@ def explain(problem: dict, categories) -> str:
         )
     if kind == "relax_max":
         return _(
-            "De quota samen zijn niet te halen. Het quotum ‘%(what)s: %(value)s’ (hoogstens "
-            "%(need)d) blokkeert. Oplossing: met hoogstens %(suggestion)d lukt het wel.",
+            "De quota samen zijn niet te halen. Zet bij ‘%(what)s: %(value)s’ het maximum van "
+            "%(need)d op %(suggestion)d. Alleen dit is niet genoeg: het lukt pas als u ook de "
+            "andere wijzigingen in deze lijst doet.",
             what=what,
             value=value,
             need=need,

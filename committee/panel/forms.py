@@ -149,16 +149,11 @@ class ResetQuotasForm(FlaskForm):
 
 
 class PrepareDrawForm(FlaskForm):
+    # Not shown: the seed is committed while applications are open. A seed sent anyway (an old
+    # page, or someone trying to choose it after seeing the pool) is refused by the service.
     seed = IntegerField(
-        _l("Startgetal (niet verplicht)"),
-        description=_l(
-            "Leeg laten: de computer kiest. Of neem een getal dat iedereen kan zien "
-            "ontstaan, zoals een dobbelsteenworp tijdens een bijeenkomst."
-        ),
-        validators=[
-            optional(),
-            NumberRange(min=1, max=10**15, message=_l("Kies een heel getal vanaf 1.")),
-        ],
+        _l("Startgetal"),
+        validators=[optional(), NumberRange(min=1, max=10**15, message=_l("Kies een heel getal vanaf 1."))],
     )
     algorithm = RadioField(
         _l("Methode"),

@@ -28,6 +28,16 @@ class Recruitment(db.Model):
     makeup_snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
     purged_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The lottery's seed, fixed while applications are open (docs/leximin.md, "Commit and reveal"):
+    # the seed and nonce stay secret until a draw starts; their commitment is public at once.
+    seed_value: Mapped[int | None] = mapped_column(sa.BigInteger)
+    seed_nonce: Mapped[str | None] = mapped_column(sa.String(64))
+    seed_commitment: Mapped[str | None] = mapped_column(sa.String(64))
+    seed_committed_at: Mapped[datetime | None]
+    # The pool's fingerprint (``lottery.draw.pool_sha256``) and size when applications closed.
+    pool_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pool_size: Mapped[int | None]
+    pool_closed_at: Mapped[datetime | None]
 
 
 class PanelCategory(db.Model):
@@ -119,10 +129,13 @@ class Draw(db.Model):
     status: Mapped[DrawStatus] = mapped_column(
         sa.Enum(DrawStatus, native_enum=False, length=20), default=DrawStatus.PREPARED
     )
-    seed: Mapped[int] = mapped_column(sa.BigInteger)
+    # Empty until the draw starts: then the committed seed is revealed (format /3; before, the
+    # seed was fixed when the draw was prepared).
+    seed: Mapped[int | None] = mapped_column(sa.BigInteger)
+    revealed_at: Mapped[datetime | None]
     seats: Mapped[int]
-    # The published inputs (format "wijkiezen-draw/2"; /1 before our own leximin) and the
-    # SHA-256 of their canonical JSON.
+    # The published inputs (format "wijkiezen-draw/3"; /2 without commitment, /1 before our own
+    # leximin) and the SHA-256 of their canonical JSON (for /3 without the revealed seed).
     inputs: Mapped[dict] = mapped_column(sa.JSON)
     inputs_sha256: Mapped[str] = mapped_column(sa.String(64))
     prepared_at: Mapped[datetime] = mapped_column(default=utcnow)

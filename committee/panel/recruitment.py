@@ -6,6 +6,7 @@ personal data.
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +18,7 @@ from committee.audit import services as audit
 from committee.categories import AGE_LABELS
 from committee.exceptions import ProcessError
 from committee.extensions import db
+from committee.lottery import draw as lottery
 from committee.lottery.draw import UNKNOWN
 from committee.panel.models import (
     Application,
@@ -199,16 +201,85 @@ def open_recruitment(*, actor, procurement) -> None:
     if setup is None or not setup.house_rules or setup.retention_until is None:
         raise ProcessError(_("Vul eerst de werving in: spelregels, bewaartermijn en aantal plaatsen."))
     procurement_services.move_to(actor=actor, procurement=procurement, to=Phase.RECRUITMENT)
+    commit_seed(actor=actor, procurement=procurement)
+
+
+def commit_seed(*, actor, procurement) -> Recruitment:
+    """Fix the lottery's seed while applications are open ("leg de loting vast").
+
+    The computer picks a seed and a nonce (``secrets``, nobody types them); both stay secret
+    until a draw starts, and their commitment (``lottery.seed_commitment``) is public at once.
+    Refused once applications have closed: then the pool is known. Done once; afterwards it
+    changes nothing, so a seed can never be picked again.
+    """
+    setup = recruitment_of(procurement)
+    if setup is None:
+        raise ProcessError(_("Vul eerst de werving in."))
+    if setup.seed_commitment:
+        return setup
+    if not procurement.phase.is_before(Phase.COMPOSITION):
+        raise ProcessError(
+            _("Het startgetal van de loting kan alleen vastliggen zolang het aanmelden open is.")
+        )
+    return _fix_seed(actor, procurement, setup)
+
+
+def _fix_seed(actor, procurement, setup: Recruitment) -> Recruitment:
+    setup.seed_value = secrets.randbelow(10**15) + 1
+    setup.seed_nonce = secrets.token_hex(16)
+    setup.seed_commitment = lottery.seed_commitment(setup.seed_value, setup.seed_nonce)
+    setup.seed_committed_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "draw.commit",
+        actor=actor,
+        obj=setup,
+        procurement_id=procurement.id,
+        details={"commitment": setup.seed_commitment},
+    )
+    return setup
+
+
+def ensure_seed(*, actor, procurement) -> Recruitment:
+    """The recruitment with its committed seed. A recruitment that opened before commit–reveal
+    existed gets its seed now, from ``secrets`` (never typed); its commitment time then says it
+    came after applications closed, and the public draw page and the verifier say so too."""
+    setup = recruitment_of(procurement)
+    if setup is None:
+        raise ProcessError(_("Vul eerst de werving in."))
+    if not setup.seed_commitment:
+        _fix_seed(actor, procurement, setup)
+    return setup
+
+
+def pool_fingerprint(procurement) -> tuple[str, int]:
+    """The pool's ``lottery.pool_sha256`` over every category, and its size (the draw's pool)."""
+    people = [
+        lottery.Person("", answers_of(a)) for a in applications(procurement) if a.demographics is not None
+    ]
+    return lottery.pool_sha256(people, [c.key for c in categories(procurement)]), len(people)
 
 
 def open_composition(*, actor, procurement) -> None:
+    """Close applications: the seed is committed (for older recruitments: now, just before) and
+    the pool's fingerprint is published with the closing time."""
     if procurement.phase != Phase.RECRUITMENT:
         raise ProcessError(_("Samenstellen volgt op het aanmelden voor de commissie."))
+    setup = ensure_seed(actor=actor, procurement=procurement)
+    setup.pool_sha256, setup.pool_size = pool_fingerprint(procurement)
+    setup.pool_closed_at = utcnow()
     procurement_services.move_to(
         actor=actor,
         procurement=procurement,
         to=Phase.COMPOSITION,
         applications=application_count(procurement),
+    )
+    audit.record(
+        "recruitment.close",
+        actor=actor,
+        obj=setup,
+        procurement_id=procurement.id,
+        details={"pool_sha256": setup.pool_sha256, "pool": setup.pool_size},
     )
 
 

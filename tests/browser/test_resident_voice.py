@@ -27,6 +27,48 @@ EXAMPLE = Path(__file__).parents[2] / "static" / "examples" / "kerncijfers-voorb
 BUURTEN = ["Molenbuurt", "Parkbuurt", "Stationsbuurt", "De Akkers"]
 TITLE = "Ontmoeten in Noorderwijk"
 
+# The words inside ``selector`` that the browser broke over two lines (a Range over one word with
+# line boxes at more than one height), and the computed word-break, overflow-wrap and hyphens.
+BROKEN_WORDS = """selector => {
+  const box = document.querySelector(selector);
+  const broken = [];
+  const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (node.parentElement.closest(".hash")) continue;  // hex fingerprints may break anywhere
+    for (const m of node.data.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (tops.size > 1) broken.push(m[0]);
+    }
+  }
+  const style = getComputedStyle(box.querySelector("li, dd") || box);
+  return {broken, wordBreak: style.wordBreak, overflowWrap: style.overflowWrap, hyphens: style.hyphens,
+          wide: document.documentElement.scrollWidth};
+}"""
+
+STICKING_OUT = """() => [...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .slice(0, 5).map(e => e.tagName + "." + e.className + ": " + (e.textContent || "").slice(0, 40))"""
+
+
+def _words_whole(person, selector: str, width: int = 320):
+    """At ``width`` px no word in ``selector`` is broken mid-word and the page is not wider."""
+    person.page.set_viewport_size({"width": width, "height": 844})
+    try:
+        found = person.page.evaluate(BROKEN_WORDS, selector)
+        found["sticking_out"] = person.page.evaluate(STICKING_OUT)
+    finally:
+        person.page.set_viewport_size({"width": 390, "height": 844})
+    assert found["broken"] == [], found
+    # Chromium here has no Dutch hyphenation dictionary, phones do: so the styles are checked too
+    # (word-break: break-word acts as overflow-wrap: anywhere; hyphens: auto splits words).
+    assert found["wordBreak"] == "normal" and found["overflowWrap"] != "anywhere", found
+    assert found["hyphens"] != "auto", found
+    assert found["wide"] <= width, found["sticking_out"]
+
 
 def _log_in(person, email: str):
     person.goto("/inloggen")
@@ -220,10 +262,12 @@ def test_a_resident_applies_is_drawn_and_accepts_with_the_code_from_a_letter(peo
     # The draw: published first, then run as a background job while the page shows progress.
     app.config["DRAW_RUNNER"] = "subprocess"
     try:
-        page.get_by_label("Startgetal (niet verplicht)").fill("20260415")
+        # No seed to type: it was committed when applications opened and stays secret until now.
+        expect(page.get_by_label("Startgetal")).to_have_count(0)
         expect(page.get_by_label(re.compile("^Leximin"))).to_be_checked()
         mod.click("button", name="Loting klaarzetten en publiceren")
-        expect(page.locator(".seed")).to_have_text("20260415")
+        expect(page.locator(".seed")).to_contain_text("nog geheim")
+        commitment = page.locator(".hash.commitment").inner_text()
         mod.click("button", name="Nu loten")
         expect(page.locator("#draw-status")).to_contain_text("Geloot", timeout=120_000)
         mod.check()
@@ -238,6 +282,8 @@ def test_a_resident_applies_is_drawn_and_accepts_with_the_code_from_a_letter(peo
     public.goto(f"/wijk/{slug}/aanbesteding/{procurement_id}")
     public.click("link", name=re.compile(r"^Loting \d+"))
     expect(public.page.get_by_text("Zelf nakijken")).to_be_visible()
+    expect(public.page.locator(".hash.commitment")).to_have_text(commitment)
+    expect(public.page.locator(".seed")).to_have_text(re.compile(r"^\d+$"))
     expect(public.page.get_by_role("row", name=re.compile(chosen[0]))).to_contain_text("geloot")
     expect(public.page.get_by_role("heading", name=re.compile("zo gelijk mogelijke kans"))).to_be_visible()
     expect(public.page.get_by_role("columnheader", name="Kans op een plaats")).to_be_visible()
@@ -331,8 +377,12 @@ def test_quotas_that_cannot_be_met_are_explained_while_the_page_follows_the_job(
         "Het quotum ‘Leeftijd: 65 jaar of ouder’ vraagt minstens 2 leden, maar er hebben zich "
         "maar 0 mensen uit die groep aangemeld. Oplossing: zet het minimum op 0 of lager"
     )
+    _words_whole(mod, ".quota-problems")
+    _words_whole(mod, ".facts")
 
     public = people("publiek")
     public.goto(f"/wijk/{slug}/aanbesteding/{procurement_id}")
     public.click("link", name=re.compile(r"^Loting \d+"))
     expect(public.page.get_by_text("Het quotum ‘Leeftijd: 65 jaar of ouder’")).to_be_visible()
+    _words_whole(public, ".quota-problems")
+    _words_whole(public, ".facts")

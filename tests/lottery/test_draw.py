@@ -210,3 +210,93 @@ def test_the_published_lottery_gives_the_chances_and_the_committee_without_a_sol
     for pid, chance in result.chances.items():
         assert sum(p for panel, p in result.lottery if pid in panel) == pytest.approx(chance, abs=1e-5)
     assert sorted(leximin.draw([(tuple(panel), p) for panel, p in result.lottery], 3)) == result.chosen
+
+
+def test_the_reserve_order_is_the_documented_sha256_recipe():
+    """docs/leximin.md: sort the pseudonyms not chosen by SHA-256("<seed>:<pseudonym>") in hex."""
+    import hashlib
+
+    ids = [f"P{i:03d}" for i in range(1, 31)]
+    by_hand = sorted(ids, key=lambda pid: hashlib.sha256(f"987654321:{pid}".encode()).hexdigest())
+    assert lottery.reserve_order(ids, 987654321, 12) == by_hand[:12]
+    result = lottery.draw(pool=_pool(30), quotas=_quotas(6), seats=6, seed=987654321, reserves=24)
+    rest = sorted(p.id for p in _pool(30) if p.id not in result.chosen)
+    assert result.reserves == sorted(
+        rest, key=lambda pid: hashlib.sha256(f"987654321:{pid}".encode()).hexdigest()
+    )
+
+
+def test_a_format_2_file_still_reruns_with_its_own_reserve_recipe():
+    """Draws published before format /3 shuffled the reserves with random.Random; they rerun the same."""
+    pool, quotas = _pool(20), _quotas(5)
+    inputs = lottery.inputs_json(pool=pool, quotas=quotas, seats=5, seed=77, reserves=5, algorithm="leximin")
+    old = {
+        k: v
+        for k, v in inputs.items()
+        if k not in ("nonce", "revealed_at", "commitment", "pool_sha256", "pool_at_close")
+    }
+    old["format"] = "wijkiezen-draw/2"
+    arguments = lottery.parse_inputs(old)
+    assert arguments["recipe"] == 2
+    result = lottery.draw(**arguments, compare=False)
+    rest = sorted(p.id for p in pool if p.id not in result.chosen)
+    random.Random("77:reserves").shuffle(rest)
+    assert result.reserves == rest[:5]
+    assert result.reserves != lottery.reserve_order(rest, 77, 5)  # the /3 recipe gives another order
+
+
+def _with(quotas: list[Quota], problems) -> list[Quota]:
+    """The quotas with the problems' suggestions applied."""
+    changed = {(p.category, p.value): p for p in problems}
+    out = []
+    for q in quotas:
+        p = changed.get((q.category, q.value))
+        if p is not None and p.kind == "relax_min":
+            q = Quota(q.category, q.value, p.suggestion, q.max)
+        elif p is not None and p.kind == "relax_max":
+            q = Quota(q.category, q.value, q.min, p.suggestion)
+        out.append(q)
+    return out
+
+
+def _draws(pool, quotas, seats) -> bool:
+    try:
+        lottery.draw(pool=pool, quotas=quotas, seats=seats, seed=5, compare=False)
+    except InfeasibleQuotas:
+        return False
+    return True
+
+
+def test_advice_for_quotas_that_only_fail_together_says_truthfully_what_works_alone_and_together():
+    """Three people from buurt A (all young) and six from B (all old), five seats. A at least 3,
+    old at least 3, young at most 2: no committee. The smallest change moves two quotas; neither
+    move alone is enough, so the advice must not say 'then it works' for each."""
+    pool = [Person(f"P{i:02d}", {"buurt": "A", "leeftijd": "jong"}) for i in range(3)] + [
+        Person(f"P{i:02d}", {"buurt": "B", "leeftijd": "oud"}) for i in range(3, 9)
+    ]
+    quotas = [
+        Quota("buurt", "A", 3, 5),
+        Quota("leeftijd", "oud", 3, 5),
+        Quota("buurt", "B", 0, 2),
+        Quota("leeftijd", "jong", 0, 2),
+    ]
+    with pytest.raises(InfeasibleQuotas) as caught:
+        lottery.draw(pool=pool, quotas=quotas, seats=5, seed=5, compare=False)
+    problems = caught.value.problems
+    assert len(problems) >= 2 and all(p.kind in ("relax_min", "relax_max") for p in problems)
+    for p in problems:  # every claim checked by drawing with the change(s) applied
+        assert p.alone == _draws(pool, _with(quotas, [p]), 5), p
+        assert p.together == len(problems)
+    assert not any(p.alone for p in problems)
+    assert _draws(pool, _with(quotas, problems), 5)
+
+
+def test_advice_for_one_blocking_quota_says_it_works_on_its_own():
+    pool = [Person(f"P{i:02d}", {"buurt": "A", "leeftijd": "jong"}) for i in range(2)] + [
+        Person(f"P{i:02d}", {"buurt": "B", "leeftijd": "oud"}) for i in range(2, 8)
+    ]
+    quotas = [Quota("buurt", "A", 2, 4), Quota("leeftijd", "oud", 4, 4)]
+    with pytest.raises(InfeasibleQuotas) as caught:
+        lottery.draw(pool=pool, quotas=quotas, seats=4, seed=5, compare=False)
+    (problem,) = caught.value.problems
+    assert problem.alone and _draws(pool, _with(quotas, [problem]), 4)

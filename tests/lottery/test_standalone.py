@@ -108,3 +108,25 @@ def test_the_blocker_refuses_flask_and_the_rest_of_committee():
         assert refused.returncode != 0 and "may not import" in refused.stderr, module
     allowed = _python("import committee, committee.config, committee.lottery.leximin")
     assert allowed.returncode == 0, allowed.stderr
+
+
+# ``python -m committee.lottery.verify FILE`` with the blocker installed first.
+VERIFY = """
+import runpy, sys
+
+sys.argv = ["verify", sys.argv[1]]
+runpy.run_module("committee.lottery.verify", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_the_verifier_runs_without_flask_sqlalchemy_or_the_app(tmp_path):
+    inputs_file, drawn_file = tmp_path / "inputs.json", tmp_path / "drawn.json"
+    drawn = _python(DRAW, str(inputs_file), str(drawn_file))
+    assert drawn.returncode == 0, drawn.stderr
+    first = json.loads(drawn_file.read_text())
+    inputs = json.loads(inputs_file.read_text())
+    published = {"inputs": inputs, "result": {"chosen": first["chosen"], "reserves": first["reserves"]}}
+    (tmp_path / "loting.json").write_text(json.dumps(published))
+    checked = _python(VERIFY, str(tmp_path / "loting.json"))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "Commissie: " + ", ".join(first["chosen"]) in checked.stdout

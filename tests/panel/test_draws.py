@@ -13,12 +13,13 @@ import sqlalchemy as sa
 from committee.audit.services import events_for
 from committee.exceptions import ProcessError
 from committee.extensions import db
+from committee.lottery import draw as lottery
 from committee.panel import draws, recruitment, services
 from committee.panel.models import CommitteeMember, CompositionChange, DrawStatus, MemberKind
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
 from committee.wijk import services as wijk
-from tests.factories import make_application, make_recruiting_procurement
+from tests.factories import fix_seed, make_application, make_recruiting_procurement
 
 ROOT = Path(__file__).parents[2]
 AGES = ["15-25", "25-45", "45-65", "65+"]
@@ -43,7 +44,8 @@ def _composing(seats=4, applicants=16, buurten=("Noord", "Zuid"), **overrides):
 
 def _drawn(seats=4, applicants=16, seed=4242, **overrides):
     procurement, moderator = _composing(seats, applicants, **overrides)
-    draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=seed)
+    fix_seed(procurement, seed)
+    draw = draws.prepare_draw(actor=moderator, procurement=procurement)
     draws.start_draw(actor=moderator, draw=draw)
     db.session.commit()
     draws.run_draw(draw_id=draw.id)
@@ -51,14 +53,22 @@ def _drawn(seats=4, applicants=16, seed=4242, **overrides):
     return procurement, moderator, draws.completed_draw(procurement)
 
 
-def test_preparing_publishes_seed_pool_and_quotas_without_names(app_ctx):
+def test_preparing_publishes_pool_quotas_and_commitment_without_names_and_keeps_the_seed_secret(app_ctx):
     procurement, moderator = _composing()
-    draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=77)
+    setup = recruitment.recruitment_of(procurement)
+    draw = draws.prepare_draw(actor=moderator, procurement=procurement)
     text = json.dumps(draw.inputs)
-    assert draw.status == DrawStatus.PREPARED and draw.inputs["seed"] == 77
+    assert draw.status == DrawStatus.PREPARED and draw.inputs["seed"] is None and draw.seed is None
+    assert str(setup.seed_value) not in text and setup.seed_nonce not in text
+    assert draw.inputs["commitment"]["sha256"] == setup.seed_commitment
+    assert draw.inputs["pool_at_close"]["sha256"] == draw.inputs["pool_sha256"] == setup.pool_sha256
     assert len(draw.inputs["pool"]) == 16 and "Aanmelder" not in text and "@" not in text
     event = events_for(procurement.id, "draw.prepare")[0]
-    assert event.details["inputs_sha256"] == draw.inputs_sha256 and event.details["seed"] == 77
+    assert event.details["inputs_sha256"] == draw.inputs_sha256
+    assert event.details["commitment"] == setup.seed_commitment and "seed" not in event.details
+    draws.start_draw(actor=moderator, draw=draw)  # the start reveals it; the inputs' hash stays
+    assert draw.inputs["seed"] == setup.seed_value and draw.seed == setup.seed_value
+    assert lottery.inputs_sha256(draw.inputs) == draw.inputs_sha256
 
 
 def test_the_drawn_people_are_seated_and_meet_the_quotas(app_ctx):
@@ -122,7 +132,7 @@ def test_a_draw_that_hit_its_time_limit_says_so_and_reruns_the_same(app, client,
 def test_infeasible_quotas_fail_the_draw_with_a_plain_explanation(app_ctx):
     procurement, moderator = _composing(seats=4, applicants=8)
     draws.save_quotas(actor=moderator, procurement=procurement, limits={("leeftijd", "65+"): (3, 4)})
-    draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=5)
+    draw = draws.prepare_draw(actor=moderator, procurement=procurement)
     draws.start_draw(actor=moderator, draw=draw)
     db.session.commit()
     draw = draws.run_draw(draw_id=draw.id)
@@ -148,13 +158,13 @@ def test_quotas_that_only_clash_together_are_explained_with_a_fix(app_ctx):
             ("leeftijd", "45-65"): (0, 1),
         },
     )
-    draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=5)
+    draw = draws.prepare_draw(actor=moderator, procurement=procurement)
     draws.start_draw(actor=moderator, draw=draw)
     db.session.commit()
     draw = draws.run_draw(draw_id=draw.id)
     texts = [draws.explain(p, recruitment.categories(procurement)) for p in draw.problems]
     assert draw.status == DrawStatus.FAILED
-    assert any("blokkeert. Oplossing: met" in t for t in texts), texts
+    assert any("blokkeert. Oplossing: zet het maximum op 2. Dan lukt het" in t for t in texts), texts
 
 
 def test_a_second_draw_is_refused_once_one_has_run(app_ctx):
@@ -275,7 +285,7 @@ def test_offers_cannot_open_without_a_member_from_a_marked_buurt(app_ctx):
 def test_the_background_command_runs_a_queued_draw_once(app, runner):
     with app.test_request_context():
         procurement, moderator = _composing()
-        draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=3)
+        draw = draws.prepare_draw(actor=moderator, procurement=procurement)
         draws.start_draw(actor=moderator, draw=draw)
         draw_id, procurement_id = draw.id, procurement.id
         db.session.commit()
@@ -293,10 +303,19 @@ def test_the_background_command_runs_a_queued_draw_once(app, runner):
 
 def test_a_draw_whose_job_stopped_can_be_set_aside_after_ten_minutes(app_ctx):
     procurement, moderator = _composing()
-    draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=3)
+    draw = draws.prepare_draw(actor=moderator, procurement=procurement)
     draws.start_draw(actor=moderator, draw=draw)
     with pytest.raises(ProcessError, match="vastgelopen"):
         draws.discard_draw(actor=moderator, draw=draw)
     draw.prepared_at -= draws.STALE_AFTER + timedelta(seconds=1)
     draws.discard_draw(actor=moderator, draw=draw)
     assert draw.status == DrawStatus.FAILED and draws.active_draw(procurement) is None
+
+
+def test_the_advice_for_quotas_that_only_fail_together_does_not_promise_each_change_works(app_ctx):
+    categories = recruitment.categories(make_recruiting_procurement()[0])
+    together = {"kind": "relax_min", "category": "buurt", "value": "Noord", "need": 3, "suggestion": 2}
+    text = draws.explain({**together, "alone": False, "together": 2}, categories)
+    assert "Alleen dit is niet genoeg" in text and "lukt het, ook als" not in text
+    alone = draws.explain({**together, "alone": True, "together": 1}, categories)
+    assert "Dan lukt het, ook als u verder niets verandert" in alone

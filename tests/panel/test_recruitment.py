@@ -86,7 +86,7 @@ def _drawn_procurement(retention_days: int):
     recruitment.recruitment_of(procurement).retention_until = local_today() + timedelta(days=retention_days)
     recruitment.open_composition(actor=moderator, procurement=procurement)
     draws.reset_quotas(actor=moderator, procurement=procurement)
-    draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=99)
+    draw = draws.prepare_draw(actor=moderator, procurement=procurement)
     draws.start_draw(actor=moderator, draw=draw)
     db.session.commit()
     draws.run_draw(draw_id=draw.id)

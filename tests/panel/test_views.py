@@ -129,7 +129,7 @@ def _queued_draw(app):
             make_application(procurement, buurt=["Noord", "Zuid"][i % 2])
         recruitment.open_composition(actor=moderator, procurement=procurement)
         draws.reset_quotas(actor=moderator, procurement=procurement)
-        draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=8)
+        draw = draws.prepare_draw(actor=moderator, procurement=procurement)
         draws.start_draw(actor=moderator, draw=draw)
         db.session.commit()
         return draw.id, moderator.id
@@ -216,9 +216,7 @@ def test_the_moderator_chooses_leximin_or_maximin_and_leximin_is_preselected(app
         login(client, db.session.get(User, moderator))
     page = client.get(f"/beheer/aanbesteding/{pid}/samenstelling").get_data(as_text=True)
     assert re.search(r'<input[^>]*checked[^>]*value="leximin"|<input[^>]*value="leximin"[^>]*checked', page)
-    response = client.post(
-        f"/beheer/aanbesteding/{pid}/samenstelling/loting", data={"seed": "5", "algorithm": "maximin"}
-    )
+    response = client.post(f"/beheer/aanbesteding/{pid}/samenstelling/loting", data={"algorithm": "maximin"})
     assert response.status_code == 302
     with app.app_context():
         draw = db.session.scalars(sa.select(Draw).where(Draw.procurement_id == pid)).one()
@@ -229,9 +227,7 @@ def test_an_unknown_method_is_refused_in_plain_dutch(app, client):
     pid, moderator = _composing_draw(app)
     with app.test_request_context():
         login(client, db.session.get(User, moderator))
-    response = client.post(
-        f"/beheer/aanbesteding/{pid}/samenstelling/loting", data={"seed": "5", "algorithm": "gurobi"}
-    )
+    response = client.post(f"/beheer/aanbesteding/{pid}/samenstelling/loting", data={"algorithm": "gurobi"})
     text = response.get_data(as_text=True)
     assert response.status_code == 422 and "Not a valid choice" not in text
     assert "Ongeldige keuze" in text  # WTForms' own Dutch message, through Flask-WTF's i18n
@@ -243,7 +239,7 @@ def test_the_public_draw_page_shows_each_chance_and_the_comparison(app, client):
     pid, moderator = _composing_draw(app)
     with app.test_request_context():
         procurement = db.session.get(Procurement, pid)
-        draw = draws.prepare_draw(actor=db.session.get(User, moderator), procurement=procurement, seed=9)
+        draw = draws.prepare_draw(actor=db.session.get(User, moderator), procurement=procurement)
         draws.start_draw(actor=db.session.get(User, moderator), draw=draw)
         db.session.commit()
         draws.run_draw(draw_id=draw.id)

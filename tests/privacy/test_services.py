@@ -38,7 +38,7 @@ def _drawn_procurement():
     recruitment.recruitment_of(procurement).retention_until = local_today() + timedelta(days=30)
     recruitment.open_composition(actor=moderator, procurement=procurement)
     draws.reset_quotas(actor=moderator, procurement=procurement)
-    draw = draws.prepare_draw(actor=moderator, procurement=procurement, seed=99)
+    draw = draws.prepare_draw(actor=moderator, procurement=procurement)
     draws.start_draw(actor=moderator, draw=draw)
     db.session.commit()
     draws.run_draw(draw_id=draw.id)

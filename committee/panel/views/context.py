@@ -1,6 +1,8 @@
 """What the panel gives every template: the draw methods' names, ``chance()``, and
 ``public_panel()`` for the public procurement page."""
 
+from datetime import datetime
+
 from flask_babel import format_percent
 from flask_babel import lazy_gettext as _l
 
@@ -21,7 +23,11 @@ def inject_draw_words():
         """A chance of a seat as a percentage with one decimal (0.235 -> 23,5%)."""
         return format_percent(value, "#,##0.0%")
 
-    return {"method_labels": METHOD_LABELS, "chance": chance}
+    def parse_iso(text: str | None):
+        """A published time ("2026-11-27T10:00:00Z", UTC) back as a naive UTC datetime."""
+        return datetime.fromisoformat(text.removesuffix("Z")) if text else None
+
+    return {"method_labels": METHOD_LABELS, "chance": chance, "parse_iso": parse_iso}
 
 
 @bp.app_context_processor
@@ -42,6 +48,8 @@ def inject_public_panel():
             "makeup": recruitment.makeup(procurement) if procurement.members else None,
             "draws": [d for d in draws.draws_of(procurement)] if policy.draws_public(procurement) else [],
             "status_labels": STATUS_LABELS,
+            # The seed's commitment, public from the moment applications open (commit–reveal).
+            "lottery": setup if setup is not None and setup.seed_commitment else None,
         }
 
     return {"public_panel": public_panel}

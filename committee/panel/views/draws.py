@@ -50,7 +50,12 @@ def prepare_draw(procurement_id: int):
         form.form_errors.append(str(exc))
         return _render_composition(procurement, 422, prepare_form=form)
     db.session.commit()
-    flash(_("De loting staat klaar. Het startgetal, de pool en de quota zijn nu openbaar."))
+    flash(
+        _(
+            "De loting staat klaar. De pool en de quota zijn nu openbaar. "
+            "Het startgetal wordt openbaar als u loot."
+        )
+    )
     return redirect(url_for("panel.draw_page", draw_id=draw.id))
 
 
@@ -151,6 +156,9 @@ def public_draw_json(slug: str, procurement_id: int, draw_id: int):
             "inputs_sha256": draw.inputs_sha256,
             "inputs": draw.inputs,
             "result": result,
-            "prepared_at": draw.prepared_at.isoformat() + "Z",
+            "prepared_at": draws.iso(draw.prepared_at),
+            "revealed_at": draws.iso(draw.revealed_at),
+            "started_at": draws.iso(draw.started_at),
+            "finished_at": draws.iso(draw.finished_at),
         }
     )
