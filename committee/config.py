@@ -66,6 +66,11 @@ def load_config(app, test_config: dict | None = None) -> None:
         MAIL_DEFAULT_SENDER=env.get("MAIL_DEFAULT_SENDER", "WijKiezen <noreply@wijkiezen.example>"),
         SECURITY_CONTACT=env.get("SECURITY_CONTACT", "mailto:security@wijkiezen.example"),
         REDIS_URL=env.get("REDIS_URL"),
+        # The job queue (committee/jobs.py): sqlite:///path or redis://…; empty: REDIS_URL if set,
+        # else instance/jobs.sqlite. JOBS_NAME keeps several deployments on one Redis apart.
+        JOBS_URL=env.get("JOBS_URL", ""),
+        JOBS_NAME=env.get("JOBS_NAME", "wijkiezen"),
+        JOBS_IMMEDIATE=env.get("JOBS_IMMEDIATE", "0") == "1",
         # Several deployments (or a test) sharing one Redis keep their counters apart by prefix.
         RATELIMIT_KEY_PREFIX=env.get("RATELIMIT_KEY_PREFIX", ""),
         RATELIMIT_ENABLED=env.get("RATELIMIT_ENABLED", "1") == "1",
