@@ -71,6 +71,9 @@ def load_config(app, test_config: dict | None = None) -> None:
         JOBS_URL=env.get("JOBS_URL", ""),
         JOBS_NAME=env.get("JOBS_NAME", "wijkiezen"),
         JOBS_IMMEDIATE=env.get("JOBS_IMMEDIATE", "0") == "1",
+        # A PDF check that started longer ago than this died with its consumer and is marked failed
+        # (0: twice PDF_TIME_LIMIT plus a minute). See committee/offers/jobs.py.
+        JOBS_STALE_SECONDS=float(env.get("JOBS_STALE_SECONDS", "0")),
         # Several deployments (or a test) sharing one Redis keep their counters apart by prefix.
         RATELIMIT_KEY_PREFIX=env.get("RATELIMIT_KEY_PREFIX", ""),
         RATELIMIT_ENABLED=env.get("RATELIMIT_ENABLED", "1") == "1",

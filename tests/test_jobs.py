@@ -41,7 +41,8 @@ def test_a_real_consumer_runs_a_job_from_the_sqlite_queue(app, tmp_path):
     queue_app = _queue_app(app, f"sqlite:///{tmp_path / 'jobs.sqlite'}", "test-sqlite")
     with consumer(consumer_env(queue_app), tmp_path / "consumer.log"):
         result = jobs.enqueue(jobs.ping, "sqlite", app=queue_app)
-        assert result.get(blocking=True, timeout=60) == "committee:sqlite", (tmp_path / "consumer.log").read_text()
+        log = tmp_path / "consumer.log"
+        assert result.get(blocking=True, timeout=60) == "committee:sqlite", log.read_text()
 
 
 def _redis_url() -> str:
