@@ -96,6 +96,10 @@ def load_config(app, test_config: dict | None = None) -> None:
         RATE_LIMIT_NEEDS=env.get("RATE_LIMIT_NEEDS", "30 per hour"),
         RATE_LIMIT_APPLY=env.get("RATE_LIMIT_APPLY", "20 per hour"),
         RATE_LIMIT_CODE=env.get("RATE_LIMIT_CODE", "10 per hour"),
+        # Annex uploads, per bidding organisation and per address. Every attempt counts, also a
+        # refused one: each costs the site a stored file and a check on the job queue.
+        RATE_LIMIT_UPLOAD=env.get("RATE_LIMIT_UPLOAD", "10 per 10 minutes;30 per day"),
+        RATE_LIMIT_UPLOAD_ADDRESS=env.get("RATE_LIMIT_UPLOAD_ADDRESS", "30 per 10 minutes;100 per day"),
         # The committee lottery's default method, "leximin" or "maximin" (the moderator can pick
         # the other per draw), and the seconds after which leximin stops at the level it is on.
         # "subprocess" runs draws as a detached `flask panel run-draw`.

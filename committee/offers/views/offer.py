@@ -16,6 +16,7 @@ from committee.offers.storage import current_storage
 from committee.offers.views.blueprint import bp
 from committee.procurement import policy
 from committee.procurement.models import Procurement
+from committee.ratelimit import limiter, per_organisation
 from committee.timeutil import local_today
 
 
@@ -109,6 +110,11 @@ def save(procurement_id: int):
 
 @bp.post("/aanbieder/aanbesteding/<int:procurement_id>/bijlagen")
 @rule("bidder")
+# No deduct_when: every attempt counts, also one that is refused (422) or fails.
+@limiter.limit(
+    lambda: current_app.config["RATE_LIMIT_UPLOAD"], key_func=per_organisation, scope="annex-bidder"
+)
+@limiter.limit(lambda: current_app.config["RATE_LIMIT_UPLOAD_ADDRESS"], scope="annex-address")
 def annex_upload(procurement_id: int):
     procurement = _procurement_for_bidder(procurement_id)
     offer = services.offer_of(current_user.organisation_id, procurement.id)
