@@ -465,7 +465,8 @@ def add_annex(
     position = max((a.position for a in offer.annexes), default=0) + 1
     annex = Annex(
         position=position,
-        original_name=(filename or "bijlage.pdf")[-255:],
+        # Shown to the bidder and moderator as typed, less control characters (PostgreSQL refuses NUL).
+        original_name=("".join(c for c in filename or "" if c.isprintable()).strip() or "bijlage.pdf")[-255:],
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         page_count=0,

@@ -368,3 +368,9 @@ def test_the_moderator_waits_for_a_check_and_never_sees_a_refused_annex(app_ctx)
     db.session.commit()  # the check runs
     assert review.usable_annexes(offer) == [queued] and refused not in review.usable_annexes(offer)
     assert review.problems(offer) == []
+
+
+def test_control_characters_in_the_file_name_are_dropped(app_ctx):
+    procurement = _open()
+    annex = add_annex(procurement, make_bidder(), make_pdf(), filename="\x00plan\x07.pdf")
+    assert annex.original_name == "plan.pdf"
