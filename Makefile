@@ -22,13 +22,14 @@ compile-translations:
 	$(BIN)/pybabel compile --use-fuzzy -d translations -f --statistics 2>/dev/null || $(BIN)/pybabel compile -d translations -f
 
 ## run: install, migrate the SQLite database in instance/, load demo data if empty, serve on :5000
+## with the job consumer (instance/jobs.sqlite) beside it; Ctrl-C stops both
 # Links the app prints and sends (the demo logins, e-mails, QR codes) point at where it runs.
 run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: install compile-translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask demo-links
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) scripts/run-dev
 
 ## test: install the dev tools and run the whole suite (browser tests included)
 test: install-dev compile-translations

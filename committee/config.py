@@ -66,6 +66,14 @@ def load_config(app, test_config: dict | None = None) -> None:
         MAIL_DEFAULT_SENDER=env.get("MAIL_DEFAULT_SENDER", "WijKiezen <noreply@wijkiezen.example>"),
         SECURITY_CONTACT=env.get("SECURITY_CONTACT", "mailto:security@wijkiezen.example"),
         REDIS_URL=env.get("REDIS_URL"),
+        # The job queue (committee/jobs.py): sqlite:///path or redis://…; empty: REDIS_URL if set,
+        # else instance/jobs.sqlite. JOBS_NAME keeps several deployments on one Redis apart.
+        JOBS_URL=env.get("JOBS_URL", ""),
+        JOBS_NAME=env.get("JOBS_NAME", "wijkiezen"),
+        JOBS_IMMEDIATE=env.get("JOBS_IMMEDIATE", "0") == "1",
+        # A PDF check that started longer ago than this died with its consumer and is marked failed
+        # (0: twice PDF_TIME_LIMIT plus a minute). See committee/offers/jobs.py.
+        JOBS_STALE_SECONDS=float(env.get("JOBS_STALE_SECONDS", "0")),
         # Several deployments (or a test) sharing one Redis keep their counters apart by prefix.
         RATELIMIT_KEY_PREFIX=env.get("RATELIMIT_KEY_PREFIX", ""),
         RATELIMIT_ENABLED=env.get("RATELIMIT_ENABLED", "1") == "1",
@@ -88,6 +96,10 @@ def load_config(app, test_config: dict | None = None) -> None:
         RATE_LIMIT_NEEDS=env.get("RATE_LIMIT_NEEDS", "30 per hour"),
         RATE_LIMIT_APPLY=env.get("RATE_LIMIT_APPLY", "20 per hour"),
         RATE_LIMIT_CODE=env.get("RATE_LIMIT_CODE", "10 per hour"),
+        # Annex uploads, per bidding organisation and per address. Every attempt counts, also a
+        # refused one: each costs the site a stored file and a check on the job queue.
+        RATE_LIMIT_UPLOAD=env.get("RATE_LIMIT_UPLOAD", "10 per 10 minutes;30 per day"),
+        RATE_LIMIT_UPLOAD_ADDRESS=env.get("RATE_LIMIT_UPLOAD_ADDRESS", "30 per 10 minutes;100 per day"),
         # The committee lottery's default method, "leximin" or "maximin" (the moderator can pick
         # the other per draw), and the seconds after which leximin stops at the level it is on.
         # "subprocess" runs draws as a detached `flask panel run-draw`.

@@ -107,7 +107,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
 
-    from committee import cli, errors, i18n
+    from committee import cli, errors, i18n, jobs
+
+    jobs.init_app(app)
 
     errors.register_error_handlers(app)
     cli.register(app)

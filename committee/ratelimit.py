@@ -103,6 +103,14 @@ INVITATION = "20 per minute; 100 per hour"
 PUBLIC_FORM = "5 per minute; 30 per hour"
 
 
+def per_organisation() -> str:
+    """The key for limits per bidder: their organisation, so colleagues share one budget."""
+    from flask_login import current_user
+
+    organisation_id = getattr(current_user, "organisation_id", None)
+    return f"organisation:{organisation_id}" if organisation_id else f"address:{get_remote_address()}"
+
+
 def init_app(app) -> None:
     redis_url = app.config.get("REDIS_URL")
     if not app.config.get("RATELIMIT_STORAGE_URI"):

@@ -214,13 +214,17 @@ def open_procurement(moderator=None, **overrides):
 
 
 def add_annex(procurement, bidder, data: bytes, filename: str = "bijlage.pdf", **overrides):
-    return offers.add_annex(
+    """Upload an annex and commit, so its check runs (at once: the tests' queue is immediate)."""
+    annex = offers.add_annex(
         actor=bidder,
         procurement=procurement,
         data=data,
         filename=filename,
         today=overrides.get("today", local_today()),
     )
+    db.session.commit()
+    db.session.refresh(annex)
+    return annex
 
 
 def pass_the_offer_deadline():

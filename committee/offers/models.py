@@ -151,8 +151,22 @@ class Offer(db.Model):
     )
 
 
+class AnnexStatus(enum.StrEnum):
+    """How far the check (the rebuild on the job queue, ``offers/jobs.py``) of an annex got."""
+
+    QUEUED = "queued"  # stored, waiting for a consumer
+    CHECKING = "checking"  # a consumer is rebuilding it
+    OK = "ok"  # rebuilt: clean_file and pages are there
+    REFUSED = "refused"  # not usable (``refusal`` says why); the files are gone
+    FAILED = "failed"  # the check itself did not finish (a consumer died); upload again
+
+
 class Annex(db.Model):
-    """A PDF annex: the bidder's original (never shown to the committee) and its rebuilt copy."""
+    """A PDF annex: the bidder's original (never shown to the committee) and its rebuilt copy.
+
+    Only an annex whose status is ``OK`` has a clean file and pages; every reader of annexes
+    looks at ``status`` first.
+    """
 
     __table_args__ = (sa.UniqueConstraint("offer_id", "position"),)
 
@@ -169,6 +183,21 @@ class Annex(db.Model):
     clean_file: Mapped[str] = mapped_column(sa.String(80), unique=True)
     # The copy members get: the clean file without the pages the moderator left out.
     member_file: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
+    status: Mapped[AnnexStatus] = mapped_column(
+        sa.Enum(AnnexStatus, native_enum=False, length=20),
+        default=AnnexStatus.QUEUED,
+        server_default=AnnexStatus.OK.name,
+        index=True,
+    )
+    refusal: Mapped[str | None] = mapped_column(sa.String(40))  # pdf.PdfRefused's code
+    refusal_pages: Mapped[int | None]
+    queued_at: Mapped[datetime | None]
+    check_started_at: Mapped[datetime | None]
+
+    @property
+    def pending(self) -> bool:
+        """Still being checked: the bidder sees "bezig met controleren"."""
+        return self.status in (AnnexStatus.QUEUED, AnnexStatus.CHECKING)
 
     offer: Mapped[Offer] = relationship(back_populates="annexes")
     pages: Mapped[list[AnnexPage]] = relationship(

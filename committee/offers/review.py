@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from committee.audit import services as audit
 from committee.extensions import db
 from committee.offers import anonymise, pdf
-from committee.offers.models import Annex, AnnexPage, ManualRedaction, Offer, OfferStatus, Review
+from committee.offers.models import Annex, AnnexPage, AnnexStatus, ManualRedaction, Offer, OfferStatus, Review
 from committee.offers.services import OfferError, identifiers_of
 from committee.offers.storage import (
     Storage,
@@ -94,11 +94,24 @@ def page_checks(annex: Annex, identifiers: list[str] | None = None) -> list[Page
     ]
 
 
+def usable_annexes(offer: Offer) -> list[Annex]:
+    """The annexes whose check succeeded: the only ones the moderator reviews and members get.
+    A refused or failed upload stays visible to the bidder only, who can remove it."""
+    return [annex for annex in offer.annexes if annex.status == AnnexStatus.OK]
+
+
 def problems(offer: Offer) -> list[str]:
     """What still stands in the way of approving this offer."""
-    found = []
+    found = [
+        _(
+            "Bijlage %(annex)d wordt nog gecontroleerd. Wacht tot dat klaar is en laad deze pagina opnieuw.",
+            annex=annex.position,
+        )
+        for annex in offer.annexes
+        if annex.pending
+    ]
     identifiers = identifiers_of(offer)
-    for annex in offer.annexes:
+    for annex in usable_annexes(offer):
         for check in page_checks(annex, identifiers):
             page = check.page
             if page.excluded:
@@ -223,7 +236,7 @@ def approve(*, actor, offer: Offer, storage: Storage | None = None) -> None:
     for name in SECTIONS:
         setattr(review, name, anonymise.redact(getattr(offer, name), identifiers))
     left_out = 0
-    for annex in offer.annexes:
+    for annex in usable_annexes(offer):
         keep = [p.number for p in annex.pages if not p.excluded]
         left_out += annex.page_count - len(keep)
         if annex.member_file:
@@ -256,16 +269,20 @@ def release_blockers(procurement) -> list[str]:
         if review is None or review.approved_at is None:
             blockers.append(_("Het aanbod van %(name)s is nog niet goedgekeurd.", name=name))
             continue
+        if any(annex.pending for annex in offer.annexes):
+            blockers.append(_("Een bijlage van het aanbod van %(name)s wordt nog gecontroleerd.", name=name))
+            continue
         identifiers = identifiers_of(offer)
         text_left = any(anonymise.find(getattr(review, s), identifiers) for s in SECTIONS)
         pages_left = any(
             check.found
-            for annex in offer.annexes
+            for annex in usable_annexes(offer)
             for check in page_checks(annex, identifiers)
             if not check.page.excluded
         )
         files_missing = any(
-            annex.member_file is None and any(not p.excluded for p in annex.pages) for annex in offer.annexes
+            annex.member_file is None and any(not p.excluded for p in annex.pages)
+            for annex in usable_annexes(offer)
         )
         if text_left or pages_left or files_missing:
             blockers.append(

@@ -12,12 +12,14 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from committee import jobs
 from committee.audit import services as audit
 from committee.extensions import db
 from committee.offers import anonymise, pdf
+from committee.offers import jobs as offer_jobs
 from committee.offers.models import (
     Annex,
-    AnnexPage,
+    AnnexStatus,
     Call,
     Contact,
     Offer,
@@ -66,6 +68,26 @@ REFUSALS = {
         "eenvoudiger en probeer het opnieuw."
     ),
 }
+
+
+CHECK_FAILED = lambda: _(  # noqa: E731
+    "Controleren lukte niet. Probeer het bestand opnieuw te uploaden."
+)
+
+
+def annex_message(annex: Annex, max_pages: int | None = None) -> str:
+    """What the bidder reads about an annex that could not be used (empty for one that can)."""
+    if annex.status == AnnexStatus.FAILED:
+        return CHECK_FAILED()
+    if annex.status != AnnexStatus.REFUSED:
+        return ""
+    if annex.refusal == "too_many_pages":
+        return _(
+            "Deze PDF heeft %(pages)d pagina's; hoogstens %(max)d mag.",
+            pages=annex.refusal_pages or 0,
+            max=max_pages or current_storage().limits.max_pages,
+        )
+    return REFUSALS.get(annex.refusal or "", REFUSALS["unreadable"])()
 
 
 # Organisations and coalitions ---------------------------------------------------------------
@@ -385,6 +407,17 @@ def save_offer(
             missing.append(_("het gevraagde budget"))
         if missing:
             raise OfferError(_("Vul nog in: %(missing)s.", missing=", ".join(missing)))
+        pending = [a.position for a in offer.annexes if a.pending]
+        if pending:
+            raise OfferError(
+                _(
+                    "Wij zijn bijlage %(n)d nog aan het controleren. Wacht even en dien daarna uw aanbod in.",
+                    n=pending[0],
+                )
+            )
+        unusable = [a.position for a in offer.annexes if a.status != AnnexStatus.OK]
+        if unusable:
+            raise OfferError(_("Bijlage %(n)d kunnen we niet gebruiken. Verwijder die eerst.", n=unusable[0]))
         organisation = db.session.get(Organisation, actor.organisation_id)
         if organisation.kind == OrganisationKind.COALITION and organisation.lead_partner is None:
             raise OfferError(_("Kies eerst bij ‘Uw organisatie’ welke partner de penvoerder is."))
@@ -403,10 +436,12 @@ def save_offer(
 def add_annex(
     *, actor, procurement, data: bytes, filename: str, today: date, storage: Storage | None = None
 ) -> Annex:
-    """Keep an uploaded PDF annex and its rebuilt copy (see ``pdf_worker``).
+    """Keep an uploaded PDF annex, to be checked (rebuilt, see ``pdf_worker``) on the job queue.
 
-    Refused after the deadline, beyond the size, page or number limits, and for anything that is
-    not really a PDF. A change to a submitted offer counts as submitted again, at once.
+    Refused at once after the deadline, beyond the size or number limits, and for anything that
+    does not start like a PDF; the page limit and everything else are checked by the job
+    (``offers/jobs.py``), and the annex shows "bezig met controleren" until then. A change to a
+    submitted offer counts as submitted again, at once.
     """
     storage = storage or current_storage()
     offer = _offer_for_change(actor, procurement, today)
@@ -424,35 +459,21 @@ def add_annex(
     if not pdf.looks_like_pdf(data):
         raise OfferError(REFUSALS["not_pdf"]())
     original = storage.path(storage.new_name())
-    clean = storage.path(storage.new_name())
+    clean = storage.path(storage.new_name())  # written by the check (offers/jobs.py)
     original.write_bytes(data)
-    try:
-        pages = pdf.rebuild(original, clean, storage.limits)
-    except pdf.PdfRefused as refused:
-        original.unlink(missing_ok=True)
-        if refused.code == "too_many_pages":
-            raise OfferError(
-                _(
-                    "Deze PDF heeft %(pages)d pagina's; hoogstens %(max)d mag.",
-                    pages=refused.pages or 0,
-                    max=storage.limits.max_pages,
-                )
-            ) from None
-        raise OfferError(REFUSALS.get(refused.code, REFUSALS["unreadable"])()) from None
-    remove_if_rolled_back(original, clean)
+    remove_if_rolled_back(original)
     position = max((a.position for a in offer.annexes), default=0) + 1
     annex = Annex(
         position=position,
-        original_name=(filename or "bijlage.pdf")[-255:],
+        # Shown to the bidder and moderator as typed, less control characters (PostgreSQL refuses NUL).
+        original_name=("".join(c for c in filename or "" if c.isprintable()).strip() or "bijlage.pdf")[-255:],
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        page_count=len(pages),
+        page_count=0,
         original_file=original.name,
         clean_file=clean.name,
-        pages=[
-            AnnexPage(number=i, text=p.text, hidden=p.hidden, has_images=p.images)
-            for i, p in enumerate(pages, 1)
-        ],
+        status=AnnexStatus.QUEUED,
+        queued_at=utcnow(),
     )
     offer.annexes.append(annex)
     if offer.status == OfferStatus.SUBMITTED:
@@ -463,8 +484,10 @@ def add_annex(
         actor=actor,
         obj=annex,
         procurement_id=procurement.id,
-        details={"pages": len(pages), "sha256": annex.sha256},
+        details={"sha256": annex.sha256},
     )
+    # The web process never rebuilds: a consumer does, once this upload is committed.
+    jobs.enqueue_after_commit(offer_jobs.rebuild_annex, annex.id)
     return annex
 
 
@@ -514,9 +537,11 @@ def member_annexes(offer: Offer) -> list[dict]:
         return []
     return [
         {
+            "annex": annex,
             "available": annex.member_file is not None,
             "pages": sum(1 for p in annex.pages if not p.excluded),
             "left_out": [p.number for p in annex.pages if p.excluded],
         }
         for annex in offer.annexes
+        if annex.status == AnnexStatus.OK  # a refused or failed upload never reaches members
     ]

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from committee.extensions import db
 from committee.offers import services
-from committee.offers.models import OfferStatus, OrganisationKind, Partner
+from committee.offers.models import AnnexStatus, OfferStatus, OrganisationKind, Partner
 from committee.procurement import policy
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
@@ -294,6 +294,83 @@ def test_an_upload_that_is_rolled_back_leaves_no_files(app_ctx):
     procurement = _open()
     db.session.commit()
     before = _files(app_ctx)
-    add_annex(procurement, make_bidder(), make_pdf())
+    services.add_annex(
+        actor=make_bidder(), procurement=procurement, data=make_pdf(), filename="x.pdf", today=local_today()
+    )
     db.session.rollback()
     assert _files(app_ctx) == before
+
+
+def test_the_upload_only_stores_and_queues_the_check_runs_after_commit(app_ctx):
+    procurement = _open()
+    bidder = make_bidder()
+    annex = services.add_annex(
+        actor=bidder,
+        procurement=procurement,
+        data=make_pdf([["a"], ["b"]]),
+        filename="x.pdf",
+        today=local_today(),
+    )
+    assert annex.status == AnnexStatus.QUEUED and annex.pages == [] and annex.pending
+    assert annex.clean_file not in _files(app_ctx)  # the request did not rebuild anything
+    db.session.commit()
+    db.session.refresh(annex)
+    assert (annex.status, annex.page_count) == (AnnexStatus.OK, 2)
+    assert annex.clean_file in _files(app_ctx)
+
+
+def test_a_refused_pdf_is_kept_as_a_refused_annex_with_the_reason_and_without_files(app_ctx):
+    procurement = _open()
+    max_pages = app_ctx.config["ANNEX_MAX_PAGES"]
+    annex = add_annex(procurement, make_bidder(), make_pdf([["x"]] * (max_pages + 1)))
+    assert annex.status == AnnexStatus.REFUSED and annex.refusal == "too_many_pages"
+    message = f"Deze PDF heeft {max_pages + 1} pagina's; hoogstens {max_pages} mag."
+    assert services.annex_message(annex) == message
+    assert not {annex.original_file, annex.clean_file} & _files(app_ctx)
+    broken = add_annex(procurement, make_bidder(), b"%PDF-1.7 kapot")
+    assert broken.status == AnnexStatus.REFUSED and "konden we niet lezen" in services.annex_message(broken)
+
+
+def test_an_offer_cannot_be_submitted_while_an_annex_is_being_checked_or_unusable(app_ctx):
+    procurement = _open()
+    bidder = make_bidder()
+    make_offer(procurement, bidder, submit=False)
+    annex = services.add_annex(
+        actor=bidder, procurement=procurement, data=make_pdf(), filename="x.pdf", today=local_today()
+    )
+    fields = dict(plan="p", team="t", results="r", budget_asked=1000, today=local_today())
+    with pytest.raises(services.OfferError, match="nog aan het controleren"):
+        services.save_offer(actor=bidder, procurement=procurement, submit=True, **fields)
+    annex.status = AnnexStatus.FAILED
+    with pytest.raises(services.OfferError, match="kunnen we niet gebruiken"):
+        services.save_offer(actor=bidder, procurement=procurement, submit=True, **fields)
+    assert services.annex_message(annex) == "Controleren lukte niet. Probeer het bestand opnieuw te uploaden."
+    annex.status = AnnexStatus.OK
+    assert services.save_offer(actor=bidder, procurement=procurement, submit=True, **fields).status == (
+        OfferStatus.SUBMITTED
+    )
+
+
+def test_the_moderator_waits_for_a_check_and_never_sees_a_refused_annex(app_ctx):
+    from committee.offers import review
+
+    procurement = _open()
+    bidder = make_bidder()
+    offer = make_offer(procurement, bidder)
+    refused = add_annex(procurement, bidder, b"%PDF-1.7 kapot")
+    queued = services.add_annex(
+        actor=bidder, procurement=procurement, data=make_pdf(), filename="x.pdf", today=local_today()
+    )
+    assert review.problems(offer) == [
+        "Bijlage 2 wordt nog gecontroleerd. Wacht tot dat klaar is en laad deze pagina opnieuw."
+    ]
+    assert review.usable_annexes(offer) == []
+    db.session.commit()  # the check runs
+    assert review.usable_annexes(offer) == [queued] and refused not in review.usable_annexes(offer)
+    assert review.problems(offer) == []
+
+
+def test_control_characters_in_the_file_name_are_dropped(app_ctx):
+    procurement = _open()
+    annex = add_annex(procurement, make_bidder(), make_pdf(), filename="\x00plan\x07.pdf")
+    assert annex.original_name == "plan.pdf"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from committee.extensions import db
 from committee.offers import review
 from committee.offers import services as offer_services
-from committee.offers.models import Annex, Contact, Offer, Partner, Question
+from committee.offers.models import Annex, AnnexStatus, Contact, Offer, Partner, Question
 from committee.panel import services as panel
 from committee.procurement import services as procurement_services
 from committee.procurement.models import Procurement
@@ -415,3 +415,31 @@ def test_a_bidder_writes_the_budget_as_people_do_and_gets_one_plain_message_for_
     assert client.post(url, data={**form, "budget_asked": "€ 85.000"}).status_code == 302
     with app.app_context():
         assert db.session.scalar(sa.select(Offer.budget_asked)) == 85_000
+
+
+def test_the_bidder_sees_the_check_running_then_its_result_with_and_without_javascript(app, client):
+    procurement_id, _ = _bidder_in_open_call(app, client)
+    client.post(
+        f"/aanbieder/aanbesteding/{procurement_id}/bijlagen",
+        data={"file": (io.BytesIO(make_pdf([["a"], ["b"]])), "plan.pdf")},
+        content_type="multipart/form-data",
+    )
+    with app.app_context():  # as if the consumer has not got to it yet
+        db.session.execute(sa.update(Annex).values(status=AnnexStatus.QUEUED))
+        db.session.commit()
+    page = _text(client.get(f"/aanbieder/aanbesteding/{procurement_id}/aanbod"))
+    assert "bezig met controleren" in page
+    assert re.search(r'<a class="utrecht-link" href="[^"]*/aanbod#bijlagen">Vernieuw</a>', page)  # no JS
+    assert 'hx-trigger="every 2s"' in page and 'http-equiv="refresh"' not in page
+    fragment = client.get(f"/aanbieder/aanbesteding/{procurement_id}/aanbod", headers={"HX-Request": "true"})
+    assert fragment.text.lstrip().startswith('<div id="bijlagen-lijst"') and "<html" not in fragment.text
+    with app.app_context():
+        db.session.execute(sa.update(Annex).values(status=AnnexStatus.REFUSED, refusal="encrypted"))
+        db.session.commit()
+    fragment = client.get(f"/aanbieder/aanbesteding/{procurement_id}/aanbod", headers={"HX-Request": "true"})
+    assert "beveiligd met een wachtwoord" in fragment.text and "hx-trigger" not in fragment.text
+    submit = client.post(
+        f"/aanbieder/aanbesteding/{procurement_id}/aanbod",
+        data={"plan": "Plan", "team": "Team", "results": "Zo", "budget_asked": "1000", "submit": "y"},
+    )
+    assert submit.status_code == 422 and "Bijlage 1 kunnen we niet gebruiken" in _text(submit)

@@ -24,7 +24,8 @@ def _review_offer(procurement_id: int, offer_id: int) -> Offer:
 
 
 def _review_annex(offer: Offer, annex_id: int) -> Annex:
-    annex = next((a for a in offer.annexes if a.id == annex_id), None)
+    # Only a checked annex has a clean copy and pages; a queued, refused or failed one is not reviewed.
+    annex = next((a for a in review.usable_annexes(offer) if a.id == annex_id), None)
     return annex or abort(404)
 
 
@@ -46,7 +47,7 @@ def review_list(procurement_id: int):
 def _render_review(offer: Offer, redaction_form=None, pages_failed=None, errors=None, status=200):
     procurement = offer.procurement
     annexes = []
-    for annex in offer.annexes:
+    for annex in review.usable_annexes(offer):
         form = pages_failed[1] if pages_failed and pages_failed[0] == annex.id else None
         if form is None:
             form = PagesForm(

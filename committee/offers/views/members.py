@@ -31,7 +31,7 @@ def member_annex(procurement_id: int, pseudonym: str, number: int):
     annexes = services.member_annexes(offer)
     if not 1 <= number <= len(annexes) or not annexes[number - 1]["available"]:
         abort(404)
-    annex = offer.annexes[number - 1]
+    annex = annexes[number - 1]["annex"]
     return _pdf(current_storage().path(annex.member_file), f"aanbod-{pseudonym}-bijlage-{number}.pdf")
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from committee.access import rule
 from committee.extensions import db
+from committee.htmx import is_htmx
 from committee.mail import send_mail
 from committee.offers import services
 from committee.offers.forms import AnnexForm, ItemForm, OfferForm
@@ -15,6 +16,7 @@ from committee.offers.storage import current_storage
 from committee.offers.views.blueprint import bp
 from committee.procurement import policy
 from committee.procurement.models import Procurement
+from committee.ratelimit import limiter, per_organisation
 from committee.timeutil import local_today
 
 
@@ -47,8 +49,9 @@ def edit(procurement_id: int):
 
 def _render_edit(procurement, offer, form, status=200, annex_form=None):
     storage = current_storage()
+    # htmx asks for the annex list again while an annex is being checked (offers/_annexes.html).
     return render_template(
-        "offers/edit.html",
+        "offers/_annexes.html" if is_htmx() and status == 200 else "offers/edit.html",
         procurement=procurement,
         offer=offer,
         form=form,
@@ -59,6 +62,7 @@ def _render_edit(procurement, offer, form, status=200, annex_form=None):
         max_mb=storage.max_bytes // (1024 * 1024),
         max_pages=storage.limits.max_pages,
         max_count=storage.max_count,
+        annex_message=services.annex_message,
     ), status
 
 
@@ -106,6 +110,11 @@ def save(procurement_id: int):
 
 @bp.post("/aanbieder/aanbesteding/<int:procurement_id>/bijlagen")
 @rule("bidder")
+# No deduct_when: every attempt counts, also one that is refused (422) or fails.
+@limiter.limit(
+    lambda: current_app.config["RATE_LIMIT_UPLOAD"], key_func=per_organisation, scope="annex-bidder"
+)
+@limiter.limit(lambda: current_app.config["RATE_LIMIT_UPLOAD_ADDRESS"], scope="annex-address")
 def annex_upload(procurement_id: int):
     procurement = _procurement_for_bidder(procurement_id)
     offer = services.offer_of(current_user.organisation_id, procurement.id)
@@ -129,9 +138,14 @@ def annex_upload(procurement_id: int):
         return _render_edit(procurement, offer, OfferForm(obj=offer), 422, annex_form=form)
     if offer.status == OfferStatus.SUBMITTED:
         _send_receipt(procurement, offer)
-        flash(_("De bijlage is toegevoegd aan uw ingediende aanbod. U krijgt een nieuw ontvangstbewijs."))
+        flash(
+            _(
+                "De bijlage is toegevoegd aan uw ingediende aanbod. U krijgt een nieuw ontvangstbewijs. "
+                "Wij controleren de bijlage nu."
+            )
+        )
     else:
-        flash(_("De bijlage is toegevoegd."))
+        flash(_("De bijlage is toegevoegd. Wij controleren hem nu; dat duurt meestal een paar seconden."))
     db.session.commit()
     return redirect(url_for("offers.edit", procurement_id=procurement.id) + "#bijlagen")
 
