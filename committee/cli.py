@@ -95,6 +95,50 @@ def register(app) -> None:
 
     app.cli.add_command(audit)
 
+    db_roles = AppGroup("db-roles", help="PostgreSQL roles: the owner migrates, the app appends to the log.")
+
+    @db_roles.command("print-sql")
+    @click.argument("name")
+    @click.option("--database", default="wijkiezen", show_default=True, help="The database's name.")
+    def print_sql(name: str, database: str) -> None:
+        """Print the SQL that creates role NAME with exactly the app's rights (run it as the owner)."""
+        from committee.audit.roles import RoleError, create_statements
+
+        try:
+            statements = create_statements(name, database)
+        except RoleError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(";\n".join(statements) + ";")
+
+    @db_roles.command("create-app-role")
+    @click.argument("name")
+    @click.option(
+        "--password-env",
+        default=None,
+        metavar="VAR",
+        help="Set the role's password from this environment variable (never on the command line).",
+    )
+    def create_app_role(name: str, password_env: str | None) -> None:
+        """Create (or re-grant) role NAME: SELECT and INSERT on the audit log, nothing more there.
+
+        Connect as the owner of the tables (DATABASE_URL set to the owner's URL). Run it again after
+        every `flask db upgrade`."""
+        import os
+
+        from committee.audit.roles import RoleError, apply
+
+        password = os.environ.get(password_env) if password_env else None
+        if password_env and not password:
+            raise click.ClickException(f"The environment variable {password_env} is empty.")
+        try:
+            with db.engine.begin() as connection:
+                apply(connection, name, password=password)
+        except RoleError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Role {name}: ordinary tables read and write; audit_event only SELECT and INSERT.")
+
+    app.cli.add_command(db_roles)
+
     panel = AppGroup("panel", help="The selection committee's lottery.")
 
     @panel.command("run-draw")
