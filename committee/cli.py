@@ -75,23 +75,47 @@ def register(app) -> None:
             raise click.ClickException(str(error)) from error
         click.echo(f"Backup written to {path}.")
 
-    audit = click.Group("audit", help="The tamper-evident audit log.")
+    audit = AppGroup("audit", help="The tamper-evident audit log.")
 
     @audit.command("verify")
-    def verify() -> None:
-        """Check the hash chain; exit 1 at the first broken link."""
+    @click.option(
+        "--against",
+        "against",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False),
+        metavar="FILE",
+        help="A saved checkpoint (the signed JSON or a printed line); may be given more than once.",
+    )
+    def verify(against: tuple[str, ...]) -> None:
+        """Check the hash chain; exit 1 at the first broken link, or when the log no longer holds
+        the history of a checkpoint saved before (--against)."""
+        from pathlib import Path
+
+        from committee.audit import checkpoint
         from committee.audit.services import verify_chain
 
+        saved = []
+        for path in against:
+            try:
+                saved += checkpoint.parse(Path(path).read_text(encoding="utf-8", errors="replace"), path)
+            except ValueError as error:
+                raise click.ClickException(str(error)) from error
         report = verify_chain()
-        if report.ok:
-            click.echo(f"Audit chain OK: {report.checked} events.")
-            return
-        click.echo(
-            f"Audit chain BROKEN at event {report.broken_at}: {report.reason} "
-            f"({report.checked} events before it are intact).",
-            err=True,
-        )
-        sys.exit(1)
+        if not report.ok:
+            click.echo(
+                f"Audit chain BROKEN at event {report.broken_at}: {report.reason} "
+                f"({report.checked} events before it are intact).",
+                err=True,
+            )
+            sys.exit(1)
+        problems = checkpoint.problems_against(saved)
+        for problem in problems:
+            click.echo(f"Checkpoint FAILED: {problem}.", err=True)
+        if problems:
+            sys.exit(1)
+        click.echo(f"Audit chain OK: {report.checked} events.")
+        for point in saved:
+            click.echo(f"Checkpoint OK: {point.name}" + (", signature valid." if point.signed else "."))
 
     app.cli.add_command(audit)
 

@@ -3,6 +3,7 @@ procurement the public may see, and the public page's context."""
 
 from flask import abort, current_app
 
+from committee.audit import checkpoint
 from committee.extensions import db
 from committee.panel.models import MemberKind
 from committee.procurement import policy
@@ -40,10 +41,14 @@ def _public_context(procurement) -> dict:
     released = policy.offers_released(procurement)
     revealed = policy.identities_revealed(procurement)
     offers = scoring.released_offers(procurement, with_organisations=revealed) if released else []
+    decision = services.decision_of(procurement) if published else None
+    point = checkpoint.at_seq(decision.audit_seq) if decision is not None else None
     return {
         "procurement": procurement,
         "published": published,
-        "decision": services.decision_of(procurement) if published else None,
+        "decision": decision,
+        "checkpoint": point,
+        "checkpoint_line": checkpoint.line(point) if point else None,
         "rationale": services.rationale_of(procurement) if published else None,
         "sections": services.public_sections(procurement) if published else [],
         "asked": texts.get("asked", ""),
