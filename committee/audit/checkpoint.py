@@ -54,6 +54,17 @@ def at_seq(seq: int | None) -> Checkpoint | None:
     return Checkpoint(row.seq, row.hash, row.at) if row else None
 
 
+def at_seqs(seqs) -> dict[int, Checkpoint]:
+    """The checkpoints at these sequence numbers, in one query (for lists such as the feed)."""
+    wanted = {seq for seq in seqs if seq is not None}
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        sa.select(AuditEvent.seq, AuditEvent.hash, AuditEvent.at).where(AuditEvent.seq.in_(wanted))
+    )
+    return {row.seq: Checkpoint(row.seq, row.hash, row.at) for row in rows}
+
+
 def current() -> Checkpoint | None:
     """The chain's head now."""
     seq = db.session.scalar(sa.select(sa.func.max(AuditEvent.seq)))

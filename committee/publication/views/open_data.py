@@ -39,8 +39,7 @@ def decision_checkpoint(slug: str, procurement_id: int):
     return signed_response(point)
 
 
-def _checkpoint_text(decision) -> str:
-    point = checkpoint.at_seq(decision.audit_seq)
+def _checkpoint_text(point) -> str:
     if point is None:
         return ""
     return _("Controlepunt van het logboek bij dit besluit: %(line)s", line=checkpoint.line(point))
@@ -48,6 +47,8 @@ def _checkpoint_text(decision) -> str:
 
 def _feed_response(title: str, feed_url: str, site_url: str, decisions) -> Response:
     entries = []
+    decisions = list(decisions)
+    points = checkpoint.at_seqs(decision.audit_seq for decision, _procurement, _rationale in decisions)
     for decision, procurement, rationale in decisions:
         slug = procurement.neighbourhood.slug
         url = _base() + url_for("publication.procurement", slug=slug, procurement_id=procurement.id)
@@ -63,7 +64,7 @@ def _feed_response(title: str, feed_url: str, site_url: str, decisions) -> Respo
                 "url": url,
                 "published": decision.published_at,
                 "summary": rationale.texts.get("why", "") if rationale else "",
-                "checkpoint": _checkpoint_text(decision),
+                "checkpoint": _checkpoint_text(points.get(decision.audit_seq)),
                 "checkpoint_url": _base()
                 + url_for("publication.decision_checkpoint", slug=slug, procurement_id=procurement.id),
             }
