@@ -75,25 +75,93 @@ def register(app) -> None:
             raise click.ClickException(str(error)) from error
         click.echo(f"Backup written to {path}.")
 
-    audit = click.Group("audit", help="The tamper-evident audit log.")
+    audit = AppGroup("audit", help="The tamper-evident audit log.")
 
     @audit.command("verify")
-    def verify() -> None:
-        """Check the hash chain; exit 1 at the first broken link."""
+    @click.option(
+        "--against",
+        "against",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False),
+        metavar="FILE",
+        help="A saved checkpoint (the signed JSON or a printed line); may be given more than once.",
+    )
+    def verify(against: tuple[str, ...]) -> None:
+        """Check the hash chain; exit 1 at the first broken link, or when the log no longer holds
+        the history of a checkpoint saved before (--against)."""
+        from pathlib import Path
+
+        from committee.audit import checkpoint
         from committee.audit.services import verify_chain
 
+        saved = []
+        for path in against:
+            try:
+                saved += checkpoint.parse(Path(path).read_text(encoding="utf-8", errors="replace"), path)
+            except ValueError as error:
+                raise click.ClickException(str(error)) from error
         report = verify_chain()
-        if report.ok:
-            click.echo(f"Audit chain OK: {report.checked} events.")
-            return
-        click.echo(
-            f"Audit chain BROKEN at event {report.broken_at}: {report.reason} "
-            f"({report.checked} events before it are intact).",
-            err=True,
-        )
-        sys.exit(1)
+        if not report.ok:
+            click.echo(
+                f"Audit chain BROKEN at event {report.broken_at}: {report.reason} "
+                f"({report.checked} events before it are intact).",
+                err=True,
+            )
+            sys.exit(1)
+        problems = checkpoint.problems_against(saved)
+        for problem in problems:
+            click.echo(f"Checkpoint FAILED: {problem}.", err=True)
+        if problems:
+            sys.exit(1)
+        click.echo(f"Audit chain OK: {report.checked} events.")
+        for point in saved:
+            click.echo(f"Checkpoint OK: {point.name}" + (", signature valid." if point.signed else "."))
 
     app.cli.add_command(audit)
+
+    db_roles = AppGroup("db-roles", help="PostgreSQL roles: the owner migrates, the app appends to the log.")
+
+    @db_roles.command("print-sql")
+    @click.argument("name")
+    @click.option("--database", default="wijkiezen", show_default=True, help="The database's name.")
+    def print_sql(name: str, database: str) -> None:
+        """Print the SQL that creates role NAME with exactly the app's rights (run it as the owner)."""
+        from committee.audit.roles import RoleError, create_statements
+
+        try:
+            statements = create_statements(name, database)
+        except RoleError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(";\n".join(statements) + ";")
+
+    @db_roles.command("create-app-role")
+    @click.argument("name")
+    @click.option(
+        "--password-env",
+        default=None,
+        metavar="VAR",
+        help="Set the role's password from this environment variable (never on the command line).",
+    )
+    def create_app_role(name: str, password_env: str | None) -> None:
+        """Create (or re-grant) role NAME: SELECT and INSERT on the audit log, nothing more there.
+
+        Connect as the owner of the tables (DATABASE_URL set to the owner's URL). Run it again after
+        every `flask db upgrade`."""
+        import os
+
+        from committee.audit.roles import RoleError, apply
+
+        password = os.environ.get(password_env) if password_env else None
+        if password_env and not password:
+            raise click.ClickException(f"The environment variable {password_env} is empty.")
+        try:
+            with db.engine.begin() as connection:
+                apply(connection, name, password=password)
+        except RoleError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Role {name}: ordinary tables read and write; audit_event only SELECT and INSERT.")
+
+    app.cli.add_command(db_roles)
 
     panel = AppGroup("panel", help="The selection committee's lottery.")
 

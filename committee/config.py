@@ -110,6 +110,13 @@ def load_config(app, test_config: dict | None = None) -> None:
         # Shorter only in tests or a demo: 0 means no standstill at all.
         STANDSTILL_DAYS=int(env.get("STANDSTILL_DAYS", "20")),
         # Open Contracting ID prefix: a municipality registers its own with the OCP.
+        # The Ed25519 key that signs the audit log's published checkpoints (committee/audit/
+        # checkpoint.py): a PEM (PKCS#8) in AUDIT_SIGNING_KEY, or a file made on first use. With
+        # more than one machine, give them all the same key.
+        AUDIT_SIGNING_KEY=env.get("AUDIT_SIGNING_KEY"),
+        AUDIT_SIGNING_KEY_FILE=env.get(
+            "AUDIT_SIGNING_KEY_FILE", os.path.join(app.instance_path, "audit-signing-key.pem")
+        ),
         OCDS_OCID_PREFIX=env.get("OCDS_OCID_PREFIX", "ocds-wijkzn"),
         # Published public pages are kept in each process's memory (committee/pagecache.py) for at
         # most this many seconds, and proxies and browsers may keep them this long (only when the

@@ -65,6 +65,7 @@ def app(database_url, tmp_path_factory):
             "MAIL_BACKEND": "committee.mail",
             "PUBLIC_BASE_URL": "http://localhost",
             "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+            "AUDIT_SIGNING_KEY_FILE": str(tmp_path_factory.mktemp("keys") / "audit-signing-key.pem"),
             # Public forms are rate limited; tests about limits lower these themselves.
             "RATE_LIMIT_NEEDS": "1000 per minute",
             "RATE_LIMIT_APPLY": "1000 per minute",

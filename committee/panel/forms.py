@@ -243,5 +243,11 @@ class AcceptForm(FlaskForm):
         description=_l("Bijvoorbeeld: u werkt er, doet er vrijwilligerswerk, of familie werkt er."),
         validators=[optional(), max_length(2000)],
     )
-    public_name = BooleanField(_l("Mijn naam mag op de openbare pagina staan"))
+    public_name = BooleanField(
+        _l("Mijn naam mag op de openbare pagina staan"),
+        description=_l(
+            "Uw naam komt er pas op als het beoordelen klaar is. Zo kunnen aanbieders u tijdens het "
+            "beoordelen niet benaderen."
+        ),
+    )
     submit = SubmitField(_l("Ik doe mee"))

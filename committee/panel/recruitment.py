@@ -381,7 +381,8 @@ def makeup(procurement) -> dict:
     """The committee's make-up for the public page: counts per category, small groups hidden.
 
     Counts come from the members' answers, or from the snapshot kept when those were erased.
-    Members who never applied (invited by name) count as "onbekend".
+    Members who never applied (invited by name) count as "onbekend". Members who chose to be
+    named are named only after scoring has closed.
     """
     setup = recruitment_of(procurement)
     if setup is not None and setup.makeup_snapshot is not None:
@@ -401,7 +402,10 @@ def makeup(procurement) -> dict:
             )
             for category in categories(procurement)
         ],
-        "named": [m.user.name for m in procurement.members if m.public_name],
+        # Only once scoring has closed: before that, bidders could approach a named member.
+        "named": [m.user.name for m in procurement.members if m.public_name]
+        if policy.scores_visible(procurement)
+        else [],
     }
 
 

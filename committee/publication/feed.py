@@ -10,7 +10,8 @@ from committee.publication import markdown
 
 
 def atom(*, title: str, feed_url: str, site_url: str, entries: list[dict]) -> bytes:
-    """An Atom document. Each entry: id, title, url, published (UTC, naive), summary."""
+    """An Atom document. Each entry: id, title, url, published (UTC, naive), summary, and
+    optionally the audit log's checkpoint at the decision (a line, and the URL of its signed file)."""
     feed = FeedGenerator()
     feed.id(feed_url)
     feed.title(title)
@@ -27,7 +28,12 @@ def atom(*, title: str, feed_url: str, site_url: str, entries: list[dict]) -> by
         published = item["published"].replace(tzinfo=UTC)
         entry.published(published)
         entry.updated(published)
-        entry.summary(markdown.first_paragraph(item["summary"], limit=600))
+        summary = markdown.first_paragraph(item["summary"], limit=600)
+        if item.get("checkpoint"):
+            summary = f"{summary}\n\n{item['checkpoint']}" if summary else item["checkpoint"]
+        entry.summary(summary)
+        if item.get("checkpoint_url"):
+            entry.link(href=item["checkpoint_url"], rel="related", type="application/json")
         newest = max(newest or published, published)
     if newest is not None:
         feed.updated(newest)

@@ -48,7 +48,8 @@ def _log_in(person, email: str):
 
 def test_rationale_award_feedback_publication_and_signals(people, app):
     with app.test_request_context():
-        procurement, moderator = make_deliberation_procurement(title="Samen eten in de wijk")
+        # Five members: with fewer, the public page shows no figures (tests/test_small_groups.py).
+        procurement, moderator = make_deliberation_procurement(title="Samen eten in de wijk", members=5)
         members = [m.user for m in procurement.members]
         offers = {o.pseudonym: o for o in procurement.offers}
         emails = {label: o.organisation.users[0].email for label, o in offers.items()}
@@ -158,6 +159,12 @@ def test_rationale_award_feedback_publication_and_signals(people, app):
     assert fills and "rgb(0, 0, 0)" not in fills, fills
     expect(page.get_by_role("table", name="Scores per aanbod")).to_contain_text("Aanbod B")
     expect(page.locator(".offers-received")).to_contain_text(names["B"])
+    # The audit log's checkpoint at this decision: a line to print, a signed file, the explanation.
+    line = re.compile(r"WijKiezen-logboek nr\. \d+ sha256:")
+    expect(page.locator(".checkpoint code")).to_contain_text(line)
+    with page.expect_download() as download:
+        page.locator(".checkpoint").get_by_role("link", name="Download het controlepunt").click()
+    assert download.value.suggested_filename.startswith("wijkiezen-logboek-")
     public.click("link", name="Het besluit om af te drukken")
     expect(public.page.get_by_role("heading", name="Besluit: Samen eten in de wijk")).to_be_visible()
     expect(public.page.get_by_role("button", name="Afdrukken")).to_be_visible()

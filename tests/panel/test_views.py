@@ -9,6 +9,7 @@ from committee.extensions import db
 from committee.panel import draws, recruitment, services
 from committee.panel.models import Application, CommitteeMember, Draw, DrawStatus, MemberSource
 from committee.procurement.models import Procurement
+from committee.procurement.phases import Phase
 from committee.ratelimit import limiter
 from tests.factories import login, make_application, make_recruiting_procurement
 
@@ -156,7 +157,7 @@ def test_the_finished_draw_stops_polling(app, client):
     assert "hx-trigger" not in text and "Bekijk de uitslag" in text
 
 
-def test_the_public_page_shows_the_make_up_but_names_only_by_choice(app, client):
+def test_the_public_page_shows_the_make_up_and_names_only_by_choice_after_scoring(app, client):
     draw_id, _moderator = _queued_draw(app)
     with app.test_request_context():
         draws.run_draw(draw_id=draw_id)
@@ -169,6 +170,11 @@ def test_the_public_page_shows_the_make_up_but_names_only_by_choice(app, client)
         url = f"/wijk/{procurement.neighbourhood.slug}/aanbesteding/{procurement.id}"
     page = client.get(url).get_data(as_text=True)
     assert "Wie zit in de commissie" in page and "verborgen" in page
+    assert not any(name in page for name in names)  # not before scoring has closed
+    with app.test_request_context():
+        db.session.get(Procurement, procurement.id).phase = Phase.DELIBERATION
+        db.session.commit()
+    page = client.get(url).get_data(as_text=True)
     assert names[0] in page and not any(name in page for name in names[1:])
 
 

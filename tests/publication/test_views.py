@@ -20,15 +20,15 @@ from tests.factories import (
 )
 
 
-def _published(app):
+def _published(app, **overrides):
     with app.test_request_context():
-        procurement, _ = make_published_procurement()
+        procurement, _ = make_published_procurement(**overrides)
         db.session.commit()
         return procurement.id, procurement.neighbourhood.slug
 
 
 def test_the_public_page_shows_decision_rationale_chart_table_and_open_data_link(app, client):
-    pid, slug = _published(app)
+    pid, slug = _published(app, members=5)  # fewer: no figures (tests/test_small_groups.py)
     page = client.get(f"/wijk/{slug}/aanbesteding/{pid}").get_data(as_text=True)
     assert "De commissie koos Aanbod A van" in page
     assert RATIONALE_TEXTS["why"] in page and "Wat verwachten we binnen een jaar?" in page
@@ -37,7 +37,7 @@ def test_the_public_page_shows_decision_rationale_chart_table_and_open_data_link
         f'<link rel="alternate" type="application/json" title="Open data (OCDS)" '
         f'href="/wijk/{slug}/aanbesteding/{pid}/ocds.json">'
     ) in page
-    assert "3 bewoners" in page
+    assert "5 bewoners" in page
 
 
 def test_public_pages_carry_no_inline_styles_because_the_csp_forbids_them(app, client):
@@ -238,7 +238,9 @@ def test_the_home_page_offers_the_feed_of_all_decisions(client):
 def _published_with_two_chosen(app):
     """Offers A and B chosen together (within a budget for both), C not; published."""
     with app.test_request_context():
-        procurement, _ = make_published_procurement(chosen=("A", "B"), offer_count=3, budget_ceiling=200_000)
+        procurement, _ = make_published_procurement(
+            chosen=("A", "B"), offer_count=3, budget_ceiling=200_000, members=5
+        )
         names = {o.pseudonym: o.organisation.name for o in procurement.offers}
         db.session.commit()
         return procurement.id, procurement.neighbourhood.slug, names

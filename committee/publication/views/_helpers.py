@@ -3,7 +3,9 @@ procurement the public may see, and the public page's context."""
 
 from flask import abort, current_app
 
+from committee.audit import checkpoint
 from committee.extensions import db
+from committee.needs.results import MIN_GROUP
 from committee.panel.models import MemberKind
 from committee.procurement import policy
 from committee.procurement.models import Procurement
@@ -40,14 +42,23 @@ def _public_context(procurement) -> dict:
     released = policy.offers_released(procurement)
     revealed = policy.identities_revealed(procurement)
     offers = scoring.released_offers(procurement, with_organisations=revealed) if released else []
+    decision = services.decision_of(procurement) if published else None
+    # Figures of an offer scored by fewer than MIN_GROUP members are not published: with three
+    # members, the mean, median and spread give away each member's score (docs/privacy.md).
+    results = scoring.tally(procurement) if published else []
+    point = checkpoint.at_seq(decision.audit_seq) if decision is not None else None
     return {
         "procurement": procurement,
         "published": published,
-        "decision": services.decision_of(procurement) if published else None,
+        "decision": decision,
+        "checkpoint": point,
+        "checkpoint_line": checkpoint.line(point) if point else None,
         "rationale": services.rationale_of(procurement) if published else None,
         "sections": services.public_sections(procurement) if published else [],
         "asked": texts.get("asked", ""),
-        "results": scoring.tally(procurement) if published else [],
+        "results": [r for r in results if r.members >= MIN_GROUP],
+        "results_hidden": [r for r in results if r.members < MIN_GROUP],
+        "min_group": MIN_GROUP,
         "award": award if (published or policy.standstill_public(procurement)) else None,
         "offers": offers,
         "submitted_count": len(offers) if released else None,

@@ -4,6 +4,8 @@ from flask import Response, abort, current_app, url_for
 from flask_babel import gettext as _
 
 from committee.access import rule
+from committee.audit import checkpoint
+from committee.audit.views import signed_response
 from committee.i18n import names_list
 from committee.publication import feed, ocds, services
 from committee.publication.views._helpers import _base, _public_procurement
@@ -25,8 +27,28 @@ def ocds_package(slug: str, procurement_id: int):
     return response
 
 
+@bp.get("/wijk/<slug>/aanbesteding/<int:procurement_id>/logboek-controlepunt.json")
+@rule("public")
+def decision_checkpoint(slug: str, procurement_id: int):
+    """The audit log's checkpoint at this decision's publication, signed (see /logboek)."""
+    procurement = _public_procurement(slug, procurement_id, published=True)
+    decision = services.decision_of(procurement)
+    point = checkpoint.at_seq(decision.audit_seq if decision else None)
+    if point is None:
+        abort(404)
+    return signed_response(point)
+
+
+def _checkpoint_text(point) -> str:
+    if point is None:
+        return ""
+    return _("Controlepunt van het logboek bij dit besluit: %(line)s", line=checkpoint.line(point))
+
+
 def _feed_response(title: str, feed_url: str, site_url: str, decisions) -> Response:
     entries = []
+    decisions = list(decisions)
+    points = checkpoint.at_seqs(decision.audit_seq for decision, _procurement, _rationale in decisions)
     for decision, procurement, rationale in decisions:
         slug = procurement.neighbourhood.slug
         url = _base() + url_for("publication.procurement", slug=slug, procurement_id=procurement.id)
@@ -42,6 +64,9 @@ def _feed_response(title: str, feed_url: str, site_url: str, decisions) -> Respo
                 "url": url,
                 "published": decision.published_at,
                 "summary": rationale.texts.get("why", "") if rationale else "",
+                "checkpoint": _checkpoint_text(points.get(decision.audit_seq)),
+                "checkpoint_url": _base()
+                + url_for("publication.decision_checkpoint", slug=slug, procurement_id=procurement.id),
             }
         )
     body = feed.atom(title=title, feed_url=feed_url, site_url=site_url, entries=entries)
