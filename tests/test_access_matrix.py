@@ -136,6 +136,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "auth.register": Access("public"),
     "auth.short_code": Access("public"),
     "auth.invitation": Fixed("public", 404),  # the crawl's token is no real invitation
+    "panel.claim": Fixed("public", 404),  # nor a real link to claim a seat
     # The second step needs a password step just before it; without one: back to the login page.
     "auth.second_factor": Fixed("public", 302, to_login=True),
     "auth.setup_second_factor": Fixed("public", 302, to_login=True),
@@ -197,6 +198,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "monitoring.send_signal",
             "needs.respond",
             "panel.apply_post",
+            "panel.claim_post",
         ]
     },
     "auth.logout": PostOnly("login"),
@@ -219,6 +221,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
         e: PostOnly("resident")
         for e in [
             "panel.accept_post",
+            "panel.confirm_claim",
             "publication.rationale_post",
             "scoring.declare",
             "scoring.save",

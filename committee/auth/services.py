@@ -165,6 +165,21 @@ def _new_invitation(user: User, *, days: int, short_code: str | None) -> str:
     return token
 
 
+def revoke_access(user: User) -> None:
+    """Every unused link and code of this user stops working, and every login of theirs ends."""
+    now = utcnow()
+    db.session.execute(
+        sa.update(Invitation)
+        .where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
+        .values(expires_at=now)
+    )
+    db.session.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+
+
 def valid_invitation(token: str) -> Invitation | None:
     return db.session.scalar(
         sa.select(Invitation).where(

@@ -51,7 +51,7 @@ def home_for(user) -> str:
     return url_for("scoring.home")
 
 
-def _log_in(user) -> None:
+def log_in(user) -> None:
     """Start a fresh session (the old one's contents are dropped) bound to a server-side record."""
     lang = session.get("lang")
     services.end_login_session(session.get("sid"))  # a login replaces the one before, if any
@@ -86,7 +86,7 @@ def login_post():
                 _await_second_factor(user, target)
                 step = "auth.second_factor" if user.totp_secret else "auth.setup_second_factor"
                 return redirect(url_for(step))
-            _log_in(user)
+            log_in(user)
             db.session.commit()
             return redirect(target)
         form.password.errors.append(_("Het e-mailadres of het wachtwoord klopt niet."))
@@ -115,7 +115,7 @@ def _pending_user():
 
 def _finish_second_factor(user):
     target = session.get("pending_next") or home_for(user)
-    _log_in(user)
+    log_in(user)
     db.session.commit()
     return redirect(target)
 
@@ -214,7 +214,7 @@ def invitation_post(token: str):
     if user is None:
         db.session.rollback()
         return render_template("auth/invitation_invalid.html"), 404
-    _log_in(user)
+    log_in(user)
     db.session.commit()
     return redirect(_resident_landing(user))
 
@@ -244,7 +244,7 @@ def short_code_post():
     if form.validate_on_submit():
         user = services.redeem_short_code(form.code.data)
         if user is not None:
-            _log_in(user)
+            log_in(user)
             db.session.commit()
             return redirect(_resident_landing(user))
         db.session.rollback()
@@ -289,7 +289,7 @@ def register_post():
                 password=form.password.data,
                 organisation=organisation,
             )
-            _log_in(user)
+            log_in(user)
             db.session.commit()
             flash(_("Uw organisatie is geregistreerd."))
             return redirect(url_for("offers.dashboard"))
