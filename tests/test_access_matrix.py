@@ -137,6 +137,8 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "auth.short_code": Access("public"),
     "auth.invitation": Fixed("public", 404),  # the crawl's token is no real invitation
     "panel.claim": Fixed("public", 404),  # nor a real link to claim a seat
+    "auth.confirm_registration": Fixed("public", 404),  # nor a real registration link
+    "auth.registration_sent": Access("public"),
     # The second step needs a password step just before it; without one: back to the login page.
     "auth.second_factor": Fixed("public", 302, to_login=True),
     "auth.setup_second_factor": Fixed("public", 302, to_login=True),
@@ -192,6 +194,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "auth.invitation_post",
             "auth.login_post",
             "auth.register_post",
+            "auth.confirm_registration_post",
             "auth.second_factor_post",
             "auth.setup_second_factor_post",
             "auth.short_code_post",

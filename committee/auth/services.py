@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
-from committee.auth.models import Invitation, LoginSession, Role, User
+from committee.auth.models import Invitation, LoginSession, PendingRegistration, Role, User
 from committee.extensions import db
 from committee.timeutil import utcnow
 
@@ -49,13 +49,19 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def create_user(
-    *, role: Role, name: str, email: str | None = None, password: str | None = None, organisation=None
+    *,
+    role: Role,
+    name: str,
+    email: str | None = None,
+    password: str | None = None,
+    password_hash: str | None = None,
+    organisation=None,
 ) -> User:
     user = User(
         role=role,
         name=name.strip(),
         email=normalise_email(email) if email else None,
-        password_hash=hash_password(password) if password else None,
+        password_hash=hash_password(password) if password else password_hash,
         organisation=organisation,
     )
     db.session.add(user)
@@ -70,6 +76,59 @@ def email_taken(email: str) -> bool:
         )
         > 0
     )
+
+
+# How long the link that finishes a bidder's registration works.
+REGISTRATION_HOURS = 48
+
+
+def request_registration(*, email: str, password: str, details: dict) -> str | None:
+    """A bidder asks to register. Returns the token for the link to mail to the address, or None
+    when the address already has an account (mail its owner that someone tried).
+
+    Both ways hash the password and answer the same, so the answer does not tell whether the
+    address is known; nothing is created, and the address is not reserved, until the link is used.
+    """
+    password_hash = hash_password(password)
+    email = normalise_email(email)
+    if email_taken(email):
+        return None
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        PendingRegistration(
+            token_hash=token_hash(token),
+            email=email,
+            details=details,
+            password_hash=password_hash,
+            expires_at=utcnow() + timedelta(hours=REGISTRATION_HOURS),
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def valid_registration(token: str) -> PendingRegistration | None:
+    return db.session.scalar(
+        sa.select(PendingRegistration).where(
+            PendingRegistration.token_hash == token_hash(token),
+            PendingRegistration.used_at.is_(None),
+            PendingRegistration.expires_at > utcnow(),
+        )
+    )
+
+
+def redeem_registration(token: str) -> PendingRegistration | None:
+    """Use the registration link once; None if it is unknown, used, expired, or if the address
+    got an account in the meantime (another link for it was used first)."""
+    pending = valid_registration(token)
+    if pending is None or email_taken(pending.email):
+        return None
+    result = db.session.execute(
+        sa.update(PendingRegistration)
+        .where(PendingRegistration.id == pending.id, PendingRegistration.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    return pending if result.rowcount == 1 else None
 
 
 def start_login_session(user: User) -> str:

@@ -1,5 +1,5 @@
 """accounts: seat claims (a seat made with an existing resident's address joins their account
-only when they confirm)
+only when they confirm) and pending bidder registrations (created only from the mailed link)
 
 Revision ID: b1a7c0110acc
 Revises: a8c3e1f2b9d4
@@ -35,8 +35,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_seat_claim_member_id'), ['member_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_seat_claim_user_id'), ['user_id'], unique=False)
 
+    op.create_table('pending_registration',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.Column('used_at', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pending_registration')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_pending_registration_token_hash'))
+    )
+    with op.batch_alter_table('pending_registration', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pending_registration_email'), ['email'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('pending_registration', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pending_registration_email'))
+    op.drop_table('pending_registration')
+
     with op.batch_alter_table('seat_claim', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_seat_claim_user_id'))
         batch_op.drop_index(batch_op.f('ix_seat_claim_member_id'))
