@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 import hashlib
 import secrets
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from sqlalchemy.orm.attributes import set_committed_value
 
 from committee.auth.models import Invitation, LoginSession, PendingRegistration, Role, User
 from committee.extensions import db
@@ -315,16 +317,41 @@ def _accepted_step(secret: str, code: str, last_step: int | None, now: float | N
     return None
 
 
-def verify_second_factor(user: User, code: str) -> bool:
-    """Check a moderator's code; each code works once."""
+class CodeCheck(enum.StrEnum):
+    OK = "ok"
+    WRONG = "wrong"
+    USED = "used"
+
+
+def check_second_factor(user: User, code: str) -> CodeCheck:
+    """Check a moderator's code; each code works once, and no code older than the last one used.
+
+    The check and the store are one conditional UPDATE (``WHERE last step < this step``), so of
+    two logins sending the same code at the same moment only one gets in."""
     if not user.totp_secret:
-        return False
-    step = _accepted_step(user.totp_secret, code, user.totp_last_step)
+        return CodeCheck.WRONG
+    step = _accepted_step(user.totp_secret, code, None)
     if step is None:
-        return False
-    user.totp_last_step = step
-    db.session.flush()
-    return True
+        return CodeCheck.WRONG
+    if user.totp_last_step is not None and step <= user.totp_last_step:
+        return CodeCheck.USED
+    result = db.session.execute(
+        sa.update(User)
+        .where(
+            User.id == user.id,
+            sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return CodeCheck.USED
+    set_committed_value(user, "totp_last_step", step)
+    return CodeCheck.OK
+
+
+def verify_second_factor(user: User, code: str) -> bool:
+    return check_second_factor(user, code) == CodeCheck.OK
 
 
 def enrol_second_factor(user: User, *, secret: str, code: str) -> bool:

@@ -138,9 +138,16 @@ def second_factor_post():
         return redirect(url_for("auth.login"))
     form = SecondFactorForm()
     if form.validate_on_submit():
-        if services.verify_second_factor(user, form.code.data):
+        check = services.check_second_factor(user, form.code.data)
+        if check == services.CodeCheck.OK:
             return _finish_second_factor(user)
-        form.code.errors.append(_("Deze code klopt niet. Typ de code die uw app nu laat zien."))
+        if check == services.CodeCheck.USED:
+            db.session.rollback()
+            form.code.errors.append(
+                _("Deze code is al gebruikt. Wacht tot uw app een nieuwe code laat zien en typ die.")
+            )
+        else:
+            form.code.errors.append(_("Deze code klopt niet. Typ de code die uw app nu laat zien."))
     return render_template("auth/second_factor.html", form=form), 422
 
 
