@@ -93,6 +93,8 @@ def request_registration(*, email: str, password: str, details: dict) -> str | N
     """
     password_hash = hash_password(password)
     email = normalise_email(email)
+    # Registrations nobody finished in time are kept no longer than that.
+    db.session.execute(sa.delete(PendingRegistration).where(PendingRegistration.expires_at <= utcnow()))
     if email_taken(email):
         return None
     token = secrets.token_urlsafe(32)
@@ -113,24 +115,28 @@ def valid_registration(token: str) -> PendingRegistration | None:
     return db.session.scalar(
         sa.select(PendingRegistration).where(
             PendingRegistration.token_hash == token_hash(token),
-            PendingRegistration.used_at.is_(None),
             PendingRegistration.expires_at > utcnow(),
         )
     )
 
 
-def redeem_registration(token: str) -> PendingRegistration | None:
-    """Use the registration link once; None if it is unknown, used, expired, or if the address
+def redeem_registration(token: str) -> dict | None:
+    """Use the registration link once: what the form asked, with the address and the password
+    hash; None if it is unknown, used, expired, or if the address
     got an account in the meantime (another link for it was used first)."""
     pending = valid_registration(token)
     if pending is None or email_taken(pending.email):
         return None
+    details = {"email": pending.email, "password_hash": pending.password_hash, **pending.details}
+    # Deleted as it is used (a conditional DELETE, so two taps cannot both use it): the
+    # password hash and the details live on only in the new account.
     result = db.session.execute(
-        sa.update(PendingRegistration)
-        .where(PendingRegistration.id == pending.id, PendingRegistration.used_at.is_(None))
-        .values(used_at=utcnow())
+        sa.delete(PendingRegistration)
+        .where(PendingRegistration.id == pending.id)
+        .execution_options(synchronize_session=False)
     )
-    return pending if result.rowcount == 1 else None
+    db.session.expunge(pending)
+    return details if result.rowcount == 1 else None
 
 
 def start_login_session(user: User) -> str:

@@ -334,11 +334,10 @@ def confirm_registration(token: str):
 def confirm_registration_post(token: str):
     if not ContinueForm().validate_on_submit():
         abort(400)
-    pending = services.redeem_registration(token)
-    if pending is None:
+    details = services.redeem_registration(token)
+    if details is None:
         db.session.rollback()
         return render_template("auth/registration_invalid.html"), 404
-    details = pending.details
     organisation = offer_services.create_organisation(
         name=details["organisation"],
         kvk_number=details.get("kvk_number"),
@@ -349,8 +348,8 @@ def confirm_registration_post(token: str):
     user = services.create_user(
         role=Role.BIDDER,
         name=details["name"],
-        email=pending.email,
-        password_hash=pending.password_hash,
+        email=details["email"],
+        password_hash=details["password_hash"],
         organisation=organisation,
     )
     log_in(user)
