@@ -182,6 +182,26 @@ def login(client, user, password: str = PASSWORD):
     return client.post("/inloggen", data={"email": user.email, "password": password})
 
 
+def register_bidder(client, data: dict):
+    """Register through the real form, then use the link from the mail it sends (as a bidder
+    would). Returns the answer to the link's button."""
+    import re
+
+    from committee.mail import OutboxMessage
+
+    sent = client.post("/aanbieder/registreren", data=data)
+    assert sent.status_code == 302, sent.get_data(as_text=True)
+    with client.application.app_context():
+        body = db.session.scalar(
+            sa.select(OutboxMessage.body)
+            .where(OutboxMessage.to == data["email"].strip().lower())
+            .order_by(OutboxMessage.id.desc())
+        )
+    link = re.search(r"https?://[^/\s]+(/aanbieder/registreren/bevestigen/\S+)", body or "")
+    assert link, body
+    return client.post(link.group(1))
+
+
 def decide_by_consensus(procurement, moderator, offer, reasons: str = "Past het best bij de wijk."):
     """Record the committee's consensus on one offer (after scoring has closed)."""
     from committee.publication import services as publication

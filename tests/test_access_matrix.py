@@ -140,6 +140,9 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "auth.register": Access("public"),
     "auth.short_code": Access("public"),
     "auth.invitation": Fixed("public", 404),  # the crawl's token is no real invitation
+    "panel.claim": Fixed("public", 404),  # nor a real link to claim a seat
+    "auth.confirm_registration": Fixed("public", 404),  # nor a real registration link
+    "auth.registration_sent": Access("public"),
     # The second step needs a password step just before it; without one: back to the login page.
     "auth.second_factor": Fixed("public", 302, to_login=True),
     "auth.setup_second_factor": Fixed("public", 302, to_login=True),
@@ -195,12 +198,14 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "auth.invitation_post",
             "auth.login_post",
             "auth.register_post",
+            "auth.confirm_registration_post",
             "auth.second_factor_post",
             "auth.setup_second_factor_post",
             "auth.short_code_post",
             "monitoring.send_signal",
             "needs.respond",
             "panel.apply_post",
+            "panel.claim_post",
         ]
     },
     "auth.logout": PostOnly("login"),
@@ -223,6 +228,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
         e: PostOnly("resident")
         for e in [
             "panel.accept_post",
+            "panel.confirm_claim",
             "publication.rationale_post",
             "scoring.declare",
             "scoring.save",

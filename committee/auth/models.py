@@ -76,3 +76,21 @@ class Invitation(db.Model):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class PendingRegistration(db.Model):
+    """A bidder's registration waiting for the link mailed to its address (stored only as a hash).
+
+    Nothing is created, and the address is not reserved, until the link is used: so the answer to
+    a registration is the same whether the address is known or not. The row is deleted when the
+    link is used, or at a later registration once it has expired.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    # What the form asked: organisation, kind, lead_name, kvk_number, website, name.
+    details: Mapped[dict] = mapped_column(sa.JSON)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]

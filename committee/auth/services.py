@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 import hashlib
 import secrets
@@ -13,8 +14,9 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from sqlalchemy.orm.attributes import set_committed_value
 
-from committee.auth.models import Invitation, LoginSession, Role, User
+from committee.auth.models import Invitation, LoginSession, PendingRegistration, Role, User
 from committee.extensions import db
 from committee.timeutil import utcnow
 
@@ -49,13 +51,19 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def create_user(
-    *, role: Role, name: str, email: str | None = None, password: str | None = None, organisation=None
+    *,
+    role: Role,
+    name: str,
+    email: str | None = None,
+    password: str | None = None,
+    password_hash: str | None = None,
+    organisation=None,
 ) -> User:
     user = User(
         role=role,
         name=name.strip(),
         email=normalise_email(email) if email else None,
-        password_hash=hash_password(password) if password else None,
+        password_hash=hash_password(password) if password else password_hash,
         organisation=organisation,
     )
     db.session.add(user)
@@ -70,6 +78,65 @@ def email_taken(email: str) -> bool:
         )
         > 0
     )
+
+
+# How long the link that finishes a bidder's registration works.
+REGISTRATION_HOURS = 48
+
+
+def request_registration(*, email: str, password: str, details: dict) -> str | None:
+    """A bidder asks to register. Returns the token for the link to mail to the address, or None
+    when the address already has an account (mail its owner that someone tried).
+
+    Both ways hash the password and answer the same, so the answer does not tell whether the
+    address is known; nothing is created, and the address is not reserved, until the link is used.
+    """
+    password_hash = hash_password(password)
+    email = normalise_email(email)
+    # Registrations nobody finished in time are kept no longer than that.
+    db.session.execute(sa.delete(PendingRegistration).where(PendingRegistration.expires_at <= utcnow()))
+    if email_taken(email):
+        return None
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        PendingRegistration(
+            token_hash=token_hash(token),
+            email=email,
+            details=details,
+            password_hash=password_hash,
+            expires_at=utcnow() + timedelta(hours=REGISTRATION_HOURS),
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def valid_registration(token: str) -> PendingRegistration | None:
+    return db.session.scalar(
+        sa.select(PendingRegistration).where(
+            PendingRegistration.token_hash == token_hash(token),
+            PendingRegistration.expires_at > utcnow(),
+        )
+    )
+
+
+def redeem_registration(token: str) -> dict | None:
+    """Use the registration link once: what the form asked, with the address and the password
+    hash; None if it is unknown, used, expired, or if the address
+    got an account in the meantime (another link for it was used first)."""
+    pending = valid_registration(token)
+    if pending is None or email_taken(pending.email):
+        return None
+    details = {"email": pending.email, "password_hash": pending.password_hash, **pending.details}
+    # Deleted as it is used (a conditional DELETE, so two taps cannot both use it): the
+    # password hash and the details live on only in the new account.
+    result = db.session.execute(
+        sa.delete(PendingRegistration)
+        .where(PendingRegistration.id == pending.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expunge(pending)
+    return details if result.rowcount == 1 else None
 
 
 def start_login_session(user: User) -> str:
@@ -165,6 +232,21 @@ def _new_invitation(user: User, *, days: int, short_code: str | None) -> str:
     return token
 
 
+def revoke_access(user: User) -> None:
+    """Every unused link and code of this user stops working, and every login of theirs ends."""
+    now = utcnow()
+    db.session.execute(
+        sa.update(Invitation)
+        .where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
+        .values(expires_at=now)
+    )
+    db.session.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+
+
 def valid_invitation(token: str) -> Invitation | None:
     return db.session.scalar(
         sa.select(Invitation).where(
@@ -241,16 +323,41 @@ def _accepted_step(secret: str, code: str, last_step: int | None, now: float | N
     return None
 
 
-def verify_second_factor(user: User, code: str) -> bool:
-    """Check a moderator's code; each code works once."""
+class CodeCheck(enum.StrEnum):
+    OK = "ok"
+    WRONG = "wrong"
+    USED = "used"
+
+
+def check_second_factor(user: User, code: str) -> CodeCheck:
+    """Check a moderator's code; each code works once, and no code older than the last one used.
+
+    The check and the store are one conditional UPDATE (``WHERE last step < this step``), so of
+    two logins sending the same code at the same moment only one gets in."""
     if not user.totp_secret:
-        return False
-    step = _accepted_step(user.totp_secret, code, user.totp_last_step)
+        return CodeCheck.WRONG
+    step = _accepted_step(user.totp_secret, code, None)
     if step is None:
-        return False
-    user.totp_last_step = step
-    db.session.flush()
-    return True
+        return CodeCheck.WRONG
+    if user.totp_last_step is not None and step <= user.totp_last_step:
+        return CodeCheck.USED
+    result = db.session.execute(
+        sa.update(User)
+        .where(
+            User.id == user.id,
+            sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return CodeCheck.USED
+    set_committed_value(user, "totp_last_step", step)
+    return CodeCheck.OK
+
+
+def verify_second_factor(user: User, code: str) -> bool:
+    return check_second_factor(user, code) == CodeCheck.OK
 
 
 def enrol_second_factor(user: User, *, secret: str, code: str) -> bool:

@@ -31,6 +31,7 @@ from committee.auth.forms import (
 )
 from committee.auth.models import Role, User
 from committee.extensions import db
+from committee.mail import send_mail
 from committee.offers import services as offer_services
 from committee.offers.models import OrganisationKind
 from committee.ratelimit import limiter
@@ -51,7 +52,7 @@ def home_for(user) -> str:
     return url_for("scoring.home")
 
 
-def _log_in(user) -> None:
+def log_in(user) -> None:
     """Start a fresh session (the old one's contents are dropped) bound to a server-side record."""
     lang = session.get("lang")
     services.end_login_session(session.get("sid"))  # a login replaces the one before, if any
@@ -86,7 +87,7 @@ def login_post():
                 _await_second_factor(user, target)
                 step = "auth.second_factor" if user.totp_secret else "auth.setup_second_factor"
                 return redirect(url_for(step))
-            _log_in(user)
+            log_in(user)
             db.session.commit()
             return redirect(target)
         form.password.errors.append(_("Het e-mailadres of het wachtwoord klopt niet."))
@@ -115,7 +116,7 @@ def _pending_user():
 
 def _finish_second_factor(user):
     target = session.get("pending_next") or home_for(user)
-    _log_in(user)
+    log_in(user)
     db.session.commit()
     return redirect(target)
 
@@ -137,9 +138,16 @@ def second_factor_post():
         return redirect(url_for("auth.login"))
     form = SecondFactorForm()
     if form.validate_on_submit():
-        if services.verify_second_factor(user, form.code.data):
+        check = services.check_second_factor(user, form.code.data)
+        if check == services.CodeCheck.OK:
             return _finish_second_factor(user)
-        form.code.errors.append(_("Deze code klopt niet. Typ de code die uw app nu laat zien."))
+        if check == services.CodeCheck.USED:
+            db.session.rollback()
+            form.code.errors.append(
+                _("Deze code is al gebruikt. Wacht tot uw app een nieuwe code laat zien en typ die.")
+            )
+        else:
+            form.code.errors.append(_("Deze code klopt niet. Typ de code die uw app nu laat zien."))
     return render_template("auth/second_factor.html", form=form), 422
 
 
@@ -214,7 +222,7 @@ def invitation_post(token: str):
     if user is None:
         db.session.rollback()
         return render_template("auth/invitation_invalid.html"), 404
-    _log_in(user)
+    log_in(user)
     db.session.commit()
     return redirect(_resident_landing(user))
 
@@ -244,7 +252,7 @@ def short_code_post():
     if form.validate_on_submit():
         user = services.redeem_short_code(form.code.data)
         if user is not None:
-            _log_in(user)
+            log_in(user)
             db.session.commit()
             return redirect(_resident_landing(user))
         db.session.rollback()
@@ -267,33 +275,87 @@ def register():
 @rule("public")
 @limiter.limit(ratelimit.PUBLIC_FORM)
 def register_post():
+    """Always the same answer: "look in your mail". A new address gets a link that finishes the
+    registration; a known one gets a message that someone tried (so nobody learns who has an
+    account, and the owner hears of it)."""
     form = BidderRegistrationForm()
-    if form.validate_on_submit():
-        if services.email_taken(form.email.data):
-            # Same words as any other refusal would use; the address is not confirmed either way.
-            form.email.errors.append(
-                _("Met dit e-mailadres kunt u zich niet registreren. Probeer in te loggen.")
-            )
-        else:
-            organisation = offer_services.create_organisation(
-                name=form.organisation.data,
-                kvk_number=form.kvk_number.data or None,
-                website=form.website.data or None,
-                kind=OrganisationKind(form.kind.data),
-                lead_name=form.lead_name.data,
-            )
-            user = services.create_user(
-                role=Role.BIDDER,
-                name=form.name.data,
-                email=form.email.data,
-                password=form.password.data,
-                organisation=organisation,
-            )
-            _log_in(user)
-            db.session.commit()
-            flash(_("Uw organisatie is geregistreerd."))
-            return redirect(url_for("offers.dashboard"))
-    return render_template("auth/register.html", form=form), 422
+    if not form.validate_on_submit():
+        return render_template("auth/register.html", form=form), 422
+    details = {
+        "organisation": form.organisation.data,
+        "kind": form.kind.data,
+        "lead_name": form.lead_name.data or None,
+        "kvk_number": form.kvk_number.data or None,
+        "website": form.website.data or None,
+        "name": form.name.data,
+    }
+    token = services.request_registration(email=form.email.data, password=form.password.data, details=details)
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    if token is None:
+        send_mail(
+            to=services.normalise_email(form.email.data),
+            subject=_("Iemand wilde zich registreren met uw e-mailadres"),
+            body=render_template("auth/registration_known.txt", login=base + url_for("auth.login")),
+        )
+    else:
+        send_mail(
+            to=services.normalise_email(form.email.data),
+            subject=_("Maak uw registratie bij WijKiezen af"),
+            body=render_template(
+                "auth/registration_confirm.txt",
+                name=details["name"],
+                link=base + url_for("auth.confirm_registration", token=token),
+                hours=services.REGISTRATION_HOURS,
+            ),
+        )
+    db.session.commit()
+    return redirect(url_for("auth.registration_sent"))
+
+
+@bp.get("/aanbieder/registreren/verstuurd")
+@rule("public")
+def registration_sent():
+    return render_template("auth/registration_sent.html")
+
+
+@bp.get("/aanbieder/registreren/bevestigen/<token>")
+@rule("public")
+@limiter.limit(ratelimit.INVITATION)
+def confirm_registration(token: str):
+    """The link from the mail only asks (mail scanners open links); the button finishes."""
+    if services.valid_registration(token) is None:
+        return render_template("auth/registration_invalid.html"), 404
+    return render_template("auth/registration_confirm.html", form=ContinueForm())
+
+
+@bp.post("/aanbieder/registreren/bevestigen/<token>")
+@rule("public")
+@limiter.limit(ratelimit.INVITATION)
+def confirm_registration_post(token: str):
+    if not ContinueForm().validate_on_submit():
+        abort(400)
+    details = services.redeem_registration(token)
+    if details is None:
+        db.session.rollback()
+        return render_template("auth/registration_invalid.html"), 404
+    organisation = offer_services.create_organisation(
+        name=details["organisation"],
+        kvk_number=details.get("kvk_number"),
+        website=details.get("website"),
+        kind=OrganisationKind(details["kind"]),
+        lead_name=details.get("lead_name"),
+    )
+    user = services.create_user(
+        role=Role.BIDDER,
+        name=details["name"],
+        email=details["email"],
+        password_hash=details["password_hash"],
+        organisation=organisation,
+    )
+    log_in(user)
+    db.session.commit()
+    flash(_("Uw organisatie is geregistreerd."))
+    return redirect(url_for("offers.dashboard"))
 
 
 @bp.app_context_processor

@@ -82,7 +82,17 @@ def application_form_class(categories, *, paper: bool):
 
     class ApplicationForm(FlaskForm):
         name = StringField(_l("Naam") if paper else _l("Uw naam"), validators=[required(), max_length(120)])
-        email = EmailField(_l("E-mailadres"), validators=[optional(), email(), max_length(254)])
+        email = EmailField(
+            _l("E-mailadres"),
+            description=None
+            if paper
+            else _l(
+                "Heeft u al een account bij WijKiezen met dit adres? Dan staat deze aanmelding "
+                "daar los van. Komt u in de commissie, dan sturen we een link naar dit adres "
+                "om de plaats bij uw account te zetten."
+            ),
+            validators=[optional(), email(), max_length(254)],
+        )
         phone = StringField(_l("Telefoonnummer"), validators=[optional(), max_length(30)])
         postal_address = TextAreaField(_l("Postadres"), validators=[optional(), max_length(300)])
         motivation = TextAreaField(

@@ -234,3 +234,23 @@ class CompositionChange(db.Model):
     note: Mapped[str] = mapped_column(sa.Text)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SeatClaim(db.Model):
+    """A seat made from an application whose e-mail address belongs to an existing resident.
+
+    The seat gets an account of its own; it joins the existing account only when that account's
+    owner confirms: from their own login, or with the link mailed to the address (its token is
+    stored only as a hash). Typing an address into a form never opens someone else's account.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("committee_member.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    member: Mapped[CommitteeMember] = relationship()
+    user: Mapped["User"] = relationship()  # noqa: F821

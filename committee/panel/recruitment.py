@@ -283,6 +283,13 @@ def open_composition(*, actor, procurement) -> None:
     )
 
 
+class DuplicateApplication(ProcessError):
+    """An application with an address that already applied for this committee.
+
+    The moderator typing in a paper form hears so; the public form answers as for any other
+    application (and the address hears of it by mail), so it does not tell who applied."""
+
+
 def submit_application(
     *,
     procurement,
@@ -331,7 +338,7 @@ def submit_application(
             Application.procurement_id == procurement.id, Application.email == email
         )
     ):
-        raise ProcessError(_("Met dit e-mailadres is al iemand aangemeld voor deze commissie."))
+        raise DuplicateApplication(_("Met dit e-mailadres is al iemand aangemeld voor deze commissie."))
     application = Application(
         procurement_id=procurement.id,
         name=" ".join(name.split()),

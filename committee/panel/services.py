@@ -6,8 +6,12 @@ Every function flushes but does not commit, and writes its audit event in the sa
 from __future__ import annotations
 
 import hashlib
+import secrets
+from contextlib import nullcontext
+from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -16,6 +20,7 @@ from committee.auth import services as auth_services
 from committee.auth.models import Role, User
 from committee.exceptions import ProcessError
 from committee.extensions import db
+from committee.mail import send_mail
 from committee.panel import quotas as quota_rules
 from committee.panel import recruitment
 from committee.panel.models import (
@@ -28,6 +33,7 @@ from committee.panel.models import (
     DrawStatus,
     MemberKind,
     MemberSource,
+    SeatClaim,
 )
 from committee.procurement import phase_checks, policy
 from committee.procurement.phase_checks import Step
@@ -109,18 +115,25 @@ def seat_existing(*, actor, procurement, user) -> CommitteeMember:
     return member
 
 
-def _user_for(application: Application) -> User:
-    """The resident account for an applicant: their existing resident account by e-mail, or a new
-    one (without the address when it belongs to someone who is not a resident)."""
+def _user_for(application: Application) -> tuple[User, User | None]:
+    """A new resident account for an applicant's seat, and the existing resident (if any) whose
+    e-mail address the application carries.
+
+    A typed address proves nothing, so the seat never goes to an existing account: the new account
+    gets the address only when nobody has it yet, and the resident who has it may claim the seat
+    (``confirm_claim``) from their own login or with the link mailed to them."""
+    existing = None
     if application.email:
         existing = db.session.scalar(
             sa.select(User).where(User.email == auth_services.normalise_email(application.email))
         )
-        if existing is not None and existing.role == Role.RESIDENT:
-            return existing
-        if existing is not None:
-            return auth_services.create_user(role=Role.RESIDENT, name=application.name)
-    return auth_services.create_user(role=Role.RESIDENT, name=application.name, email=application.email)
+    if existing is None:
+        user = auth_services.create_user(role=Role.RESIDENT, name=application.name, email=application.email)
+        return user, None
+    user = auth_services.create_user(role=Role.RESIDENT, name=application.name)
+    if existing.role == Role.RESIDENT and existing.erased_at is None:
+        return user, existing
+    return user, None
 
 
 def seat_application(*, procurement, application: Application, source: MemberSource) -> CommitteeMember:
@@ -130,9 +143,7 @@ def seat_application(*, procurement, application: Application, source: MemberSou
         raise ProcessError(_("Deze aanmelding hoort bij een andere aanbesteding."))
     if any(m.application_id == application.id for m in procurement.members):
         raise ProcessError(_("Deze bewoner zit al in de commissie."))
-    user = _user_for(application)
-    if any(m.user_id == user.id for m in procurement.members):
-        raise ProcessError(_("Deze bewoner zit al in de commissie."))
+    user, claimant = _user_for(application)
     member = CommitteeMember(
         procurement=procurement,
         user=user,
@@ -142,6 +153,86 @@ def seat_application(*, procurement, application: Application, source: MemberSou
     )
     db.session.add(member)
     db.session.flush()
+    if claimant is not None:
+        _offer_claim(member, claimant)
+    return member
+
+
+# How long the owner of an address has to link a seat made with it to their account.
+CLAIM_DAYS = 30
+
+
+def _offer_claim(member: CommitteeMember, claimant: User) -> None:
+    """Ask the resident whose address the application carries whether the seat is theirs."""
+    token = secrets.token_urlsafe(32)
+    claim = SeatClaim(
+        member_id=member.id,
+        user_id=claimant.id,
+        token_hash=auth_services.token_hash(token),
+        expires_at=utcnow() + timedelta(days=CLAIM_DAYS),
+    )
+    db.session.add(claim)
+    db.session.flush()
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    # The draw runs outside a web request; build the link as a request to the public address would.
+    context = nullcontext() if has_request_context() else current_app.test_request_context(base_url=base)
+    with context:
+        send_mail(
+            to=claimant.email,
+            subject=_("Is deze plaats in een commissie van u? %(title)s", title=member.procurement.title),
+            body=render_template(
+                "panel/claim.txt",
+                name=claimant.name,
+                procurement=member.procurement,
+                link=base + url_for("panel.claim", token=token),
+                days=CLAIM_DAYS,
+            ),
+        )
+
+
+def _open_claims():
+    return sa.select(SeatClaim).where(SeatClaim.used_at.is_(None), SeatClaim.expires_at > utcnow())
+
+
+def claim_by_token(token: str) -> SeatClaim | None:
+    """The open claim behind a mailed link, if it is still open."""
+    return db.session.scalar(_open_claims().where(SeatClaim.token_hash == auth_services.token_hash(token)))
+
+
+def open_claims(user) -> list[SeatClaim]:
+    """Seats made with this resident's address that they may link to their account."""
+    if user is None or not user.is_resident:
+        return []
+    return db.session.scalars(_open_claims().where(SeatClaim.user_id == user.id).order_by(SeatClaim.id)).all()
+
+
+def confirm_claim(*, claim: SeatClaim, user: User) -> CommitteeMember:
+    """The owner of the address confirms the seat is theirs: it moves to their account.
+
+    The seat's own account loses it, with every link, code and login it had, and the choices made
+    on that account (house rules, connections, name) are cleared: the owner makes them anew."""
+    if claim.user_id != user.id or user.erased_at is not None:
+        raise ProcessError(_("Deze link hoort bij iemand anders."))
+    member = claim.member
+    check_composition_open(member.procurement)
+    if policy.membership(user, member.procurement) is not None:
+        raise ProcessError(_("U zit al in deze commissie."))
+    # Conditional update, so the same link cannot be used twice at once.
+    used = db.session.execute(
+        sa.update(SeatClaim)
+        .where(SeatClaim.id == claim.id, SeatClaim.used_at.is_(None), SeatClaim.expires_at > utcnow())
+        .values(used_at=utcnow())
+    )
+    if used.rowcount != 1:
+        raise ProcessError(_("Deze link werkt niet meer."))
+    auth_services.revoke_access(member.user)
+    member.user = user
+    member.accepted_at = None
+    member.contact_preference = None
+    member.connections = None
+    member.public_name = False
+    db.session.flush()
+    audit.record("committee.claim", actor=user, obj=member, procurement_id=member.procurement_id)
     return member
 
 
@@ -154,6 +245,7 @@ def unseat(member: CommitteeMember, *, draw=None) -> None:
             .values(left_at=utcnow())
         )
     procurement = member.procurement
+    db.session.execute(sa.delete(SeatClaim).where(SeatClaim.member_id == member.id))
     db.session.delete(member)
     db.session.flush()
     db.session.expire(procurement, ["members"])

@@ -28,7 +28,7 @@ from committee.mail import OutboxMessage
 from committee.monitoring.models import Signal
 from committee.offers.models import Question
 from committee.panel import recruitment
-from committee.panel.models import Application, CommitteeMember, DrawEntry
+from committee.panel.models import Application, CommitteeMember, DrawEntry, SeatClaim
 from committee.privacy.models import Erasure
 from committee.procurement import policy
 from committee.publication.models import DecisionVote
@@ -332,6 +332,12 @@ def erase(*, actor, subject: Person, reason: str, note: str) -> Erasure:
             db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.to == user.email))
         db.session.execute(sa.delete(Invitation).where(Invitation.user_id == user.id))
         db.session.execute(sa.delete(LoginSession).where(LoginSession.user_id == user.id))
+        # Links mailed to this person to claim a seat made with their address stop working.
+        db.session.execute(
+            sa.update(SeatClaim)
+            .where(SeatClaim.user_id == user.id, SeatClaim.used_at.is_(None))
+            .values(expires_at=utcnow())
+        )
         user.name = ERASED_NAME
         user.email = None
         user.password_hash = None

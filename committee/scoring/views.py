@@ -10,9 +10,11 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from committee.access import rule
+from committee.auth.forms import ContinueForm
 from committee.extensions import db
 from committee.htmx import is_htmx
 from committee.offers import services as offer_services
+from committee.panel import services as panel_services
 from committee.panel.models import CommitteeMember
 from committee.procurement import policy
 from committee.procurement.models import Procurement
@@ -51,7 +53,12 @@ def home():
     members = db.session.scalars(
         sa.select(CommitteeMember).where(CommitteeMember.user_id == current_user.id)
     ).all()
-    return render_template("scoring/home.html", members=members)
+    return render_template(
+        "scoring/home.html",
+        members=members,
+        claims=panel_services.open_claims(current_user),
+        claim_form=ContinueForm(),
+    )
 
 
 @bp.get("/commissie/<int:procurement_id>/")

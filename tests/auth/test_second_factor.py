@@ -105,3 +105,63 @@ def test_a_half_finished_login_expires(app, client, monkeypatch):
     monkeypatch.setattr("committee.auth.views.time.time", lambda: later)
     response = client.post("/inloggen/code", data={"code": pyotp.TOTP(secret).now()})
     assert response.headers["Location"].endswith("/inloggen")
+
+
+USED = "Deze code is al gebruikt"
+
+
+def _log_out(client):
+    client.post("/uitloggen")
+
+
+def test_a_code_used_to_log_in_cannot_log_in_again_after_logging_out(app, client):
+    secret = pyotp.random_base32()
+    _, email = _moderator(app, secret)
+    code = pyotp.TOTP(secret).now()
+    _password(client, email)
+    assert client.post("/inloggen/code", data={"code": code}).status_code == 302
+    _log_out(client)
+    assert client.get("/beheer/").status_code == 302
+    _password(client, email)
+    response = client.post("/inloggen/code", data={"code": code})
+    assert response.status_code == 422
+    assert USED in response.get_data(as_text=True)
+    assert client.get("/beheer/").status_code == 302
+
+
+def test_a_code_from_a_step_before_the_last_used_one_is_refused(app, client):
+    secret = pyotp.random_base32()
+    user_id, email = _moderator(app, secret)
+    totp = pyotp.TOTP(secret)
+    step = int(time.time() // 30)
+    with app.app_context():
+        db.session.get(User, user_id).totp_last_step = step
+        db.session.commit()
+    _password(client, email)
+    response = client.post("/inloggen/code", data={"code": totp.generate_otp(step - 1)})
+    assert response.status_code == 422 and USED in response.get_data(as_text=True)
+
+
+def test_two_sessions_sending_the_same_code_at_once_only_one_gets_in(app, monkeypatch):
+    """Session B has read the moderator's last used step when session A's login with the same
+    code completes; B must still be refused (the check and the store are one conditional UPDATE)."""
+    secret = pyotp.random_base32()
+    _, email = _moderator(app, secret)
+    code = pyotp.TOTP(secret).now()
+    first, second = app.test_client(), app.test_client()
+    _password(first, email)
+    _password(second, email)
+    real = services._accepted_step
+    answers = {}
+
+    def meanwhile(*args, **kwargs):
+        if not answers:  # only in the second session's request: the first one runs in between
+            answers["first"] = None
+            answers["first"] = first.post("/inloggen/code", data={"code": code}).status_code
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_accepted_step", meanwhile)
+    answers["second"] = second.post("/inloggen/code", data={"code": code}).status_code
+    assert answers == {"first": 302, "second": 422}
+    assert first.get("/beheer/").status_code == 200
+    assert second.get("/beheer/").status_code == 302

@@ -24,7 +24,19 @@ def _log_in(person, email: str, password: str):
     person.click("button", name="Inloggen")
 
 
-def _register_and_submit(person, organisation: str, email: str, title: str, plan: str):
+def _mailed_link(app, to: str, path: str) -> str:
+    import sqlalchemy as sa
+
+    from committee.mail import OutboxMessage
+
+    with app.app_context():
+        body = db.session.scalar(
+            sa.select(OutboxMessage.body).where(OutboxMessage.to == to).order_by(OutboxMessage.id.desc())
+        )
+    return re.search(rf"https?://[^/\s]+({re.escape(path)}\S+)", body).group(1)
+
+
+def _register_and_submit(app, person, organisation: str, email: str, title: str, plan: str):
     person.goto("/aanbieder/registreren")
     page = person.page
     page.get_by_label("Naam van uw organisatie of initiatief").fill(organisation)
@@ -32,6 +44,11 @@ def _register_and_submit(person, organisation: str, email: str, title: str, plan
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Kies een wachtwoord").fill(PASSWORD)
     person.click("button", name="Registreren")
+    # The same answer for every address: the link in the mail finishes the registration.
+    expect(page.get_by_role("heading", name="Kijk in uw e-mail")).to_be_visible()
+    person.goto(_mailed_link(app, email, "/aanbieder/registreren/bevestigen/"))
+    expect(page.get_by_role("heading", name="Registratie afmaken")).to_be_visible()
+    person.click("button", name="Doorgaan")
     expect(page.get_by_text("Uw organisatie is geregistreerd.")).to_be_visible()
     person.click("link", name=f"Aanbod schrijven of bekijken: {title}")
     page.get_by_label("Het plan").fill(plan)
@@ -114,6 +131,7 @@ def test_one_procurement_from_setup_to_published_decision(people, app, monkeypat
 
     # Two bidders register and submit an offer each.
     _register_and_submit(
+        app,
         people("aanbieder A"),
         "Stichting Proefkracht",
         "a@aanbieder.example",
@@ -121,6 +139,7 @@ def test_one_procurement_from_setup_to_published_decision(people, app, monkeypat
         "Een huiskamer drie ochtenden per week.",
     )
     _register_and_submit(
+        app,
         people("aanbieder B"),
         "Buurtcoöperatie Proef",
         "b@aanbieder.example",

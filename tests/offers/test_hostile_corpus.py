@@ -78,6 +78,12 @@ MEMBER_ROUTES = {
     "auth.logout",
     "auth.register",
     "auth.register_post",
+    "auth.registration_sent",
+    "auth.confirm_registration",
+    "auth.confirm_registration_post",
+    "panel.claim",
+    "panel.claim_post",
+    "panel.confirm_claim",
     "offers.call",
     "offers.calls",
     "offers.member_annex",
@@ -414,6 +420,12 @@ def _crawl(client, app, pid: int, pseudonyms: list[str], slug: str) -> dict[str,
     post("publication.rationale_post", f"/commissie/{pid}/motivering", data={"body": ""})
     post("auth.register_post", "/aanbieder/registreren", data={})
     post("auth.invitation_post", "/uitnodiging/geraden-token")
+    get("auth.registration_sent", "/aanbieder/registreren/verstuurd")
+    get("auth.confirm_registration", "/aanbieder/registreren/bevestigen/geraden-token")
+    post("auth.confirm_registration_post", "/aanbieder/registreren/bevestigen/geraden-token")
+    get("panel.claim", "/commissie/koppelen/geraden-token")
+    post("panel.claim_post", "/commissie/koppelen/geraden-token")
+    post("panel.confirm_claim", "/commissie/koppelen/bevestigen/1")
     post("auth.login_post", "/inloggen", data={"email": "x@y.example", "password": "fout"})
     assert visited == MEMBER_ROUTES - {"auth.logout"}
     return seen

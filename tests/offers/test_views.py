@@ -25,6 +25,7 @@ from tests.factories import (
     make_offer,
     make_resident,
     open_procurement,
+    register_bidder,
     release_to_committee,
 )
 from tests.pdfs import make_pdf
@@ -343,9 +344,9 @@ def test_a_coalition_registers_with_its_lead_party(app, client):
         },
     )
     assert response.status_code == 422 and "penvoerder" in _text(response)
-    response = client.post(
-        "/aanbieder/registreren",
-        data={
+    response = register_bidder(
+        client,
+        {
             "kind": "coalition",
             "organisation": "Samen Noord",
             "lead_name": "Stichting Voorop",

@@ -6,7 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from committee import ratelimit
 from committee.access import rule
+from committee.auth.forms import ContinueForm
+from committee.auth.views import log_in
 from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.mail import send_mail
@@ -19,6 +22,7 @@ from committee.procurement import policy
 from committee.procurement.models import Procurement
 from committee.procurement.views import get_procurement, render_detail
 from committee.qr import qr_data_uri
+from committee.ratelimit import limiter
 from committee.timeutil import utcnow
 
 
@@ -174,3 +178,66 @@ def accept_post(procurement_id: int):
     db.session.commit()
     flash(_("Dank u wel. U zit in de selectiecommissie."))
     return redirect(url_for("scoring.home"))
+
+
+# -- a seat made with the address of an existing resident ---------------------------------------
+
+
+def _render_claim(claim, form, status=200):
+    return render_template("panel/claim.html", procurement=claim.member.procurement, form=form), status
+
+
+@bp.get("/commissie/koppelen/<token>")
+@rule("public")
+@limiter.limit(ratelimit.INVITATION)
+def claim(token: str):
+    """The link mailed to the owner of the address: it only asks (mail scanners only GET)."""
+    seat_claim = services.claim_by_token(token)
+    if seat_claim is None:
+        return render_template("auth/invitation_invalid.html"), 404
+    return _render_claim(seat_claim, ContinueForm())
+
+
+@bp.post("/commissie/koppelen/<token>")
+@rule("public")
+@limiter.limit(ratelimit.INVITATION)
+def claim_post(token: str):
+    """The owner of the address confirms: the seat joins their account and they are logged in
+    (the link reached their mailbox, as an invitation link would)."""
+    form = ContinueForm()
+    if not form.validate_on_submit():
+        abort(400)
+    seat_claim = services.claim_by_token(token)
+    if seat_claim is None:
+        return render_template("auth/invitation_invalid.html"), 404
+    owner = seat_claim.user
+    try:
+        member = services.confirm_claim(claim=seat_claim, user=owner)
+    except ProcessError as exc:
+        db.session.rollback()
+        form.form_errors.append(str(exc))
+        return _render_claim(seat_claim, form, 422)
+    log_in(owner)
+    db.session.commit()
+    flash(_("De plaats in deze commissie staat nu bij uw eigen account."))
+    return redirect(url_for("panel.accept", procurement_id=member.procurement_id))
+
+
+@bp.post("/commissie/koppelen/bevestigen/<int:claim_id>")
+@rule("resident")
+def confirm_claim(claim_id: int):
+    """The same confirmation from the resident's own login (their committee page offers it)."""
+    if not ContinueForm().validate_on_submit():
+        abort(400)
+    seat_claim = next((c for c in services.open_claims(current_user) if c.id == claim_id), None)
+    if seat_claim is None:
+        abort(404)
+    try:
+        member = services.confirm_claim(claim=seat_claim, user=current_user)
+    except ProcessError as exc:
+        db.session.rollback()
+        flash(str(exc))
+        return redirect(url_for("scoring.home"))
+    db.session.commit()
+    flash(_("De plaats in deze commissie staat nu bij uw eigen account."))
+    return redirect(url_for("panel.accept", procurement_id=member.procurement_id))

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from committee.access import rule
 from committee.exceptions import ProcessError
 from committee.extensions import db
+from committee.mail import send_mail
 from committee.panel import recruitment
 from committee.panel.forms import RecruitmentForm, application_form_class
 from committee.panel.views._helpers import _public_procurement
@@ -168,14 +169,34 @@ def apply_post(slug: str, procurement_id: int):
     form = application_form_class(categories, paper=False)()
     if not form.validate_on_submit():
         return _render_apply(procurement, form, 422)
+    again = False
     try:
         recruitment.submit_application(procurement=procurement, **_application_data(form, categories))
+    except recruitment.DuplicateApplication:
+        # The same answer as a new application, so the form does not tell who applied.
+        db.session.rollback()
+        again = True
     except ProcessError as exc:
         db.session.rollback()
         form.form_errors.append(str(exc))
         return _render_apply(procurement, form, 422)
+    if form.email.data:
+        _mail_applicant(procurement, form.email.data, again=again)
     db.session.commit()
     return redirect(url_for("panel.applied", slug=slug, procurement_id=procurement.id))
+
+
+def _mail_applicant(procurement, email: str, *, again: bool) -> None:
+    """Tell the address what happened: thanks, or that someone applied again with it."""
+    send_mail(
+        to=email.strip().lower(),
+        subject=(
+            _("Nog een aanmelding met uw e-mailadres: %(title)s", title=procurement.title)
+            if again
+            else _("Bedankt voor uw aanmelding: %(title)s", title=procurement.title)
+        ),
+        body=render_template("panel/applied.txt", procurement=procurement, again=again),
+    )
 
 
 @bp.get("/wijk/<slug>/aanbesteding/<int:procurement_id>/aanmelden/bedankt")
