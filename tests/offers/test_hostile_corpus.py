@@ -40,6 +40,10 @@ from tests.pdfs import everything_in, make_pdf, with_earlier_revision
 # resident's and member's own. A new route of that kind fails this list until it is added here
 # (and so gets crawled below).
 MEMBER_ROUTES = {
+    "audit.public",
+    "audit.current_checkpoint",
+    "audit.public_key",
+    "publication.decision_checkpoint",
     "monitoring.new_signal",
     "monitoring.send_signal",
     "publication.decisions_feed",
@@ -383,6 +387,10 @@ def _crawl(client, app, pid: int, pseudonyms: list[str], slug: str) -> dict[str,
     get("publication.decisions_feed", "/besluiten.atom")
     get("publication.neighbourhood_feed", f"/wijk/{slug}/besluiten.atom")
     get("publication.ocds_package", f"/wijk/{slug}/aanbesteding/{pid}/ocds.json")
+    get("publication.decision_checkpoint", f"/wijk/{slug}/aanbesteding/{pid}/logboek-controlepunt.json")
+    get("audit.public", "/logboek")
+    get("audit.current_checkpoint", "/logboek/controlepunt.json")
+    get("audit.public_key", "/logboek/publieke-sleutel.pem")
     get("publication.poster", f"/wijk/{slug}/aanbesteding/{pid}/poster")
     get("publication.print_decision", f"/wijk/{slug}/aanbesteding/{pid}/besluit")
     get("publication.qr_code", f"/wijk/{slug}/aanbesteding/{pid}/qr.svg")
