@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from committee.extensions import db
 from committee.timeutil import local_today
+from tests.browser.mailbox import mailed_link
 from tests.factories import PASSWORD, make_moderator, pass_the_offer_deadline
 
 pytestmark = pytest.mark.browser
@@ -24,18 +25,6 @@ def _log_in(person, email: str, password: str):
     person.click("button", name="Inloggen")
 
 
-def _mailed_link(app, to: str, path: str) -> str:
-    import sqlalchemy as sa
-
-    from committee.mail import OutboxMessage
-
-    with app.app_context():
-        body = db.session.scalar(
-            sa.select(OutboxMessage.body).where(OutboxMessage.to == to).order_by(OutboxMessage.id.desc())
-        )
-    return re.search(rf"https?://[^/\s]+({re.escape(path)}\S+)", body).group(1)
-
-
 def _register_and_submit(app, person, organisation: str, email: str, title: str, plan: str):
     person.goto("/aanbieder/registreren")
     page = person.page
@@ -46,7 +35,7 @@ def _register_and_submit(app, person, organisation: str, email: str, title: str,
     person.click("button", name="Registreren")
     # The same answer for every address: the link in the mail finishes the registration.
     expect(page.get_by_role("heading", name="Kijk in uw e-mail")).to_be_visible()
-    person.goto(_mailed_link(app, email, "/aanbieder/registreren/bevestigen/"))
+    person.goto(mailed_link(app, email, "/aanbieder/registreren/bevestigen/"))
     expect(page.get_by_role("heading", name="Registratie afmaken")).to_be_visible()
     person.click("button", name="Doorgaan")
     expect(page.get_by_text("Uw organisatie is geregistreerd.")).to_be_visible()
