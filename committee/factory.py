@@ -115,6 +115,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.register(app)
     i18n.register(app)
 
+    from committee.text import web_address
+
+    # A stored web address becomes a link only if it is http(s): ``templates/_links.html``.
+    app.add_template_filter(web_address, "web_address")
+
     from committee.htmx import add_vary
 
     app.after_request(add_vary)

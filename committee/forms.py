@@ -17,6 +17,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+from committee import text
+
 
 def required():
     return DataRequired(message=_l("Vul dit veld in."))
@@ -24,6 +26,19 @@ def required():
 
 def email():
     return Email(message=_l("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."))
+
+
+def web_address():
+    """Only http:// or https:// (``committee.text.web_address``): a typed ``javascript:`` or
+    ``data:`` link never gets stored. What was typed stays in the field."""
+
+    def check(form, field):
+        if field.data and field.data.strip() and text.web_address(field.data) is None:
+            raise ValidationError(
+                _("Een webadres begint met https:// of http://, bijvoorbeeld https://www.uwsite.nl.")
+            )
+
+    return check
 
 
 def max_length(n: int):

@@ -24,9 +24,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+import sqlalchemy as sa
 from flask import url_for
 
 from committee.access import RULES
+from committee.audit.models import AuditEvent
+from committee.extensions import db
 from committee.procurement.phases import Phase
 from tests.factories import World, login
 
@@ -190,7 +193,6 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "audit.log": moderator_page(),
     "privacy.people": moderator_page(),
     "privacy.person": moderator_page(),  # the crawl opens the member's account
-    "privacy.export": moderator_page(),
     # --- POST-only routes (not crawled; listed so that a new one without an entry fails) --------
     **{
         e: PostOnly("public")
@@ -254,6 +256,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "panel.add_applicants",
             "panel.add_person",
             "privacy.erase",
+            "privacy.export",
             "panel.discard_draw",
             "panel.invite",
             "panel.letter",
@@ -371,8 +374,15 @@ def test_every_route_answers_every_role_as_the_table_says(app, app_ctx, phase):
         if world.people[role] is not None:
             login(client, world.people[role])
         for endpoint, url in sorted(urls.items()):
+            before = _events()
             got = answer(client.get(url))
             want = expected(TABLE[endpoint], role, phase)
             if got != want:
                 wrong[(endpoint, role)] = f"{url}: {got}, expected {want}"
+            if _events() != before:  # state changes only on POST: a GET writes no audit event
+                wrong[(endpoint, role)] = f"{url}: GET wrote an audit event"
     assert wrong == {}
+
+
+def _events() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))

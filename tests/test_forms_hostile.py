@@ -733,6 +733,7 @@ NO_INPUT = {
     "ProvisionalAwardForm",
     "ConfirmDeclarationForm",
     "SubmitScoresForm",
+    "ExportForm",
 }
 
 # Forms that are a part of another form (a FormField): fed through that form's case.

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField, ValidationError
 
-from committee.forms import email, max_length, min_length, optional, required
+from committee.forms import email, max_length, min_length, optional, required, web_address
 
 
 class LoginForm(FlaskForm):
@@ -34,7 +34,11 @@ class BidderRegistrationForm(FlaskForm):
         validators=[max_length(200)],
     )
     kvk_number = StringField(_l("KvK-nummer (als u dat heeft)"), validators=[optional(), max_length(8)])
-    website = StringField(_l("Website (als u die heeft)"), validators=[optional(), max_length(254)])
+    website = StringField(
+        _l("Website (als u die heeft)"),
+        description=_l("Begin met https://, bijvoorbeeld https://www.uwsite.nl."),
+        validators=[optional(), max_length(254), web_address()],
+    )
     name = StringField(_l("Uw naam"), validators=[required(), max_length(120)])
     email = EmailField(_l("E-mailadres"), validators=[required(), email(), max_length(254)])
     password = PasswordField(

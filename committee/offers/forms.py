@@ -17,7 +17,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from committee.forms import EuroField, kvk_number, max_length, optional, required, whole_euros
+from committee.forms import (
+    EuroField,
+    kvk_number,
+    max_length,
+    optional,
+    required,
+    web_address,
+    whole_euros,
+)
 from committee.offers.models import OrganisationKind
 
 KIND_CHOICES = [
@@ -71,7 +79,11 @@ class OrganisationForm(FlaskForm):
     )
     kind = RadioField(_l("U schrijft in als"), choices=KIND_CHOICES, validators=[required()])
     kvk_number = StringField(_l("KvK-nummer (als u dat heeft)"), validators=[optional(), kvk_number()])
-    website = StringField(_l("Website (als u die heeft)"), validators=[optional(), max_length(254)])
+    website = StringField(
+        _l("Website (als u die heeft)"),
+        description=_l("Begin met https://, bijvoorbeeld https://www.uwsite.nl."),
+        validators=[optional(), max_length(254), web_address()],
+    )
     other_identifiers = TextAreaField(
         _l("Andere namen waaraan men u kan herkennen (niet verplicht)"),
         description=_l(
@@ -89,7 +101,9 @@ class PartnerForm(FlaskForm):
         _l("KvK-nummer van de partner (als die er is)"), validators=[optional(), kvk_number()]
     )
     partner_website = StringField(
-        _l("Website van de partner (als die er is)"), validators=[optional(), max_length(254)]
+        _l("Website van de partner (als die er is)"),
+        description=_l("Begin met https://, bijvoorbeeld https://www.uwsite.nl."),
+        validators=[optional(), max_length(254), web_address()],
     )
     is_lead = BooleanField(_l("Deze partner is de penvoerder (dient het aanbod in namens allen)"))
     submit = SubmitField(_l("Partner toevoegen"))

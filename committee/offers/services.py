@@ -37,6 +37,7 @@ from committee.offers.storage import (
 )
 from committee.procurement import policy
 from committee.procurement.phases import Phase
+from committee.text import web_address
 from committee.timeutil import utcnow
 
 
@@ -93,6 +94,18 @@ def annex_message(annex: Annex, max_pages: int | None = None) -> str:
 # Organisations and coalitions ---------------------------------------------------------------
 
 
+def _website(value: str | None) -> str | None:
+    """A website to store: empty, or http(s) only (the forms say so beside the field first)."""
+    if not (value or "").strip():
+        return None
+    address = web_address(value)
+    if address is None:
+        raise OfferError(
+            _("Een webadres begint met https:// of http://, bijvoorbeeld https://www.uwsite.nl.")
+        )
+    return address
+
+
 def create_organisation(
     *,
     name: str,
@@ -105,7 +118,7 @@ def create_organisation(
     organisation = Organisation(
         name=name.strip(),
         kvk_number=kvk_number or None,
-        website=(website or "").strip() or None,
+        website=_website(website),
         kind=kind,
     )
     db.session.add(organisation)
@@ -128,7 +141,7 @@ def update_organisation(
     organisation.name = name.strip()
     organisation.kind = kind
     organisation.kvk_number = kvk_number or None
-    organisation.website = (website or "").strip() or None
+    organisation.website = _website(website)
     lines = [line.strip() for line in other_identifiers.splitlines()]
     organisation.other_identifiers = "\n".join(line for line in lines if line)
     db.session.flush()
@@ -155,7 +168,7 @@ def add_partner(
     partner = Partner(
         name=name,
         kvk_number=kvk_number or None,
-        website=(website or "").strip() or None,
+        website=_website(website),
         is_lead=is_lead,
     )
     organisation.partners.append(partner)

@@ -20,6 +20,12 @@ class SearchForm(FlaskForm):
     submit = SubmitField(_l("Zoeken"))
 
 
+class ExportForm(FlaskForm):
+    """A button only: the download is written to the log, so it is a POST with a CSRF token."""
+
+    submit = SubmitField(_l("Gegevens downloaden (JSON)"))
+
+
 class EraseForm(FlaskForm):
     reason = RadioField(
         _l("Waarom wist u de gegevens?"),

@@ -10,7 +10,7 @@ from committee.access import rule
 from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.privacy import services
-from committee.privacy.forms import EraseForm, SearchForm
+from committee.privacy.forms import EraseForm, ExportForm, SearchForm
 
 bp = Blueprint("privacy", __name__)
 
@@ -35,6 +35,7 @@ def _render_person(subject, form, status=200):
         "privacy/person.html",
         subject=subject,
         form=form,
+        export_form=ExportForm(),
         applications=services.applications_of(subject),
         erasures=services.erasures_of(subject),
     ), status
@@ -46,10 +47,14 @@ def person(person: str):
     return _render_person(_person(person), EraseForm())
 
 
-@bp.get("/beheer/personen/<person>/export")
+@bp.post("/beheer/personen/<person>/export")
 @rule("moderator")
 def export(person: str):
+    """A POST (a button in a form with its CSRF token): the download writes an audit event, and
+    a link, an image or a browser's prefetch must not write one."""
     subject = _person(person)
+    if not ExportForm().validate_on_submit():
+        abort(400)
     data = services.export(subject)
     services.record_export(actor=current_user, subject=subject)
     db.session.commit()

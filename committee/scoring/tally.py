@@ -18,10 +18,15 @@ Rules, in plain words:
   silently; tied offers are listed by their pseudonym only so that the order is stable.
 - Discussion order (the meeting): flagged offers first, the largest spread first; then the rest
   in the order of the ranking.
-- Robustness (leave one out): the tally is made again without one member's scores, for each
-  member in turn. The ranking is robust when every one of those tallies gives every offer the
-  same rank, ties included, as the full tally. We report how many of them change the order and
-  how many change which offer(s) rank first, never which member it was.
+- Robustness (leave one out): the tally is made again without one member's scores on one offer,
+  for each offer and each member who scored it. The ranking is robust when every one of those
+  tallies gives every offer the same rank, ties included, as the full tally. We report how many
+  of them change the order and how many change which offer(s) rank first, never which member or
+  offer it was. It is one member's judgement of one offer that is left out, not a member's
+  scores on all offers at once: a tally without a whole member depends on which offers that
+  member scored, so with a recused member it would tell the committee who was recused from
+  what. Left out per offer, the figures depend only on each offer's own set of totals, which the
+  tally shows anyway (see docs/scoring.md).
 """
 
 from __future__ import annotations
@@ -83,14 +88,14 @@ class OfferResult:
 
 @dataclass(frozen=True)
 class Robustness:
-    members: int  # how many leave-one-out tallies were made
+    cases: int  # how many leave-one-out tallies were made: one per offer and member who scored it
     order_changes: int  # of those, how many give some offer another rank
     top_changes: int  # of those, how many put another offer (or set of tied offers) first
 
     @property
     def checked(self) -> bool:
-        """Leaving one out says something only when at least two members scored."""
-        return self.members >= 2
+        """Leaving one out says something only when some offer has at least two scorers."""
+        return self.cases > 0
 
     @property
     def robust(self) -> bool:
@@ -167,19 +172,30 @@ def _first(results: list[OfferResult]) -> frozenset[str]:
 
 
 def leave_one_out(rows: list[ScoreRow], weights: dict[int, int]) -> Robustness:
-    """Does the ranking hold when any one member's scores are left out? (See the module rules.)"""
+    """Does the ranking hold when any one member's scores on any one offer are left out?
+
+    Only offers with at least two scorers are tried (leaving out the only scorer removes the
+    offer). The result depends on each offer's member totals alone, not on which member scored
+    which offers, so it cannot tell who was recused from what. (See the module rules.)
+    """
     full = tally(rows, weights)
-    members = sorted({row.member for row in rows})
-    if len(members) < 2:
-        return Robustness(members=0, order_changes=0, top_changes=0)
-    order_changes = top_changes = 0
-    for member in members:
-        without = tally([row for row in rows if row.member != member], weights)
-        if ranking(without) != ranking(full):
-            order_changes += 1
-        if _first(without) != _first(full):
-            top_changes += 1
-    return Robustness(members=len(members), order_changes=order_changes, top_changes=top_changes)
+    totals = member_totals(rows, weights)
+    cases = order_changes = top_changes = 0
+    for offer in sorted(totals, key=lambda o: (len(o), o)):
+        if len(totals[offer]) < 2:
+            continue
+        # Leaving out any one of equal totals gives the same tally: try each distinct total
+        # once, and count it as many times as it occurs.
+        seen: dict[float, tuple[bool, bool]] = {}
+        for member, total in sorted(totals[offer].items()):
+            if total not in seen:
+                without = tally([r for r in rows if (r.offer, r.member) != (offer, member)], weights)
+                seen[total] = (ranking(without) != ranking(full), _first(without) != _first(full))
+            changed, top = seen[total]
+            cases += 1
+            order_changes += changed
+            top_changes += top
+    return Robustness(cases=cases, order_changes=order_changes, top_changes=top_changes)
 
 
 def discussion_order(results: list[OfferResult]) -> list[OfferResult]:

@@ -76,6 +76,18 @@ def test_a_bidder_asks_submits_and_the_moderator_reviews_and_releases(people, ap
     bidder.click("button", name="Doorgaan")
     bidder.click("link", name="Gegevens van uw organisatie")
     expect(page.get_by_text("penvoerder", exact=True)).to_be_visible()
+    # A partner's website: a typed javascript: link is refused beside the field, text kept;
+    # an https address is saved and shown as a link.
+    page.get_by_label("Naam van de partner").fill("Buurtkeuken De Pan")
+    page.get_by_label("Website van de partner (als die er is)").fill("javascript:alert(1)")
+    bidder.click("button", name="Partner toevoegen")
+    expect(page.get_by_text("Een webadres begint met https:// of http://").first).to_be_visible()
+    expect(page.get_by_label("Website van de partner (als die er is)")).to_have_value("javascript:alert(1)")
+    page.get_by_label("Website van de partner (als die er is)").fill("https://depan.example")
+    bidder.click("button", name="Partner toevoegen")
+    expect(page.get_by_role("link", name="https://depan.example")).to_have_attribute(
+        "href", "https://depan.example"
+    )
     bidder.click("link", name="Terug naar mijn aanbod")
     bidder.click("link", name=f"Uitvraag, vragen en antwoorden: {TITLE}")
     page.get_by_label("Uw vraag").fill(f"Mag {ORGANISATION} ook op zaterdag werken?")

@@ -52,9 +52,9 @@ def test_moderator_exports_and_erases_a_member_and_the_public_timeline_holds(peo
     mod.click("link", name="Ria Verzoekster")
     mod.check_narrow()  # the facts (label, value) stack on a small screen
 
-    # Downloads everything as JSON.
+    # Downloads everything as JSON: a button (a POST with its CSRF token, since it is logged).
     with mod.page.expect_download() as download:
-        mod.page.get_by_role("link", name="Gegevens downloaden (JSON)").click()
+        mod.page.get_by_role("button", name="Gegevens downloaden (JSON)").click()
     data = json.loads(open(download.value.path(), encoding="utf-8").read())
     assert data["account"]["email"] == "ria@bewoner.example"
     assert data["memberships"][0]["procurement_id"] == pid

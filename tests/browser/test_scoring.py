@@ -281,6 +281,12 @@ def test_after_scoring_the_tally_and_the_meeting_put_disagreement_first_and_keep
     expect(member.page.get_by_text("Twijfel over het bereik.")).to_be_visible()
     expect(member.page.get_by_label("Aantekeningen van het overleg")).to_have_count(0)
 
+    # On the phone, the robustness line counts one member's scores on one offer at a time (9 =
+    # 3 members × 3 offers): leaving out C's 1 or its 5 changes the order, the 1 also the top.
+    member.goto(f"/commissie/{procurement_id}/uitslag")
+    expect(member.page.get_by_text("verandert de volgorde in 2 van de 9 gevallen")).to_be_visible()
+    expect(member.page.get_by_text("Wie bovenaan staat, verandert in 1 van die gevallen.")).to_be_visible()
+
 
 def test_the_moderator_sets_the_criteria_with_a_described_scale(people, app):
     with app.test_request_context():

@@ -30,7 +30,7 @@ def test_the_moderator_finds_a_person_by_name(client, app_ctx):
 def test_the_export_is_a_json_download_and_is_logged(client, app_ctx):
     resident = make_resident(name="Ria de Vries", email="ria@bewoner.example")
     _moderator_client(client)
-    response = client.get(f"/beheer/personen/account-{resident.id}/export")
+    response = client.post(f"/beheer/personen/account-{resident.id}/export")
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.headers["Cache-Control"] == "no-store"
@@ -44,7 +44,7 @@ def test_the_export_is_a_json_download_and_is_logged(client, app_ctx):
 def test_an_unknown_person_is_404(client, app_ctx):
     _moderator_client(client)
     assert client.get("/beheer/personen/account-99999").status_code == 404
-    assert client.get("/beheer/personen/iets-1/export").status_code == 404
+    assert client.post("/beheer/personen/iets-1/export").status_code == 404
 
 
 def test_erasing_needs_the_confirmation(client, app_ctx):
@@ -86,12 +86,55 @@ def test_the_erase_form_needs_a_csrf_token(client, app_ctx, request):
 def test_only_the_moderator_reaches_the_person_pages(client, app_ctx):
     resident = make_resident(name="Ria de Vries")
     db.session.commit()
-    assert client.get(f"/beheer/personen/account-{resident.id}/export").status_code == 302
+    assert client.post(f"/beheer/personen/account-{resident.id}/export").status_code == 302
     login(client, resident)
-    assert client.get(f"/beheer/personen/account-{resident.id}/export").status_code == 403
+    assert client.post(f"/beheer/personen/account-{resident.id}/export").status_code == 403
     assert (
         client.post(
             f"/beheer/personen/account-{resident.id}/wissen", data={"reason": "request", "confirm": "y"}
         ).status_code
         == 403
     )
+
+
+# --- attack: a state change on GET (a link, an <img src>, a prefetch) ----------------------------
+
+
+def _events() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+
+
+def test_attack_a_get_to_the_export_writes_no_audit_event(client, app_ctx):
+    resident = make_resident(name="Ria de Vries", email="ria@bewoner.example")
+    _moderator_client(client)
+    before = _events()
+    response = client.get(f"/beheer/personen/account-{resident.id}/export")
+    assert response.status_code == 405
+    assert "ria@bewoner.example" not in response.get_data(as_text=True)
+    assert _events() == before
+
+
+def test_attack_a_cross_site_post_to_the_export_without_token_is_refused(client, app_ctx, request):
+    resident = make_resident(name="Ria de Vries", email="ria@bewoner.example")
+    _moderator_client(client)
+    request.getfixturevalue("csrf_on")  # on only after logging in through the form
+    before = _events()
+    response = client.post(f"/beheer/personen/account-{resident.id}/export")
+    assert response.status_code == 400
+    assert "ria@bewoner.example" not in response.get_data(as_text=True)
+    assert _events() == before
+
+
+def test_the_export_button_posts_a_form_with_a_csrf_token(client, app_ctx, request):
+    resident = make_resident(name="Ria de Vries", email="ria@bewoner.example")
+    _moderator_client(client)
+    request.getfixturevalue("csrf_on")
+    html = client.get(f"/beheer/personen/account-{resident.id}").get_data(as_text=True)
+    action = f'action="/beheer/personen/account-{resident.id}/export"'
+    assert action in html
+    form = html[html.index(action) - 200 : html.index("</form>", html.index(action))]
+    assert 'method="post"' in form and 'name="csrf_token"' in form
+    token = form.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post(f"/beheer/personen/account-{resident.id}/export", data={"csrf_token": token})
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert json.loads(response.get_data())["account"]["email"] == "ria@bewoner.example"

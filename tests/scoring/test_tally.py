@@ -109,7 +109,8 @@ def test_scores_two_points_apart_on_a_criterion_are_not_strong_disagreement():
 def test_leaving_out_any_one_member_keeps_a_clear_ranking():
     data = rows({(m, o): {10: v} for m in (1, 2, 3) for o, v in (("A", 5), ("B", 2))})
     robustness = leave_one_out(data, {10: 1})
-    assert (robustness.members, robustness.order_changes, robustness.top_changes) == (3, 0, 0)
+    # One case per offer and member who scored it: 3 members × 2 offers.
+    assert (robustness.cases, robustness.order_changes, robustness.top_changes) == (6, 0, 0)
     assert robustness.robust
 
 
@@ -127,15 +128,37 @@ def test_a_ranking_that_hangs_on_one_member_is_not_robust():
     )
     assert tally(data, {10: 1})[0].offer == "B"
     robustness = leave_one_out(data, {10: 1})
-    # Without member 3, A ranks first; without member 1 or 2, B still does.
-    assert (robustness.order_changes, robustness.top_changes) == (1, 1)
+    # Without member 3's 1 for A, A ranks first; without member 3's 5 for B, A and B tie at
+    # the top; without member 1's or 2's scores on either offer, B still leads.
+    assert (robustness.cases, robustness.order_changes, robustness.top_changes) == (6, 2, 2)
     assert not robustness.robust
 
 
 def test_a_tie_that_appears_when_one_member_is_left_out_counts_as_a_change():
-    data = rows({(1, "A"): {10: 4}, (1, "B"): {10: 4}, (2, "A"): {10: 5}, (2, "B"): {10: 3}})
+    data = rows({(1, "A"): {10: 4}, (1, "B"): {10: 3}, (2, "A"): {10: 4}, (2, "B"): {10: 4}})
     robustness = leave_one_out(data, {10: 1})
-    assert robustness.order_changes == 1  # without member 2, A and B tie
+    assert robustness.order_changes == 1  # without member 1's 3 for B, A and B tie
+
+
+def test_leave_one_out_does_not_depend_on_who_scored_which_offer():
+    """Two committees with the same scores per offer, but in one member 1 is recused from A and
+    member 2 scores it, in the other the other way round: the same figures (a whole-member leave
+    one out gave 0 and 1 changes here, and so told who was recused)."""
+    common = {
+        (0, "A"): {10: 4},
+        (0, "B"): {10: 3},
+        (0, "C"): {10: 5},
+        (3, "A"): {10: 2},
+        (3, "B"): {10: 2},
+        (3, "C"): {10: 4},
+        (1, "B"): {10: 5},
+        (1, "C"): {10: 5},
+        (2, "B"): {10: 4},
+        (2, "C"): {10: 4},
+    }
+    first = leave_one_out(rows({**common, (2, "A"): {10: 2}}), {10: 1})
+    second = leave_one_out(rows({**common, (1, "A"): {10: 2}}), {10: 1})
+    assert first == second
 
 
 def test_leave_one_out_needs_at_least_two_members():
