@@ -84,7 +84,9 @@ def load_config(app, test_config: dict | None = None) -> None:
         # Moderators must set up a second factor (TOTP) before they get in; on by default in
         # production. A moderator who has set one up always needs it.
         MODERATOR_TOTP_REQUIRED=env.get("MODERATOR_TOTP_REQUIRED", "1" if production else "0") == "1",
-        # Bidders' PDF annexes: originals and rebuilt copies live here, never in static/.
+        # Bidders' PDF annexes live in the database (committee/offers/storage.py). This folder is
+        # read only by migration 0020, which moves the files that were kept here before into the
+        # database, and written only by its downgrade.
         UPLOAD_FOLDER=env.get("UPLOAD_FOLDER", os.path.join(app.instance_path, "uploads")),
         ANNEX_MAX_BYTES=int(env.get("ANNEX_MAX_BYTES", str(5 * 1024 * 1024))),
         ANNEX_MAX_PAGES=int(env.get("ANNEX_MAX_PAGES", "30")),

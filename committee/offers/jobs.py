@@ -45,12 +45,18 @@ def rebuild_annex(annex_id: int) -> str:
     if annex is None:
         return "gone"  # removed by the bidder, or already checked by another consumer
     storage = current_storage()
-    original, clean = storage.path(annex.original_file), storage.path(annex.clean_file)
+    # The store is the database; the limited worker process reads and writes files, so it gets
+    # a private temporary folder on this machine, removed afterwards.
     try:
-        scans = pdf.rebuild(original, clean, storage.limits)
-        refused = None
-    except pdf.PdfRefused as error:
-        scans, refused = [], error
+        with storage.workspace() as work:
+            original, clean = work / "original.pdf", work / "clean.pdf"
+            original.write_bytes(storage.get(annex.original_file))
+            db.session.commit()  # hold no transaction open while the worker runs
+            try:
+                scans, refused = pdf.rebuild(original, clean, storage.limits), None
+                rebuilt = clean.read_bytes()
+            except pdf.PdfRefused as error:
+                scans, refused, rebuilt = [], error, None
     except Exception:
         db.session.rollback()
         _fail(annex_id, "error")
@@ -58,13 +64,12 @@ def rebuild_annex(annex_id: int) -> str:
     db.session.expire_all()
     annex = db.session.get(Annex, annex_id)
     if annex is None or annex.status != AnnexStatus.CHECKING:  # removed (or reaped) meanwhile
-        clean.unlink(missing_ok=True)
         return "gone"
     if refused is not None:
-        original.unlink(missing_ok=True)
-        clean.unlink(missing_ok=True)
+        storage.delete(annex.original_file)  # a refused original is not kept: only the reason is
         annex.status, annex.refusal, annex.refusal_pages = AnnexStatus.REFUSED, refused.code, refused.pages
     else:
+        storage.put(rebuilt, name=annex.clean_file)
         annex.status, annex.page_count = AnnexStatus.OK, len(scans)
         annex.pages = [
             AnnexPage(number=i, text=p.text, hidden=p.hidden, has_images=p.images)
@@ -86,8 +91,6 @@ def _fail(annex_id: int, reason: str) -> None:
     annex = db.session.get(Annex, annex_id)
     if annex is None or not annex.pending:
         return
-    storage = current_storage()
-    storage.path(annex.clean_file).unlink(missing_ok=True)
     annex.status, annex.refusal = AnnexStatus.FAILED, reason
     db.session.flush()
     audit.record(

@@ -178,7 +178,9 @@ class Annex(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     page_count: Mapped[int]
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Random file names under UPLOAD_FOLDER, never derived from what the bidder called the file.
+    # Keys of the files in the store (``AnnexFile``, ``offers/storage.py``): random, never derived
+    # from what the bidder called the file. The clean (rebuilt) copy's key is chosen at upload and
+    # stored under it once the check succeeds; a refused original is deleted (its key stays).
     original_file: Mapped[str] = mapped_column(sa.String(80), unique=True)
     clean_file: Mapped[str] = mapped_column(sa.String(80), unique=True)
     # The copy members get: the clean file without the pages the moderator left out.
@@ -203,6 +205,23 @@ class Annex(db.Model):
     pages: Mapped[list[AnnexPage]] = relationship(
         back_populates="annex", order_by="AnnexPage.number", cascade="all, delete-orphan"
     )
+
+
+class AnnexFile(db.Model):
+    """The contents of one stored annex file (an original, a rebuilt copy or a member's copy).
+
+    Kept in the database, as HotCRP keeps papers: one backup holds everything, and a file is
+    written and deleted in the same transaction as the annex row that names it, so the two cannot
+    drift apart. Read and written only through ``offers/storage.py``.
+    """
+
+    name: Mapped[str] = mapped_column(sa.String(80), primary_key=True)  # "<32 hex>.pdf"
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int]
+    mime_type: Mapped[str] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # bytea on PostgreSQL, BLOB on SQLite. Deferred: listing files never loads their bytes.
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
 
 
 class AnnexPage(db.Model):

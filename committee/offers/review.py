@@ -8,7 +8,6 @@ Every function flushes but does not commit, and audits decision-relevant steps.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -18,12 +17,7 @@ from committee.extensions import db
 from committee.offers import anonymise, pdf
 from committee.offers.models import Annex, AnnexPage, AnnexStatus, ManualRedaction, Offer, OfferStatus, Review
 from committee.offers.services import OfferError, identifiers_of
-from committee.offers.storage import (
-    Storage,
-    current_storage,
-    remove_if_rolled_back,
-    remove_when_committed,
-)
+from committee.offers.storage import Storage, current_storage
 from committee.procurement import policy
 from committee.timeutil import utcnow
 
@@ -195,19 +189,19 @@ def set_pages(*, actor, annex: Annex, excluded: set[int], checked: set[int]) -> 
 
 
 def _member_copy(annex: Annex, keep: list[int], identifiers: list[str], storage: Storage) -> str:
-    """Write the file members get: the clean copy, without the pages left out. Returns its name."""
-    target = storage.path(storage.new_name())
+    """Store the file members get: the clean copy, without the pages left out. Returns its key."""
     if len(keep) == annex.page_count:
         # Nothing left out: the clean copy as it was rebuilt and scanned at upload.
-        shutil.copyfile(storage.path(annex.clean_file), target)
-        remove_if_rolled_back(target)
-        return target.name
-    try:
-        scans = pdf.rebuild(storage.path(annex.clean_file), target, storage.limits, keep=keep)
-    except pdf.PdfRefused as refused:
-        message = _("Bijlage %(annex)d kon niet opnieuw worden opgebouwd.", annex=annex.position)
-        raise ReviewError([message]) from refused
-    remove_if_rolled_back(target)
+        return storage.copy(annex.clean_file)
+    with storage.workspace() as work:
+        source, target = work / "clean.pdf", work / "member.pdf"
+        source.write_bytes(storage.get(annex.clean_file))
+        try:
+            scans = pdf.rebuild(source, target, storage.limits, keep=keep)
+        except pdf.PdfRefused as refused:
+            message = _("Bijlage %(annex)d kon niet opnieuw worden opgebouwd.", annex=annex.position)
+            raise ReviewError([message]) from refused
+        rebuilt = target.read_bytes()
     # The file members get is scanned once more, as it is.
     if any(anonymise.find(s.text, identifiers) or anonymise.find(s.hidden, identifiers) for s in scans):
         raise ReviewError(
@@ -219,7 +213,7 @@ def _member_copy(annex: Annex, keep: list[int], identifiers: list[str], storage:
                 )
             ]
         )
-    return target.name
+    return storage.put(rebuilt)  # in the approval's transaction: gone again if it rolls back
 
 
 def approve(*, actor, offer: Offer, storage: Storage | None = None) -> None:
@@ -239,9 +233,9 @@ def approve(*, actor, offer: Offer, storage: Storage | None = None) -> None:
     for annex in usable_annexes(offer):
         keep = [p.number for p in annex.pages if not p.excluded]
         left_out += annex.page_count - len(keep)
-        if annex.member_file:
-            remove_when_committed(storage.path(annex.member_file))
+        previous = annex.member_file
         annex.member_file = _member_copy(annex, keep, identifiers, storage) if keep else None
+        storage.delete(previous)  # gone once this commits
     review.approved_at = utcnow()
     review.approved_by_id = getattr(actor, "id", None)
     db.session.flush()

@@ -29,12 +29,7 @@ from committee.offers.models import (
     Partner,
     Question,
 )
-from committee.offers.storage import (
-    Storage,
-    current_storage,
-    remove_if_rolled_back,
-    remove_when_committed,
-)
+from committee.offers.storage import Storage, current_storage
 from committee.procurement import policy
 from committee.procurement.phases import Phase
 from committee.text import web_address
@@ -471,10 +466,7 @@ def add_annex(
         )
     if not pdf.looks_like_pdf(data):
         raise OfferError(REFUSALS["not_pdf"]())
-    original = storage.path(storage.new_name())
-    clean = storage.path(storage.new_name())  # written by the check (offers/jobs.py)
-    original.write_bytes(data)
-    remove_if_rolled_back(original)
+    original = storage.put(data)  # in this transaction: gone again if the upload rolls back
     position = max((a.position for a in offer.annexes), default=0) + 1
     annex = Annex(
         position=position,
@@ -483,8 +475,8 @@ def add_annex(
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         page_count=0,
-        original_file=original.name,
-        clean_file=clean.name,
+        original_file=original,
+        clean_file=storage.new_name(),  # stored under this key by the check (offers/jobs.py)
         status=AnnexStatus.QUEUED,
         queued_at=utcnow(),
     )
@@ -510,12 +502,12 @@ def remove_annex(*, actor, procurement, annex_id: int, today: date, storage: Sto
     annex = next((a for a in offer.annexes if a.id == annex_id), None)
     if annex is None:
         raise OfferError(_("Deze bijlage bestaat niet (meer)."))
-    files = [storage.path(n) for n in (annex.original_file, annex.clean_file, annex.member_file) if n]
+    files = (annex.original_file, annex.clean_file, annex.member_file)
     offer.annexes.remove(annex)
     if offer.status == OfferStatus.SUBMITTED:
         offer.submitted_at = utcnow()
     db.session.flush()
-    remove_when_committed(*files)
+    storage.delete(*files)  # gone once this commits, with the row
     audit.record("annex.remove", actor=actor, obj=offer, procurement_id=procurement.id)
 
 

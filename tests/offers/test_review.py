@@ -6,9 +6,8 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
-from committee.offers import review, services
+from committee.offers import review, services, storage
 from committee.offers.anonymise import MARK
-from committee.offers.storage import current_storage
 from committee.procurement import policy
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
@@ -106,7 +105,7 @@ def test_a_page_with_a_finding_blocks_approval_until_it_is_left_out(app_ctx):
         review.approve(actor=moderator, offer=offer)
     review.set_pages(actor=moderator, annex=annex, excluded={2}, checked=set())
     review.approve(actor=moderator, offer=offer)
-    member_copy = current_storage().path(annex.member_file).read_bytes()
+    member_copy = storage.get(annex.member_file)
     pages = PdfReader(io.BytesIO(member_copy)).pages
     assert [p.extract_text().strip() for p in pages] == ["Een huiskamer."]
 

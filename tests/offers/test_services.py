@@ -1,14 +1,14 @@
 """Writing and submitting an offer: the server enforces the deadline and the budget ceiling."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from committee.extensions import db
 from committee.offers import services
-from committee.offers.models import AnnexStatus, OfferStatus, OrganisationKind, Partner
+from committee.offers.models import AnnexFile, AnnexStatus, OfferStatus, OrganisationKind, Partner
 from committee.procurement import policy
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
@@ -224,7 +224,9 @@ def test_a_published_answer_cannot_be_changed(app_ctx):
 
 
 def _files(app):
-    return {p.name for p in Path(app.config["UPLOAD_FOLDER"]).iterdir()}
+    """The stored files' keys, as another connection sees them (only what was committed)."""
+    with db.engine.connect() as connection:
+        return set(connection.scalars(sa.select(AnnexFile.name)))
 
 
 def test_an_annex_is_kept_with_a_rebuilt_copy_and_its_pages(app_ctx):

@@ -10,7 +10,6 @@ from committee.extensions import db
 from committee.offers import review, services
 from committee.offers.forms import ConfirmForm, ItemForm, PagesForm, RedactionForm
 from committee.offers.models import Annex, Offer, OfferStatus
-from committee.offers.storage import current_storage
 from committee.offers.views._helpers import _pdf, _procurement
 from committee.offers.views.blueprint import bp
 from committee.procurement import policy
@@ -166,7 +165,7 @@ def approve(procurement_id: int, offer_id: int):
 @rule("moderator")
 def annex_original(procurement_id: int, offer_id: int, annex_id: int):
     annex = _review_annex(_review_offer(procurement_id, offer_id), annex_id)
-    return _pdf(current_storage().path(annex.original_file), f"origineel-bijlage-{annex.position}.pdf")
+    return _pdf(annex.original_file, f"origineel-bijlage-{annex.position}.pdf")
 
 
 @bp.get(
@@ -176,6 +175,6 @@ def annex_original(procurement_id: int, offer_id: int, annex_id: int):
 def annex_clean(procurement_id: int, offer_id: int, annex_id: int):
     annex = _review_annex(_review_offer(procurement_id, offer_id), annex_id)
     return _pdf(
-        current_storage().path(annex.member_file or annex.clean_file),
+        annex.member_file or annex.clean_file,
         f"geanonimiseerd-bijlage-{annex.position}.pdf",
     )

@@ -7,7 +7,6 @@ from committee.access import rule
 from committee.extensions import db
 from committee.offers import services
 from committee.offers.models import Offer
-from committee.offers.storage import current_storage
 from committee.offers.views._helpers import _pdf
 from committee.offers.views.blueprint import bp
 from committee.procurement import policy
@@ -32,7 +31,7 @@ def member_annex(procurement_id: int, pseudonym: str, number: int):
     if not 1 <= number <= len(annexes) or not annexes[number - 1]["available"]:
         abort(404)
     annex = annexes[number - 1]["annex"]
-    return _pdf(current_storage().path(annex.member_file), f"aanbod-{pseudonym}-bijlage-{number}.pdf")
+    return _pdf(annex.member_file, f"aanbod-{pseudonym}-bijlage-{number}.pdf")
 
 
 @bp.app_template_global()
