@@ -128,7 +128,8 @@ def copy(name: str) -> str:
         sa.literal(utcnow(), sa.DateTime()),
         AnnexFile.content,
     ).where(AnnexFile.name == name)
-    if db.session.execute(sa.insert(AnnexFile).from_select(columns, source)).rowcount != 1:
+    statement = sa.insert(AnnexFile.__table__).from_select(columns, source).returning(AnnexFile.name)
+    if db.session.execute(statement).scalar_one_or_none() != target:
         raise FileMissing(name)
     return target
 

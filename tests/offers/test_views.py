@@ -8,7 +8,7 @@ import re
 import sqlalchemy as sa
 
 from committee.extensions import db
-from committee.offers import review
+from committee.offers import review, storage
 from committee.offers import services as offer_services
 from committee.offers.models import Annex, AnnexStatus, Contact, Offer, Partner, Question
 from committee.panel import services as panel
@@ -201,6 +201,13 @@ def test_a_member_downloads_the_anonymised_annex_under_a_neutral_name(app, clien
     assert "aanbod-A-bijlage-1.pdf" in response.headers["Content-Disposition"]
     assert "no-store" in response.headers["Cache-Control"]
     assert "eigen" not in response.headers["Content-Disposition"].lower()
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # The bytes come from the store, whole: the members' copy, not the original.
+    with app.app_context():
+        offer = db.session.scalar(sa.select(Offer).filter_by(procurement_id=procurement_id, pseudonym="A"))
+        stored = storage.get(offer.annexes[0].member_file)
+        assert response.data == stored != storage.get(offer.annexes[0].original_file)
+    assert int(response.headers["Content-Length"]) == len(stored)
     page = _text(client.get(f"/commissie/{procurement_id}/aanbod/A"))
     assert f"/commissie/{procurement_id}/aanbod/A/bijlage-1.pdf" in page
 
