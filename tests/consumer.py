@@ -13,11 +13,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def consumer_env(app, **extra) -> dict:
-    """The environment that makes the consumer's app use ``app``'s database, files and queue."""
+    """The environment that makes the consumer's app use ``app``'s database (and so its files) and queue."""
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "JOBS_URL", "JOBS_NAME")}
     env.update(
         DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-        UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"],
         JOBS_URL=app.config["JOBS_URL"],
         JOBS_NAME=app.config["JOBS_NAME"],
         SECRET_KEY="consumer-test-secret",
