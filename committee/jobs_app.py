@@ -1,7 +1,7 @@
 """The consumer's app: ``huey_consumer committee.jobs_app.huey`` (or ``python -m committee.jobs_app``).
 
 The app is created once, from the same environment as the web app (``DATABASE_URL``,
-``UPLOAD_FOLDER``, ``JOBS_URL`` …); every job runs in an app context of its own.
+``JOBS_URL`` …); every job runs in an app context of its own.
 """
 
 from __future__ import annotations
