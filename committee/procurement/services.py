@@ -300,9 +300,7 @@ def retry_mail(*, actor, message_id: int) -> None:
     message = db.session.get(mail.OutboxMessage, message_id)
     if message is None or message.state != mail.MailState.FAILED:
         raise ProcessError(
-            _(
-                "Dit bericht is niet mislukt, of het staat al klaar. Vernieuw de pagina om te zien hoe het ervoor staat."
-            )
+            _("Dit bericht is niet mislukt of staat al klaar. Vernieuw de pagina om het te zien.")
         )
     mail.retry(message)
     audit.record("mail.retry", actor=actor, obj=message, details={"attempts": message.attempts})

@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from committee import mail
 from committee.access import rule
 from committee.extensions import db
-from committee import mail
 from committee.panel.forms import InviteMemberForm, ReissueInvitationForm
 from committee.procurement import policy, services
 from committee.procurement.forms import (
