@@ -50,9 +50,12 @@ class OutboxMessage(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     state: Mapped[MailState] = mapped_column(
-        sa.Enum(MailState, native_enum=False, length=20), default=MailState.KEPT, index=True
+        sa.Enum(MailState, native_enum=False, length=20),
+        default=MailState.KEPT,
+        server_default="KEPT",
+        index=True,
     )
-    attempts: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(sa.String(300))
     last_attempt_at: Mapped[datetime | None]
     next_attempt_at: Mapped[datetime | None]

@@ -244,7 +244,7 @@ class Review(db.Model):
     # why, for annex ``copies_annex``; the approval is then withdrawn). ``copies_round`` counts
     # the approvals, so a job for an older approval leaves the newer one alone.
     copies: Mapped[CopiesStatus | None] = mapped_column(sa.Enum(CopiesStatus, native_enum=False, length=20))
-    copies_round: Mapped[int] = mapped_column(default=0)
+    copies_round: Mapped[int] = mapped_column(default=0, server_default="0")
     copies_error: Mapped[str | None] = mapped_column(sa.String(40))
     copies_annex: Mapped[int | None]
     copies_started_at: Mapped[datetime | None]
