@@ -171,7 +171,6 @@ def _app(url: str):
         {
             "SECRET_KEY": SECRET,
             "SQLALCHEMY_DATABASE_URI": url,
-            "DRAW_RUNNER": "inline",
             "STANDSTILL_DAYS": 0,
             "PUBLIC_BASE_URL": "http://127.0.0.1",
             "WTF_CSRF_ENABLED": False,  # for the in-process statement counts only

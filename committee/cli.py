@@ -168,7 +168,7 @@ def register(app) -> None:
     @panel.command("run-draw")
     @click.argument("draw_id", type=int)
     def run_draw(draw_id: int) -> None:
-        """Run a queued draw (the web app starts this as a detached process)."""
+        """Run a queued draw here, by hand (normally a job consumer runs it: committee/panel/jobs.py)."""
         from committee.panel.draws import run_draw as run
 
         draw = run(draw_id=draw_id)

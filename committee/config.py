@@ -56,7 +56,9 @@ def load_config(app, test_config: dict | None = None) -> None:
         REMEMBER_COOKIE_SECURE=production,
         PERMANENT_SESSION_LIFETIME=60 * 60 * 12,
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,
-        # "outbox" keeps mail in the database for the moderator to read; "smtp" sends it.
+        # Every message is a row in the outbox (committee/mail.py). "committee.mail" (no mail
+        # server) keeps it there for the moderator to read; "smtp" has a job send it, with
+        # MAIL_ATTEMPTS tries in all, waiting MAIL_RETRY_SECONDS, then twice as long, and so on.
         MAIL_BACKEND=env.get("MAIL_BACKEND", "committee.mail"),
         MAIL_SERVER=env.get("MAIL_SERVER", "localhost"),
         MAIL_PORT=int(env.get("MAIL_PORT", "25")),
@@ -64,6 +66,9 @@ def load_config(app, test_config: dict | None = None) -> None:
         MAIL_USERNAME=env.get("MAIL_USERNAME"),
         MAIL_PASSWORD=env.get("MAIL_PASSWORD"),
         MAIL_DEFAULT_SENDER=env.get("MAIL_DEFAULT_SENDER", "WijKiezen <noreply@wijkiezen.example>"),
+        MAIL_TIMEOUT=float(env.get("MAIL_TIMEOUT", "20")),
+        MAIL_ATTEMPTS=int(env.get("MAIL_ATTEMPTS", "6")),
+        MAIL_RETRY_SECONDS=float(env.get("MAIL_RETRY_SECONDS", "60")),
         SECURITY_CONTACT=env.get("SECURITY_CONTACT", "mailto:security@wijkiezen.example"),
         REDIS_URL=env.get("REDIS_URL"),
         # The job queue (committee/jobs.py): sqlite:///path or redis://…; empty: REDIS_URL if set,
@@ -104,10 +109,9 @@ def load_config(app, test_config: dict | None = None) -> None:
         RATE_LIMIT_UPLOAD_ADDRESS=env.get("RATE_LIMIT_UPLOAD_ADDRESS", "30 per 10 minutes;100 per day"),
         # The committee lottery's default method, "leximin" or "maximin" (the moderator can pick
         # the other per draw), and the seconds after which leximin stops at the level it is on.
-        # "subprocess" runs draws as a detached `flask panel run-draw`.
+        # A draw runs as a job on the queue (committee/panel/jobs.py).
         LOTTERY_ALGORITHM=env.get("LOTTERY_ALGORITHM", "leximin"),
         LOTTERY_TIME_LIMIT=float(env.get("LOTTERY_TIME_LIMIT", "300")),
-        DRAW_RUNNER=env.get("DRAW_RUNNER", "subprocess"),
         # Alcatel standstill between the provisional and the final award, in calendar days.
         # Shorter only in tests or a demo: 0 means no standstill at all.
         STANDSTILL_DAYS=int(env.get("STANDSTILL_DAYS", "20")),

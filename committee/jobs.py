@@ -1,4 +1,4 @@
-"""The job queue: heavy or slow work (rebuilding a bidder's PDF, later mail and draws) runs in a
+"""The job queue: heavy or slow work (rebuilding a bidder's PDF, sending mail, a draw) runs in a
 separate consumer process, never inside a web request.
 
 One Huey instance per app, made from its config by ``init_app``:
@@ -127,6 +127,11 @@ def huey_of(app=None) -> Huey:
 def enqueue(fn: Callable, *args, app=None):
     """Put the job ``fn(*args)`` on the queue now; returns Huey's result handle."""
     return huey_of(app).wijkiezen_wrappers[fn](*args)
+
+
+def schedule(fn: Callable, *args, delay: float, app=None):
+    """Put the job ``fn(*args)`` on the queue to run in ``delay`` seconds (a retry with backoff)."""
+    return huey_of(app).wijkiezen_wrappers[fn].schedule(args=args, delay=delay)
 
 
 def enqueue_after_commit(fn: Callable, *args) -> None:

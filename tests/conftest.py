@@ -73,7 +73,6 @@ def app(database_url, tmp_path_factory):
             "RATE_LIMIT_UPLOAD": "1000 per minute",
             "RATE_LIMIT_UPLOAD_ADDRESS": "1000 per minute",
             # Draws run in the test process (the browser tests use the real detached job).
-            "DRAW_RUNNER": "inline",
             # Jobs run at once in the test process; tests/test_jobs.py runs real consumers.
             "JOBS_IMMEDIATE": True,
         }

@@ -109,6 +109,7 @@ def approve_all(procurement, moderator=None):
     """The moderator approves every submitted offer's anonymised version as it stands."""
     for offer in procurement_services.submitted_offers(procurement):
         review.approve(actor=moderator, offer=offer)
+    db.session.commit()  # the member copies are made by a job once the approval is committed
 
 
 def release_to_committee(procurement, moderator=None, rng=None):

@@ -380,6 +380,23 @@ def _a_signal_shown(world: World, client: FlaskClient) -> None:
     world.signal_id = signal.id
 
 
+def _a_failed_message(world: World, client: FlaskClient) -> None:
+    """A message every try of which failed: the outbox shows its retry form."""
+    from committee.mail import MailState, OutboxMessage
+
+    db.session.add(
+        OutboxMessage(
+            to="bewoner@voorbeeld.example",
+            subject="Uitnodiging",
+            body="",
+            state=MailState.FAILED,
+            attempts=6,
+            last_error="SMTPRecipientsRefused: 550",
+        )
+    )
+    db.session.commit()
+
+
 def _person_to_erase(world: World, client: FlaskClient) -> None:
     world.person_key = f"account-{world.people['applicant'].id}"
 
@@ -704,6 +721,15 @@ CASES = [
         prepare=_person_to_erase,
     ),
     Case(
+        "MailRetryForm",
+        Phase.CONCEPT,
+        "moderator",
+        "/beheer/uitgaande-post",
+        "/beheer/uitgaande-post/opnieuw",
+        [("moderator", "/beheer/uitgaande-post")],
+        prepare=_a_failed_message,
+    ),
+    Case(
         "ResponseForm",
         Phase.PUBLISHED,
         "bidder_b",  # the offer the committee chose is B's
@@ -779,6 +805,7 @@ ONLY_REJECTS = {
     "AnnexForm",  # a real PDF
     "ProfileImportForm",  # a real CBS file
     "PhaseActionForm",  # the one action the page offers, not free text
+    "MailRetryForm",  # the id of a failed message, not free text
     "LoginForm",  # a real password
     "SecondFactorForm",  # a real code from the app
     "ShortCodeForm",  # a real code from the letter

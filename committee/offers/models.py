@@ -241,6 +241,13 @@ class AnnexPage(db.Model):
     annex: Mapped[Annex] = relationship(back_populates="pages")
 
 
+class CopiesStatus(enum.StrEnum):
+    QUEUED = "queued"
+    BUILDING = "building"
+    OK = "ok"
+    FAILED = "failed"
+
+
 class Review(db.Model):
     """The moderator's anonymisation check of one offer, and the approved text members read."""
 
@@ -251,8 +258,21 @@ class Review(db.Model):
     results: Mapped[str] = mapped_column(sa.Text, default="")
     approved_at: Mapped[datetime | None]
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # The member copies of the annexes, made by a job after approval (``offers/jobs.py``):
+    # None before any approval, then queued → building → ok, or failed (``copies_error`` says
+    # why, for annex ``copies_annex``; the approval is then withdrawn). ``copies_round`` counts
+    # the approvals, so a job for an older approval leaves the newer one alone.
+    copies: Mapped[CopiesStatus | None] = mapped_column(sa.Enum(CopiesStatus, native_enum=False, length=20))
+    copies_round: Mapped[int] = mapped_column(default=0, server_default="0")
+    copies_error: Mapped[str | None] = mapped_column(sa.String(40))
+    copies_annex: Mapped[int | None]
+    copies_started_at: Mapped[datetime | None]
 
     offer: Mapped[Offer] = relationship(back_populates="review")
+
+    @property
+    def copies_pending(self) -> bool:
+        return self.copies in (CopiesStatus.QUEUED, CopiesStatus.BUILDING)
 
 
 class ManualRedaction(db.Model):

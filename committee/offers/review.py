@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from committee.audit import services as audit
 from committee.extensions import db
-from committee.offers import anonymise, pdf
+from committee.offers import anonymise, copies
 from committee.offers.models import Annex, AnnexPage, AnnexStatus, ManualRedaction, Offer, OfferStatus, Review
 from committee.offers.services import OfferError, identifiers_of
 from committee.offers.storage import Storage, current_storage
@@ -188,37 +188,10 @@ def set_pages(*, actor, annex: Annex, excluded: set[int], checked: set[int]) -> 
     )
 
 
-def _member_copy(annex: Annex, keep: list[int], identifiers: list[str], storage: Storage) -> str:
-    """Store the file members get: the clean copy, without the pages left out. Returns its key."""
-    if len(keep) == annex.page_count:
-        # Nothing left out: the clean copy as it was rebuilt and scanned at upload.
-        return storage.copy(annex.clean_file)
-    with storage.workspace() as work:
-        source, target = work / "clean.pdf", work / "member.pdf"
-        source.write_bytes(storage.get(annex.clean_file))
-        try:
-            scans = pdf.rebuild(source, target, storage.limits, keep=keep)
-        except pdf.PdfRefused as refused:
-            message = _("Bijlage %(annex)d kon niet opnieuw worden opgebouwd.", annex=annex.position)
-            raise ReviewError([message]) from refused
-        rebuilt = target.read_bytes()
-    # The file members get is scanned once more, as it is.
-    if any(anonymise.find(s.text, identifiers) or anonymise.find(s.hidden, identifiers) for s in scans):
-        raise ReviewError(
-            [
-                _(
-                    "Bijlage %(annex)d bevat na het opnieuw opbouwen nog iets dat de "
-                    "aanbieder kan herkennen.",
-                    annex=annex.position,
-                )
-            ]
-        )
-    return storage.put(rebuilt)  # in the approval's transaction: gone again if it rolls back
-
-
 def approve(*, actor, offer: Offer, storage: Storage | None = None) -> None:
-    """Approve the anonymised version: its text is fixed and each annex is written once more
-    without the pages left out. Refused while a page still holds a finding or unchecked images."""
+    """Approve the anonymised version: its text is fixed, and a job writes each annex once more
+    without the pages left out (``copies.py``; it withdraws the approval if that fails). Refused
+    while a page still holds a finding or unchecked images."""
     storage = storage or current_storage()
     _check_open(offer)
     found = problems(offer)
@@ -229,13 +202,8 @@ def approve(*, actor, offer: Offer, storage: Storage | None = None) -> None:
     offer.review = review
     for name in SECTIONS:
         setattr(review, name, anonymise.redact(getattr(offer, name), identifiers))
-    left_out = 0
-    for annex in usable_annexes(offer):
-        keep = [p.number for p in annex.pages if not p.excluded]
-        left_out += annex.page_count - len(keep)
-        previous = annex.member_file
-        annex.member_file = _member_copy(annex, keep, identifiers, storage) if keep else None
-        storage.delete(previous)  # gone once this commits
+    left_out = sum(1 for annex in usable_annexes(offer) for p in annex.pages if p.excluded)
+    copies.request(offer, storage)
     review.approved_at = utcnow()
     review.approved_by_id = getattr(actor, "id", None)
     db.session.flush()
@@ -265,6 +233,11 @@ def release_blockers(procurement) -> list[str]:
             continue
         if any(annex.pending for annex in offer.annexes):
             blockers.append(_("Een bijlage van het aanbod van %(name)s wordt nog gecontroleerd.", name=name))
+            continue
+        if review.copies_pending:
+            blockers.append(
+                _("De bijlagen voor de commissie van het aanbod van %(name)s worden nog gemaakt.", name=name)
+            )
             continue
         identifiers = identifiers_of(offer)
         text_left = any(anonymise.find(getattr(review, s), identifiers) for s in SECTIONS)

@@ -6,10 +6,7 @@ The draw itself is ``committee.lottery.draw.draw``; this module feeds it and sto
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -256,8 +253,8 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def start_draw(*, actor, draw: Draw) -> None:
-    """Reveal the committed seed and queue the draw; ``launch`` then starts the job outside the
-    web request. Refused when the seed does not match the published commitment."""
+    """Reveal the committed seed and queue the draw; ``panel.jobs.launch`` then puts the job on
+    the queue once the caller committed. Refused when the seed does not match the published commitment."""
     if draw.status != DrawStatus.PREPARED:
         raise ProcessError(_("Deze loting is al gestart."))
     procurement = draw_procurement(draw)
@@ -314,31 +311,6 @@ def draw_procurement(draw: Draw):
     return db.session.get(Procurement, draw.procurement_id)
 
 
-def launch(draw: Draw) -> None:
-    """Start ``flask panel run-draw <id>`` as a detached process (after the caller committed).
-
-    The child gets the same database. With ``DRAW_RUNNER = "inline"`` (tests) it runs right here.
-    """
-    if current_app.config["DRAW_RUNNER"] == "inline":
-        run_draw(draw_id=draw.id)
-        return
-    env = {
-        **os.environ,
-        "FLASK_APP": "app",
-        "DATABASE_URL": current_app.config["SQLALCHEMY_DATABASE_URI"],
-        "SECRET_KEY": current_app.config["SECRET_KEY"],
-    }
-    subprocess.Popen(  # noqa: S603 (our own interpreter and command, no shell)
-        [sys.executable, "-m", "flask", "panel", "run-draw", str(draw.id)],
-        cwd=lottery.ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
 # --- running the job ------------------------------------------------------------------------------
 
 
@@ -346,13 +318,19 @@ def _write_progress(draw_id: int, step: str, count: int | None, total: int | Non
     db.session.execute(
         sa.update(Draw)
         .where(Draw.id == draw_id)
-        .values(progress_step=step, progress_count=count, progress_total=total, progress_at=utcnow())
+        .values(
+            progress_step=step,
+            progress_count=count,
+            progress_total=total,
+            progress_at=utcnow(),
+            heartbeat_at=utcnow(),
+        )
     )
     db.session.commit()
 
 
 def run_draw(*, draw_id: int) -> Draw | None:
-    """The background job: run a queued draw, store its result and seat the people drawn.
+    """The job's work (``panel/jobs.py``): run a queued draw, store its result, seat the people drawn.
 
     Claims the draw with a conditional update, so two workers never run the same draw. Commits
     (it owns its transactions: progress must be visible while it runs).
@@ -390,7 +368,10 @@ def run_draw(*, draw_id: int) -> Draw | None:
         db.session.rollback()
         _finish(draw, DrawStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:300])
         raise
+    db.session.expire_all()
     draw = db.session.get(Draw, draw_id)
+    if draw.status != DrawStatus.RUNNING:  # marked failed meanwhile (panel/jobs.py): seat nobody
+        return draw
     draw.result = lottery.result_json(result)
     by_pseudonym = {e.pseudonym: e for e in draw.entries}
     procurement = draw_procurement(draw)

@@ -146,6 +146,9 @@ class Draw(db.Model):
     progress_count: Mapped[int | None]
     progress_total: Mapped[int | None]
     progress_at: Mapped[datetime | None]
+    # Written every few seconds by the job while it runs (``panel/jobs.py``): a running draw
+    # whose heartbeat stopped lost its consumer, and the reaper marks it failed.
+    heartbeat_at: Mapped[datetime | None]
     # {"chosen": [...], "reserves": [...], "algorithm": ..., "report": [...], "versions": {...}}
     result: Mapped[dict | None] = mapped_column(sa.JSON)
     # Why it failed: quota problems as plain data (rendered in Dutch), or a short error code.

@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange
+from wtforms.widgets import HiddenInput
 
 from committee.forms import EuroField, MultiCheckboxField, max_length, optional, required, whole_euros
 from committee.panel.models import MemberKind
@@ -81,6 +82,12 @@ ProcurementForm = _procurement_form_class()
 
 class PhaseActionForm(FlaskForm):
     action = HiddenField(validators=[required()])
+
+
+class MailRetryForm(FlaskForm):
+    """Try a failed message again: which one, in a hidden field."""
+
+    message = IntegerField(widget=HiddenInput(), validators=[required()])
 
 
 class CriterionForm(FlaskForm):

@@ -10,6 +10,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from committee import mail
 from committee.audit import services as audit
 from committee.exceptions import ProcessError
 from committee.extensions import db
@@ -291,3 +292,15 @@ def remove_criterion(*, actor, procurement: Procurement, criterion: Criterion) -
 
 def submitted_offers(procurement: Procurement) -> list[Offer]:
     return [o for o in procurement.offers if o.status == OfferStatus.SUBMITTED]
+
+
+def retry_mail(*, actor, message_id: int) -> None:
+    """A moderator tries a message again whose every try failed; it is sent once the caller
+    commits. The audit event says which message, not to whom."""
+    message = db.session.get(mail.OutboxMessage, message_id)
+    if message is None or message.state != mail.MailState.FAILED:
+        raise ProcessError(
+            _("Dit bericht is niet mislukt of staat al klaar. Vernieuw de pagina om het te zien.")
+        )
+    mail.retry(message)
+    audit.record("mail.retry", actor=actor, obj=message, details={"attempts": message.attempts})

@@ -1,19 +1,19 @@
 """The moderator's pages: dashboard, new procurement, and the procurement's control page."""
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from committee import mail
 from committee.access import rule
 from committee.extensions import db
-from committee.mail import OutboxMessage
 from committee.panel.forms import InviteMemberForm, ReissueInvitationForm
 from committee.procurement import policy, services
 from committee.procurement.forms import (
     CriteriaPresetForm,
     CriterionForm,
+    MailRetryForm,
     PhaseActionForm,
     ProcurementForm,
     RemoveCriterionForm,
@@ -355,8 +355,36 @@ def criteria_preset(procurement_id: int):
     return render_criteria(procurement, preset_form=form, status=422)
 
 
+def _render_outbox(form: MailRetryForm | None = None, status: int = 200):
+    return render_template(
+        "procurement/outbox.html",
+        messages=mail.outbox(),
+        MailState=mail.MailState,
+        keeps_mail=mail.keeps_mail(),
+        retry_form=form or MailRetryForm(),
+    ), status
+
+
 @bp.get("/beheer/uitgaande-post")
 @rule("moderator")
 def outbox():
-    messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(100)).all()
-    return render_template("procurement/outbox.html", messages=messages)
+    """Verzonden berichten: the state of every message; the body only while no mail server is
+    set (then this page is where mail is read), never of mail that was sent."""
+    return _render_outbox()
+
+
+@bp.post("/beheer/uitgaande-post/opnieuw")
+@rule("moderator")
+def outbox_retry():
+    form = MailRetryForm()
+    if not form.validate_on_submit():
+        return _render_outbox(form, 422)
+    try:
+        services.retry_mail(actor=current_user, message_id=form.message.data)
+    except services.ProcessError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("procurement.outbox"))
+    db.session.commit()
+    flash(_("Het bericht staat weer klaar om verstuurd te worden."))
+    return redirect(url_for("procurement.outbox"))

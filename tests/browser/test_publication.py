@@ -109,7 +109,7 @@ def test_rationale_award_feedback_publication_and_signals(people, app):
         last_day = format_date(award.standstill_last_day)
     expect(mod.page.locator(".standstill")).to_contain_text(f"loopt tot en met {last_day}")
     expect(mod.page.get_by_role("button", name="Definitief gunnen en publiceren")).to_have_count(0)
-    mod.click("link", name="Uitgaande post")
+    mod.click("link", name="Verzonden berichten")
     expect(mod.page.get_by_role("heading", name="Voorlopige gunning: Samen eten in de wijk")).to_have_count(2)
 
     # Each bidder logs in and reads its own scores beside the winner's, and the reasons.

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
+from committee.extensions import db
 from committee.offers import review, services, storage
 from committee.offers.anonymise import MARK
 from committee.procurement import policy
@@ -105,6 +106,8 @@ def test_a_page_with_a_finding_blocks_approval_until_it_is_left_out(app_ctx):
         review.approve(actor=moderator, offer=offer)
     review.set_pages(actor=moderator, annex=annex, excluded={2}, checked=set())
     review.approve(actor=moderator, offer=offer)
+    assert annex.member_file is None  # made by a job, once the approval is committed
+    db.session.commit()
     member_copy = storage.get(annex.member_file)
     pages = PdfReader(io.BytesIO(member_copy)).pages
     assert [p.extract_text().strip() for p in pages] == ["Een huiskamer."]

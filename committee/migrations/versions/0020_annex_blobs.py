@@ -11,7 +11,7 @@ Downgrade writes every stored file back into UPLOAD_FOLDER under its own name (m
 then drops the table.
 
 Revision ID: c4a7c0200blb
-Revises: b1a7c0110acc
+Revises: c3a7c0190out
 Create Date: 2026-12-07 08:00:00
 
 """
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4a7c0200blb'
-down_revision = 'b1a7c0110acc'
+down_revision = 'c3a7c0190out'
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from committee.access import rule
 from committee.extensions import db
-from committee.offers import review, services
+from committee.offers import copies, review, services
 from committee.offers.forms import ConfirmForm, ItemForm, PagesForm, RedactionForm
 from committee.offers.models import Annex, Offer, OfferStatus
 from committee.offers.views._helpers import _pdf, _procurement
@@ -39,6 +39,7 @@ def review_list(procurement_id: int):
         offers=offers,
         problems={o.id: review.problems(o) for o in offers},
         blockers=review.release_blockers(procurement),
+        copies_message=copies.message,
         review_open=policy.anonymisation_review_open(procurement),
     )
 
@@ -68,6 +69,8 @@ def _render_review(offer: Offer, redaction_form=None, pages_failed=None, errors=
         problems=errors if errors is not None else review.problems(offer),
         review_open=policy.anonymisation_review_open(procurement),
         approved=offer.review is not None and offer.review.approved_at is not None,
+        copies_message=copies.message(offer.review),
+        copies_pending=offer.review is not None and offer.review.copies_pending,
     ), status
 
 

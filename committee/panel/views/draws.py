@@ -11,6 +11,7 @@ from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.htmx import is_htmx
 from committee.panel import draws, recruitment
+from committee.panel import jobs as draw_jobs
 from committee.panel.forms import DrawActionForm, PrepareDrawForm
 from committee.panel.models import Draw, DrawStatus
 from committee.panel.views._helpers import STATUS_LABELS, _public_procurement
@@ -79,7 +80,26 @@ def start_draw(draw_id: int):
         flash(str(exc), "error")
         return redirect(url_for("panel.draw_page", draw_id=draw.id))
     db.session.commit()
-    draws.launch(draw)
+    draw_jobs.launch(draw)
+    return redirect(url_for("panel.draw_page", draw_id=draw.id))
+
+
+@bp.post("/beheer/loting/<int:draw_id>/opnieuw")
+@rule("moderator")
+def restart_draw(draw_id: int):
+    """Start a draw again whose job was cut off (its consumer died)."""
+    draw = _draw(draw_id)
+    if not DrawActionForm().validate_on_submit():
+        abort(400)
+    try:
+        draw_jobs.restart_draw(actor=current_user, draw=draw)
+    except ProcessError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("panel.draw_page", draw_id=draw.id))
+    db.session.commit()
+    draw_jobs.launch(draw)
+    flash(_("De loting is opnieuw gestart, met hetzelfde startgetal."))
     return redirect(url_for("panel.draw_page", draw_id=draw.id))
 
 
@@ -116,6 +136,8 @@ def _draw_context(draw: Draw) -> dict:
         "action_form": DrawActionForm(),
         "categories": {c.key: c for c in categories},
         "stale": draws.is_stale(draw),
+        "can_restart": draw_jobs.can_restart(draw),
+        "WORKER_DIED": draw_jobs.WORKER_DIED,
     }
 
 
