@@ -503,6 +503,7 @@ def test_no_identifier_of_forty_hostile_offers_reaches_anything_a_member_can_ope
                 review.set_pages(actor=moderator, annex=annex, excluded=excluded, checked=looked)
             review.approve(actor=moderator, offer=offer)
         assert left_out >= 10  # the hidden-text tricks were found, so those pages were left out
+        db.session.commit()  # the member copies are made by a job once the approvals are committed
         procurement_services.release_offers(actor=moderator, procurement=procurement)
         # The member declares no connections and the moderator confirms: now offers open.
         declare_all(procurement, moderator)

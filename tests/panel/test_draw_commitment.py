@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from committee.auth.models import User
 from committee.extensions import db
 from committee.panel import draws, recruitment
+from committee.panel import jobs as draw_jobs
 from committee.panel.models import Draw, DrawStatus
 from committee.procurement.models import Procurement
 from committee.wijk import services as wijk
@@ -98,7 +99,7 @@ def test_a_draw_whose_seed_does_not_match_the_commitment_is_refused(app, client)
 
 def test_a_queued_draw_with_a_swapped_seed_in_its_inputs_does_not_run(app, client, monkeypatch):
     pid, _slug, moderator = _closed(app)
-    monkeypatch.setattr(draws, "launch", lambda draw: None)  # queue only; the job runs after the swap
+    monkeypatch.setattr(draw_jobs, "launch", lambda draw: None)  # queue only; the job runs after the swap
     with app.test_request_context():
         login(client, db.session.get(User, moderator))
     client.post(f"/beheer/aanbesteding/{pid}/samenstelling/loting", data={"algorithm": "leximin"})
