@@ -13,6 +13,7 @@ from committee.auth.models import Role
 from committee.extensions import db
 from committee.offers import review
 from committee.offers import services as offers
+from committee.offers.models import OfferNameKind
 from committee.panel import services as panel
 from committee.procurement import policy
 from committee.procurement import services as procurement_services
@@ -141,10 +142,20 @@ def make_scoring_procurement(members: int = 3, offer_count: int = 2, **overrides
     return procurement, moderator
 
 
-def make_declaration(member, organisations=(), confirm=True, moderator=None):
-    """The member accepts the house rules and declares these organisations; confirmed."""
+def make_declaration(member, organisations=(), confirm=True, moderator=None, names=()):
+    """The member accepts the house rules and declares these organisations (their own names, as
+    frozen when offers closed) and these other ``names`` from the list; confirmed."""
+    listed = {n.name: n for n in scoring.declarable_names(member.procurement)}
+    offers = {o.organisation_id: o for o in scoring.released_offers(member.procurement)}
+    chosen = [
+        next(n for n in offers[o.id].names if n.kind == OfferNameKind.ORGANISATION).folded
+        for o in organisations
+    ]
+    by_folded = {n.folded: n.id for n in listed.values()}
     declaration = scoring.declare(
-        member=member, accepts_house_rules=True, organisation_ids=[o.id for o in organisations]
+        member=member,
+        accepts_house_rules=True,
+        name_ids=[by_folded[f] for f in chosen] + [listed[name].id for name in names],
     )
     if confirm:
         scoring.confirm_declaration(actor=moderator or make_moderator(), member=member)
