@@ -142,6 +142,33 @@ def make_scoring_procurement(members: int = 3, offer_count: int = 2, **overrides
     return procurement, moderator
 
 
+def make_coalition_scoring_procurement():
+    """Scoring, one resident seated (no declaration yet), two offers: one from a coalition
+    "Samen Sterk Oost" with its lead party "Welzijn Oost", a partner "Stichting Partner Oost"
+    and another name "SSO Buurtteam", one from a single organisation. Returns the procurement,
+    the moderator and the coalition's offer."""
+    moderator = make_moderator()
+    procurement = make_procurement(moderator)
+    panel.seat_existing(actor=moderator, procurement=procurement, user=make_resident())
+    procurement_services.open_offers(actor=moderator, procurement=procurement)
+    coalition, single = make_bidder(organisation="Samen Sterk Oost"), make_bidder()
+    for partner, lead in (("Welzijn Oost", True), ("Stichting Partner Oost", False)):
+        offers.add_partner(
+            actor=coalition,
+            organisation=coalition.organisation,
+            name=partner,
+            kvk_number=None,
+            website=None,
+            is_lead=lead,
+        )
+    coalition.organisation.other_identifiers = "SSO Buurtteam"
+    coalition_offer = make_offer(procurement, coalition)
+    make_offer(procurement, single)
+    release_to_committee(procurement, moderator)
+    db.session.flush()
+    return procurement, moderator, coalition_offer
+
+
 def make_declaration(member, organisations=(), confirm=True, moderator=None, names=()):
     """The member accepts the house rules and declares these organisations (their own names, as
     frozen when offers closed) and these other ``names`` from the list; confirmed."""

@@ -28,6 +28,7 @@ from tests.factories import (
     close_offers,
     login,
     make_bidder,
+    make_coalition_scoring_procurement,
     make_declaration,
     make_moderator,
     make_offer,
@@ -119,39 +120,11 @@ def test_a_rename_between_closing_and_releasing_does_not_reach_the_declaration_p
 def _coalition_world(app):
     """Two offers; the bidder of one is a coalition with a partner and a name besides its own."""
     with app.test_request_context():
-        moderator = make_moderator()
-        procurement = make_procurement(moderator)
-        resident = make_resident()
-        panel.seat_existing(actor=moderator, procurement=procurement, user=resident)
-        procurement_services.open_offers(actor=moderator, procurement=procurement)
-        coalition, single = make_bidder(organisation="Samen Sterk Oost"), make_bidder()
-        for partner, lead in (("Welzijn Oost", True), ("Stichting Partner Oost", False)):
-            offers.add_partner(
-                actor=coalition,
-                organisation=coalition.organisation,
-                name=partner,
-                kvk_number=None,
-                website=None,
-                is_lead=lead,
-            )
-        offers.update_organisation(
-            actor=coalition,
-            organisation=coalition.organisation,
-            name="Samen Sterk Oost",
-            kind=coalition.organisation.kind,
-            kvk_number=None,
-            website=None,
-            other_identifiers="SSO Buurtteam",
-        )
-        coalition_offer = make_offer(procurement, coalition)
-        make_offer(procurement, single)
-        close_offers(procurement, moderator)
-        approve_all(procurement, moderator)
-        procurement_services.release_offers(actor=moderator, procurement=procurement, rng=random.Random(1))
+        procurement, moderator, coalition_offer = make_coalition_scoring_procurement()
         db.session.commit()
         return (
             procurement.id,
-            resident.id,
+            procurement.members[0].user_id,
             moderator.id,
             coalition_offer.pseudonym,
             procurement.criteria[0].id,
