@@ -85,6 +85,22 @@ def seed(rng: random.Random | None = None) -> None:
             )
         )
     residents = [auth.create_user(role=Role.RESIDENT, name=name) for name in RESIDENTS]
+    # The second bidder is a coalition with a partner and a name it also goes by: members see
+    # all three names when they declare their connections (docs/anonymisation.md).
+    coalition = bidders[1]
+    for partner, lead in (
+        ("Coöperatie Samen Sterk (fictief)", True),
+        ("Buurthuis De Linde (fictief)", False),
+    ):
+        offers.add_partner(
+            actor=coalition,
+            organisation=coalition.organisation,
+            name=partner,
+            kvk_number=None,
+            website=None,
+            is_lead=lead,
+        )
+    coalition.organisation.other_identifiers = "Samen Sterk Noorderwijk"
 
     place = wijk.create_neighbourhood(
         actor=moderator,
@@ -144,7 +160,7 @@ def seed(rng: random.Random | None = None) -> None:
         """Offers released; every member declares no connections, scores, submits; closed."""
         release(procurement)
         for member in procurement.members:
-            scoring.declare(member=member, accepts_house_rules=True, organisation_ids=[])
+            scoring.declare(member=member, accepts_house_rules=True, name_ids=[])
             scoring.confirm_declaration(actor=moderator, member=member)
             for offer in scoring.offers_for(member):
                 for criterion in procurement.criteria:

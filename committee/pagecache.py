@@ -18,8 +18,10 @@ What may be cached, and by whom:
   Accept-Encoding`` tells a proxy what the page depends on.
 
 Each process keeps its own copies (a few hundred pages, least recently used out), with the gzip
-and brotli forms made once. A name changed outside the procurement (an organisation renames
-itself) reaches the page when the copy ages out: after ``PAGE_CACHE_SECONDS``.
+and brotli forms made once. A published page names the bidders as they were at the final award
+(``Offer.public_name``), so an organisation that renames itself afterwards does not change it;
+anything else changed outside the procurement reaches the page when the copy ages out: after
+``PAGE_CACHE_SECONDS``.
 
 In front of Flask, ``EdgeCache`` (WSGI middleware) answers a request without cookies, query or
 htmx header from the finished response of an earlier one, headers and all, for

@@ -13,6 +13,7 @@ from committee.auth.models import Role
 from committee.extensions import db
 from committee.offers import review
 from committee.offers import services as offers
+from committee.offers.models import OfferNameKind
 from committee.panel import services as panel
 from committee.procurement import policy
 from committee.procurement import services as procurement_services
@@ -142,10 +143,47 @@ def make_scoring_procurement(members: int = 3, offer_count: int = 2, **overrides
     return procurement, moderator
 
 
-def make_declaration(member, organisations=(), confirm=True, moderator=None):
-    """The member accepts the house rules and declares these organisations; confirmed."""
+def make_coalition_scoring_procurement():
+    """Scoring, one resident seated (no declaration yet), two offers: one from a coalition
+    "Samen Sterk Oost" with its lead party "Welzijn Oost", a partner "Stichting Partner Oost"
+    and another name "SSO Buurtteam", one from a single organisation. Returns the procurement,
+    the moderator and the coalition's offer."""
+    moderator = make_moderator()
+    procurement = make_procurement(moderator)
+    panel.seat_existing(actor=moderator, procurement=procurement, user=make_resident())
+    procurement_services.open_offers(actor=moderator, procurement=procurement)
+    coalition, single = make_bidder(organisation="Samen Sterk Oost"), make_bidder()
+    for partner, lead in (("Welzijn Oost", True), ("Stichting Partner Oost", False)):
+        offers.add_partner(
+            actor=coalition,
+            organisation=coalition.organisation,
+            name=partner,
+            kvk_number=None,
+            website=None,
+            is_lead=lead,
+        )
+    coalition.organisation.other_identifiers = "SSO Buurtteam"
+    coalition_offer = make_offer(procurement, coalition)
+    make_offer(procurement, single)
+    release_to_committee(procurement, moderator)
+    db.session.flush()
+    return procurement, moderator, coalition_offer
+
+
+def make_declaration(member, organisations=(), confirm=True, moderator=None, names=()):
+    """The member accepts the house rules and declares these organisations (their own names, as
+    frozen when offers closed) and these other ``names`` from the list; confirmed."""
+    listed = {n.name: n for n in scoring.declarable_names(member.procurement)}
+    offers = {o.organisation_id: o for o in scoring.released_offers(member.procurement)}
+    chosen = [
+        next(n for n in offers[o.id].names if n.kind == OfferNameKind.ORGANISATION).folded
+        for o in organisations
+    ]
+    by_folded = {n.folded: n.id for n in listed.values()}
     declaration = scoring.declare(
-        member=member, accepts_house_rules=True, organisation_ids=[o.id for o in organisations]
+        member=member,
+        accepts_house_rules=True,
+        name_ids=[by_folded[f] for f in chosen] + [listed[name].id for name in names],
     )
     if confirm:
         scoring.confirm_declaration(actor=moderator or make_moderator(), member=member)

@@ -88,7 +88,8 @@ class OrganisationForm(FlaskForm):
         _l("Andere namen waaraan men u kan herkennen (niet verplicht)"),
         description=_l(
             "Afkortingen, merknamen, namen van projecten of uw adres; één per regel. "
-            "Wij halen ze weg uit wat de commissie leest."
+            "Wij halen ze weg uit wat de commissie leest. Commissieleden zien ze wel, los van "
+            "de aanbiedingen, in de lijst waarin ze melden met wie ze een band hebben."
         ),
         validators=[optional(), max_length(5000)],
     )

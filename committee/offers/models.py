@@ -139,6 +139,10 @@ class Offer(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]
+    # Who made the offer as the published record names it: set at the final award
+    # (``publication.services.mark_published``), so a later rename changes no published page.
+    published_name: Mapped[str | None] = mapped_column(sa.String(200))
+    published_kvk_number: Mapped[str | None] = mapped_column(sa.String(8))
 
     procurement: Mapped[Procurement] = relationship(back_populates="offers")  # noqa: F821
     organisation: Mapped[Organisation] = relationship()
@@ -146,9 +150,54 @@ class Offer(db.Model):
         back_populates="offer", order_by="Annex.position", cascade="all, delete-orphan"
     )
     review: Mapped[Review | None] = relationship(back_populates="offer", cascade="all, delete-orphan")
+    names: Mapped[list[OfferName]] = relationship(
+        back_populates="offer", order_by="OfferName.id", cascade="all, delete-orphan"
+    )
     manual_redactions: Mapped[list[ManualRedaction]] = relationship(
         order_by="ManualRedaction.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def public_name(self) -> str:
+        """The bidder's name wherever the decision is public: as it stood at the final award.
+        Before the award (the moderator's pages, the provisional award) the name as it is now."""
+        return self.published_name if self.published_name is not None else self.organisation.name
+
+    @property
+    def public_kvk_number(self) -> str | None:
+        """The KvK number beside ``public_name``, frozen with it."""
+        return self.published_kvk_number if self.published_name is not None else self.organisation.kvk_number
+
+
+class OfferNameKind(enum.StrEnum):
+    ORGANISATION = "organisation"  # the bidder's own name (for a coalition: the coalition's)
+    PARTNER = "partner"  # a party in the coalition, the lead party (penvoerder) too
+    ALIAS = "alias"  # another name the bidder declared it goes by (``other_identifiers``)
+
+
+def name_key(name: str) -> str:
+    """How two spellings of one name compare: single spaces, case folded."""
+    return " ".join(name.split()).casefold()
+
+
+class OfferName(db.Model):
+    """A name the bidder of an offer went by when offers closed, frozen then.
+
+    Members declare their connections from these names (the organisation, each coalition partner,
+    each other name), so a rename after the close reaches neither the declaration page nor the
+    recusals, and the anonymisation keeps hiding the old names.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("offer_id", "folded"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(sa.ForeignKey("offer.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    # ``name_key(name)``: the same name under two offers is one name to declare.
+    folded: Mapped[str] = mapped_column(sa.String(200), index=True)
+    kind: Mapped[OfferNameKind] = mapped_column(sa.Enum(OfferNameKind, native_enum=False, length=20))
+
+    offer: Mapped[Offer] = relationship(back_populates="names")
 
 
 class AnnexStatus(enum.StrEnum):

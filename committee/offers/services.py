@@ -23,11 +23,14 @@ from committee.offers.models import (
     Call,
     Contact,
     Offer,
+    OfferName,
+    OfferNameKind,
     OfferStatus,
     Organisation,
     OrganisationKind,
     Partner,
     Question,
+    name_key,
 )
 from committee.offers.storage import Storage, current_storage
 from committee.procurement import policy
@@ -212,7 +215,13 @@ def declared_identifiers(organisation: Organisation, extra: list[str] | None = N
 
 def identifiers_of(offer: Offer) -> list[str]:
     """The bidder's declared identifiers plus the moderator's extra words for this offer."""
-    return declared_identifiers(offer.organisation, [m.phrase for m in offer.manual_redactions])
+    # A name the bidder went by when offers closed stays hidden after a rename.
+    frozen = [
+        variant
+        for n in offer.names
+        for variant in ([n.name] if n.kind == OfferNameKind.ALIAS else anonymise.name_variants(n.name))
+    ]
+    return declared_identifiers(offer.organisation, [m.phrase for m in offer.manual_redactions] + frozen)
 
 
 # The call and its questions -----------------------------------------------------------------
@@ -509,6 +518,37 @@ def remove_annex(*, actor, procurement, annex_id: int, today: date, storage: Sto
     db.session.flush()
     storage.delete(*files)  # gone once this commits, with the row
     audit.record("annex.remove", actor=actor, obj=offer, procurement_id=procurement.id)
+
+
+def names_of(organisation: Organisation) -> list[tuple[OfferNameKind, str]]:
+    """Every name a bidder goes by: its own, each coalition partner's (the lead party first) and
+    each other name it declared (``other_identifiers``, one per line), in that order."""
+    partners = sorted(organisation.partners, key=lambda p: (not p.is_lead, p.id))
+    return [
+        (OfferNameKind.ORGANISATION, organisation.name),
+        *((OfferNameKind.PARTNER, p.name) for p in partners),
+        *((OfferNameKind.ALIAS, line) for line in (organisation.other_identifiers or "").splitlines()),
+    ]
+
+
+def freeze_names(procurement) -> int:
+    """Keep, for every submitted offer, the names its bidder goes by now (called when offers
+    close): members declare their connections from these, and a later rename changes neither
+    that list nor the recusals. Each name once per offer; returns how many were kept."""
+    kept = 0
+    for offer in procurement.offers:
+        if offer.status != OfferStatus.SUBMITTED or offer.names:
+            continue
+        seen = set()
+        for kind, name in names_of(offer.organisation):
+            name = " ".join(name.split())[:200]
+            key = name_key(name)
+            if key and key not in seen:
+                seen.add(key)
+                offer.names.append(OfferName(name=name, folded=key, kind=kind))
+                kept += 1
+    db.session.flush()
+    return kept
 
 
 def assign_pseudonyms(offers: list[Offer], rng=None) -> None:

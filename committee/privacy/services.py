@@ -187,7 +187,7 @@ def _membership_data(member: CommitteeMember) -> dict:
         data["declaration"] = {
             "declared_at": _when(declaration.declared_at),
             "note": declaration.note,
-            "connected_organisations": [c.organisation.name for c in declaration.connections],
+            "connected_names": declaration.declared_names,
             "confirmed_at": _when(declaration.confirmed_at),
         }
     if policy.scores_visible(procurement):

@@ -60,12 +60,18 @@ def _confirmed_declaration(member_id) -> sa.Select:
     )
 
 
-def connected_organisations(member_id) -> sa.Select:
-    """The organisations this member declared a connection with, as a query to run or nest.
-    ``member_id`` is a number or a column."""
-    from committee.scoring.models import DeclaredConnection
+def connected_offers(member_id) -> sa.Select:
+    """The offers this member declared a connection with, as a query to run or nest: every offer
+    whose bidder went by a declared name when offers closed (the organisation, a coalition
+    partner or another name it declared). ``member_id`` is a number or a column."""
+    from committee.offers.models import OfferName
+    from committee.scoring.models import DeclaredName
 
-    return sa.select(DeclaredConnection.organisation_id).where(DeclaredConnection.member_id == member_id)
+    return (
+        sa.select(OfferName.offer_id)
+        .join(DeclaredName, DeclaredName.offer_name_id == OfferName.id)
+        .where(DeclaredName.member_id == member_id)
+    )
 
 
 def may_read_offers(member: CommitteeMember) -> bool:
@@ -75,32 +81,30 @@ def may_read_offers(member: CommitteeMember) -> bool:
     return bool(db.session.scalar(sa.select(sa.exists(_confirmed_declaration(member.id)))))
 
 
-def recused_organisations(member: CommitteeMember) -> set[int]:
-    """The organisations this member declared a connection with."""
-    return set(db.session.scalars(connected_organisations(member.id)))
+def recused_offers(member: CommitteeMember) -> set[int]:
+    """The ids of the offers this member declared a connection with."""
+    return set(db.session.scalars(connected_offers(member.id)))
 
 
 def recused(member: CommitteeMember, offer) -> bool:
     """A member with a declared connection never opens, scores or sees the scores of that offer."""
-    return offer.organisation_id in recused_organisations(member)
+    return offer.id in recused_offers(member)
 
 
-def opens_offer(member_id, organisation_id) -> sa.ColumnElement[bool]:
+def opens_offer(member_id, offer_id) -> sa.ColumnElement[bool]:
     """``may_read_offers`` (once released) and not ``recused``, as one SQL condition: the member's
-    declaration is confirmed and names no connection with the offer's organisation. Numbers or
-    columns, so the score save asks it inside the one query that reads its score sheet."""
-    if isinstance(organisation_id, int):
-        organisation_id = sa.literal(organisation_id)
-    return sa.exists(_confirmed_declaration(member_id)) & organisation_id.not_in(
-        connected_organisations(member_id)
-    )
+    declaration is confirmed and names no connection with the offer. Numbers or columns, so the
+    score save asks it inside the one query that reads its score sheet."""
+    if isinstance(offer_id, int):
+        offer_id = sa.literal(offer_id)
+    return sa.exists(_confirmed_declaration(member_id)) & offer_id.not_in(connected_offers(member_id))
 
 
 def may_open_offer(member: CommitteeMember, offer) -> bool:
     """``may_read_offers`` and not ``recused``, asked in one query."""
     if not offers_released(member.procurement):
         return False
-    return bool(db.session.scalar(sa.select(opens_offer(member.id, offer.organisation_id))))
+    return bool(db.session.scalar(sa.select(opens_offer(member.id, offer.id))))
 
 
 def scores_reopenable(procurement) -> bool:

@@ -174,6 +174,7 @@ def close_offers(*, actor, procurement: Procurement, today: date | None = None) 
             )
         )
     _set_phase(procurement, Phase.ANONYMISATION, actor, offers=len(submitted_offers(procurement)))
+    offer_services.freeze_names(procurement)
     review.prepare(procurement)
 
 

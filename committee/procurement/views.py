@@ -79,7 +79,7 @@ def offer_choices(procurement) -> list[SelectChoice]:
 
 def voters(procurement):
     """Members who may vote: not those with a declared connection (see publication.voting)."""
-    return [m for m in procurement.members if not policy.recused_organisations(m)]
+    return [m for m in procurement.members if not policy.recused_offers(m)]
 
 
 def decision_form(procurement, **kwargs):

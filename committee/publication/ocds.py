@@ -47,13 +47,14 @@ def _party_id(offer) -> str:
 
 
 def _party(offer, roles: list[str]) -> dict:
-    organisation = offer.organisation
-    party = {"id": _party_id(offer), "name": organisation.name, "roles": roles}
-    if organisation.kvk_number:
+    """A bidder as the record names it at the final award (``Offer.public_name``), whatever it
+    calls itself since."""
+    party = {"id": _party_id(offer), "name": offer.public_name, "roles": roles}
+    if offer.public_kvk_number:
         party["identifier"] = {
             "scheme": "NL-KVK",
-            "id": organisation.kvk_number,
-            "legalName": organisation.name,
+            "id": offer.public_kvk_number,
+            "legalName": offer.public_name,
         }
     return party
 
@@ -105,7 +106,7 @@ def release_package(procurement, *, prefix: str, package_url: str, public_url: s
             f"{c.name} (weging {c.weight}): {c.question}" for c in procurement.criteria
         ),
         "numberOfTenderers": len(offers),
-        "tenderers": [{"id": _party_id(o), "name": o.organisation.name} for o in offers],
+        "tenderers": [{"id": _party_id(o), "name": o.public_name} for o in offers],
     }
     tender_period = _period(procurement, Phase.OFFERS_OPEN)
     if tender_period:
@@ -142,7 +143,7 @@ def release_package(procurement, *, prefix: str, package_url: str, public_url: s
             else f"Gunning: {procurement.title} (aanbod {offer.pseudonym})",
             "status": "active",
             "date": iso(award.final_at if award and award.final_at else decision.decided_at),
-            "suppliers": [{"id": _party_id(offer), "name": offer.organisation.name}],
+            "suppliers": [{"id": _party_id(offer), "name": offer.public_name}],
             "documents": documents,
         }
         if offer.budget_asked is not None:

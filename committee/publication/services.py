@@ -352,9 +352,7 @@ def _recorded_vote(procurement, decision: Decision, votes: dict[int, VoteChoice]
     if not set(votes) <= members.keys():
         raise ProcessError(_("Alleen leden van de commissie stemmen."))
     ballots = [
-        voting.Ballot(
-            kind=members[m].kind, choice=choice, conflicted=bool(policy.recused_organisations(members[m]))
-        )
+        voting.Ballot(kind=members[m].kind, choice=choice, conflicted=bool(policy.recused_offers(members[m])))
         for m, choice in votes.items()
     ]
     outcome = voting.count(ballots)
@@ -424,8 +422,7 @@ class Feedback:
     def outcome(self) -> str:
         """The outcome in one or two sentences, for the feedback page and the mail."""
         others = [
-            _("Aanbod %(label)s van %(name)s", label=o.pseudonym, name=o.organisation.name)
-            for o in self.compared
+            _("Aanbod %(label)s van %(name)s", label=o.pseudonym, name=o.public_name) for o in self.compared
         ]
         label = self.offer.pseudonym
         if self.chosen and not others:
@@ -442,7 +439,7 @@ class Feedback:
                 "De selectiecommissie heeft Aanbod %(winner)s van %(name)s gekozen. Uw aanbod "
                 "was Aanbod %(label)s.",
                 winner=winner.pseudonym,
-                name=winner.organisation.name,
+                name=winner.public_name,
                 label=label,
             )
         return _(
@@ -598,6 +595,16 @@ def ensure_publishable(*, procurement, now: datetime | None = None) -> None:
         )
 
 
+def freeze_public_names(offers: list[Offer]) -> None:
+    """The names (and KvK numbers) the published record gives the bidders, as they stand at the
+    final award: the public pages, the OCDS release and the Atom feeds read ``Offer.public_name``,
+    so a rename afterwards changes none of them."""
+    for offer in offers:
+        if offer.published_name is None:
+            offer.published_name = offer.organisation.name
+            offer.published_kvk_number = offer.organisation.kvk_number
+
+
 @phase_checks.after(Step.PUBLISH)
 def mark_published(*, actor, procurement, now: datetime | None = None) -> None:
     """The final award, after the standstill: the decision becomes public, bidders are told."""
@@ -606,7 +613,9 @@ def mark_published(*, actor, procurement, now: datetime | None = None) -> None:
     decision, award = decision_of(procurement), award_of(procurement)
     award.final_at = now
     award.final_by_id = actor.id if actor is not None else None
-    for offer in submitted_offers(procurement):
+    offers = submitted_offers(procurement)
+    freeze_public_names(offers)
+    for offer in offers:
         for address in _recipients(offer):
             send_mail(
                 to=address,

@@ -53,12 +53,12 @@ class DeclarationForm(FlaskForm):
         _l("Ik heb de spelregels gelezen en houd me eraan."),
         validators=[InputRequired(message=_l("Vink dit aan om verder te gaan."))],
     )
-    organisations = MultiCheckboxField(
-        _l("Met welke organisaties heeft u een band?"),
+    names = MultiCheckboxField(
+        _l("Met welke organisaties of namen heeft u een band?"),
         description=_l(
-            "Kruis een organisatie aan als u er werkt of heeft gewerkt, er familie of "
-            "goede vrienden heeft, of er geld of hulp van krijgt. Heeft u met geen "
-            "enkele een band? Kruis dan niets aan."
+            "Kruis een naam aan als u er werkt of heeft gewerkt, er familie of goede vrienden "
+            "heeft, of er geld of hulp van krijgt. Dat geldt ook voor een partner in een "
+            "samenwerkingsverband. Heeft u met geen enkele een band? Kruis dan niets aan."
         ),
         coerce=int,
         validators=[optional()],

@@ -52,7 +52,7 @@ class Declaration(db.Model):
     """A member's word before reading: the house rules accepted, connections declared.
 
     The member may change it until the moderator confirms it; then it is fixed. Every declared
-    connection recuses the member from that organisation's offer.
+    connection recuses the member from each offer whose bidder goes by that name.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,24 +65,32 @@ class Declaration(db.Model):
     confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     member: Mapped[CommitteeMember] = relationship()  # noqa: F821
-    connections: Mapped[list[DeclaredConnection]] = relationship(
-        back_populates="declaration", cascade="all, delete-orphan"
+    connections: Mapped[list[DeclaredName]] = relationship(
+        back_populates="declaration", cascade="all, delete-orphan", order_by="DeclaredName.id"
     )
 
+    @property
+    def declared_names(self) -> list[str]:
+        """The names the member declared, each once (one name may stand under several offers)."""
+        names = {c.offer_name.folded: c.offer_name.name for c in self.connections}
+        return [names[key] for key in sorted(names)]
 
-class DeclaredConnection(db.Model):
-    """The member knows someone at, works for, or gets money from this organisation."""
 
-    __table_args__ = (sa.UniqueConstraint("declaration_id", "organisation_id"),)
+class DeclaredName(db.Model):
+    """The member knows someone at, works for, or gets money from the party with this name: the
+    organisation behind an offer, a partner in its coalition or another name it goes by, as they
+    stood when offers closed (``offers.models.OfferName``)."""
+
+    __table_args__ = (sa.UniqueConstraint("declaration_id", "offer_name_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     declaration_id: Mapped[int] = mapped_column(sa.ForeignKey("declaration.id"))
     # Repeated from the declaration so that "is this member recused?" is one indexed lookup.
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("committee_member.id"), index=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
+    offer_name_id: Mapped[int] = mapped_column(sa.ForeignKey("offer_name.id"), index=True)
 
     declaration: Mapped[Declaration] = relationship(back_populates="connections")
-    organisation: Mapped[Organisation] = relationship()  # noqa: F821
+    offer_name: Mapped[OfferName] = relationship()  # noqa: F821
 
 
 class Reopening(db.Model):

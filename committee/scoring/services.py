@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from committee.audit import services as audit
 from committee.extensions import db
-from committee.offers.models import Offer, OfferStatus, Organisation
+from committee.offers.models import Offer, OfferName, OfferStatus
 from committee.panel.models import CommitteeMember
 from committee.procurement import policy
 from committee.procurement.phases import Phase
@@ -23,7 +23,7 @@ from committee.scoring import tally as tally_rules
 from committee.scoring.models import (
     SCALE,
     Declaration,
-    DeclaredConnection,
+    DeclaredName,
     MeetingNote,
     Reopening,
     Score,
@@ -71,28 +71,33 @@ def released_offer(procurement, pseudonym: str) -> Offer | None:
 
 def offers_for(member: CommitteeMember) -> list[Offer]:
     """The offers this member reads and scores: released ones, minus those recused from."""
-    recused = policy.recused_organisations(member)
-    return [o for o in released_offers(member.procurement) if o.organisation_id not in recused]
+    recused = policy.recused_offers(member)
+    return [o for o in released_offers(member.procurement) if o.id not in recused]
 
 
 # -- before reading: house rules and declared connections -------------------------------------
 
 
-def declarable_organisations(procurement) -> list[Organisation]:
-    """The organisations behind the released offers, by name, so the order says nothing about
-    which pseudonym is whose."""
-    ids = [o.organisation_id for o in released_offers(procurement)]
-    if not ids:
-        return []
-    return db.session.scalars(
-        sa.select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)
-    ).all()
+def _released_names(procurement_id):
+    return sa.select(OfferName).join(Offer, Offer.id == OfferName.offer_id).where(*_released(procurement_id))
+
+
+def declarable_names(procurement) -> list[OfferName]:
+    """Every name the bidders of the released offers went by when offers closed (organisations,
+    coalition partners, other names), each name once, by name: the list says nothing about which
+    pseudonym is whose, nor which names belong together."""
+    rows = db.session.scalars(_released_names(procurement.id).order_by(OfferName.folded, OfferName.id)).all()
+    first = {}
+    for row in rows:
+        first.setdefault(row.folded, row)
+    return list(first.values())
 
 
 def declare(
-    *, member: CommitteeMember, accepts_house_rules: bool, organisation_ids: list[int], note: str = ""
+    *, member: CommitteeMember, accepts_house_rules: bool, name_ids: list[int], note: str = ""
 ) -> Declaration:
-    """The member accepts the house rules and declares connections (possibly none).
+    """The member accepts the house rules and declares connections (possibly none): names from
+    ``declarable_names``. A name stands for every released offer whose bidder went by it.
 
     They may change it until the moderator has confirmed it.
     """
@@ -101,9 +106,9 @@ def declare(
         raise ScoringError(_("U kunt nu geen verklaring afleggen."))
     if not accepts_house_rules:
         raise ScoringError(_("U kunt pas lezen als u belooft zich aan de spelregels te houden."))
-    allowed = {o.id for o in declarable_organisations(procurement)}
-    if not set(organisation_ids) <= allowed:
-        raise ScoringError(_("Kies alleen organisaties uit de lijst."))
+    choices = {n.id: n.folded for n in declarable_names(procurement)}
+    if not set(name_ids) <= choices.keys():
+        raise ScoringError(_("Kies alleen namen uit de lijst."))
     declaration = policy.declaration_of(member)
     if declaration is not None and declaration.confirmed_at is not None:
         raise ScoringError(
@@ -116,17 +121,23 @@ def declare(
     declaration.note = note.strip()
     declaration.connections.clear()
     db.session.flush()
-    for organisation_id in sorted(set(organisation_ids)):
-        declaration.connections.append(
-            DeclaredConnection(member_id=member.id, organisation_id=organisation_id)
+    keys = {choices[i] for i in name_ids}
+    named = (
+        db.session.scalars(
+            _released_names(procurement.id).where(OfferName.folded.in_(keys)).order_by(OfferName.id)
         )
+        if keys
+        else []
+    )
+    for offer_name in named:
+        declaration.connections.append(DeclaredName(member_id=member.id, offer_name=offer_name))
     db.session.flush()
     audit.record(
         "declaration.submit",
         actor=member.user,
         obj=declaration,
         procurement_id=procurement.id,
-        details={"member": member.id, "connections": len(organisation_ids)},
+        details={"member": member.id, "connections": len(keys)},
     )
     return declaration
 
@@ -218,7 +229,7 @@ def _sheet_query(by: str) -> sa.Select:
             member.submitted_at,
             procurement.phase,
             Offer.id,
-            policy.opens_offer(member.id, Offer.organisation_id),
+            policy.opens_offer(member.id, Offer.id),
             Criterion.id,
             Criterion.name,
             Score.value,
@@ -446,7 +457,7 @@ def _progress_query() -> sa.Select:
         sa.func.coalesce(sa.func.sum(sa.case((complete_scores == sa.bindparam("criteria"), 1), else_=0)), 0),
     ).where(
         *_released(sa.bindparam("procurement_id")),
-        Offer.organisation_id.not_in(policy.connected_organisations(member_id)),
+        Offer.id.not_in(policy.connected_offers(member_id)),
     )
 
 

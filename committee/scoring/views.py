@@ -104,9 +104,7 @@ def _render_declaration(member, form, status=200):
 
 def _declaration_form(member, **kwargs) -> DeclarationForm:
     form = DeclarationForm(**kwargs)
-    form.organisations.choices = [
-        SelectChoice(o.id, o.name) for o in services.declarable_organisations(member.procurement)
-    ]
+    form.names.choices = [SelectChoice(n.id, n.name) for n in services.declarable_names(member.procurement)]
     return form
 
 
@@ -122,7 +120,7 @@ def declaration(procurement_id: int):
         data = {
             "house_rules": True,
             "note": existing.note,
-            "organisations": [c.organisation_id for c in existing.connections],
+            "names": [c.offer_name_id for c in existing.connections],
         }
     return _render_declaration(member, _declaration_form(member, data=data))
 
@@ -139,7 +137,7 @@ def declare(procurement_id: int):
             services.declare(
                 member=member,
                 accepts_house_rules=form.house_rules.data,
-                organisation_ids=form.organisations.data or [],
+                name_ids=form.names.data or [],
                 note=form.note.data or "",
             )
             db.session.commit()

@@ -20,6 +20,7 @@ from committee.scoring import services as scoring
 from committee.scoring.models import Score
 from tests.factories import (
     PASSWORD,
+    make_coalition_scoring_procurement,
     make_moderator,
     make_scoring_procurement,
     score_everything,
@@ -205,7 +206,7 @@ def test_a_member_with_a_declared_connection_cannot_reach_that_offer(people, app
     member.click("link", name="Spelregels lezen en verklaring afleggen")
 
     # The bidders are listed by name, in alphabetical order, never beside a pseudonym.
-    listed = page.locator("input[name=organisations] + label").all_inner_texts()
+    listed = page.locator("input[name=names] + label").all_inner_texts()
     assert listed == sorted(names.values())
     assert not any("Aanbod" in label for label in listed)
     page.get_by_label("Ik heb de spelregels gelezen en houd me eraan.").check()
@@ -235,6 +236,47 @@ def test_a_member_with_a_declared_connection_cannot_reach_that_offer(people, app
     with app.app_context():
         event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "declaration.confirm"))
         assert event.details["recused_from"] == ["B"]
+
+
+def test_a_member_declares_a_coalition_partner_and_is_recused_from_that_offer(people, app):
+    with app.test_request_context():
+        procurement, moderator, coalition_offer = make_coalition_scoring_procurement()
+        token = auth.create_invitation(procurement.members[0].user, days=1)
+        procurement_id, label, moderator_email = procurement.id, coalition_offer.pseudonym, moderator.email
+        other = next(o for o in scoring.released_offers(procurement) if o.id != coalition_offer.id)
+        other_label, other_name = other.pseudonym, other.organisation.name
+        db.session.commit()
+    member = people("bewoner")
+    page = member.page
+    _enter(member, token)
+    member.goto(f"/commissie/{procurement_id}/verklaring")
+    member.check()
+
+    # Every name the bidders go by, in one alphabetical list that does not group them.
+    listed = page.locator("input[name=names] + label").all_inner_texts()
+    expected = ["SSO Buurtteam", "Samen Sterk Oost", "Stichting Partner Oost", "Welzijn Oost", other_name]
+    assert listed == sorted(expected, key=str.casefold)
+    page.get_by_label("Ik heb de spelregels gelezen en houd me eraan.").check()
+    page.get_by_label("Stichting Partner Oost").check()
+    member.click("button", name="Verklaring versturen")
+    expect(page.get_by_text("De gemeente bekijkt uw verklaring")).to_be_visible()
+
+    mod = _moderator(people, moderator_email)
+    mod.goto(f"/beheer/aanbesteding/{procurement_id}")
+    expect(mod.page.get_by_text("Band gemeld met: Stichting Partner Oost.")).to_be_visible()
+    mod.click("button", name=re.compile(r"^Verklaring van .* bevestigen$"))
+
+    member.goto(f"/commissie/{procurement_id}/")
+    expect(page.get_by_text("U beoordeelt 1 aanbod niet")).to_be_visible()
+    expect(page.get_by_role("link", name=f"Aanbod {label}", exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name=f"Aanbod {other_label}", exact=True)).to_be_visible()
+    with console_expects(member, "status of 404"):
+        response = page.goto(f"/commissie/{procurement_id}/aanbod/{label}")
+        member.check()
+    assert response.status == 404
+    member.goto(f"/commissie/{procurement_id}/verklaring")
+    expect(page.get_by_role("listitem").filter(has_text="Stichting Partner Oost")).to_be_visible()
+    member.check()
 
 
 def test_after_scoring_the_tally_and_the_meeting_put_disagreement_first_and_keep_notes(people, app):

@@ -12,8 +12,14 @@ from referencing.jsonschema import DRAFT4
 from committee import demo
 from committee.extensions import db
 from committee.procurement import policy
+from committee.procurement import services as procurement_services
 from committee.procurement.models import Procurement
-from tests.factories import make_bidder, make_decided_procurement, make_published_procurement
+from tests.factories import (
+    make_awarded_procurement,
+    make_bidder,
+    make_decided_procurement,
+    make_published_procurement,
+)
 
 SCHEMA_DIR = Path(__file__).parent / "schema" / "ocds-1.1.5"
 
@@ -104,10 +110,11 @@ def test_the_package_says_what_was_asked_who_bid_and_why_the_winner_was_chosen(a
 
 def test_a_kvk_number_becomes_the_partys_identifier(app, client):
     with app.test_request_context():
-        procurement, _ = make_published_procurement()
+        procurement, moderator = make_awarded_procurement(standstill_days=0)
         bidder = make_bidder(kvk_number="12345678")
         del bidder  # an organisation that did not bid stays out of the package
         procurement.offers[0].organisation.kvk_number = "87654321"
+        procurement_services.publish(actor=moderator, procurement=procurement)
         db.session.commit()
         url = _url(procurement)
     parties = client.get(url).get_json()["releases"][0]["parties"]

@@ -11,7 +11,6 @@ from committee.procurement import services as procurement_services
 from committee.scoring import services
 from committee.scoring.models import Score
 from tests.factories import (
-    make_bidder,
     make_declaration,
     make_scoring_procurement,
     score_everything,
@@ -102,24 +101,23 @@ def test_without_accepting_the_house_rules_there_is_no_declaration(app_ctx):
     procurement, _ = make_scoring_procurement(members=1, declared=False)
     member = procurement.members[0]
     with pytest.raises(services.ScoringError, match="spelregels"):
-        services.declare(member=member, accepts_house_rules=False, organisation_ids=[])
+        services.declare(member=member, accepts_house_rules=False, name_ids=[])
     assert policy.declaration_of(member) is None
 
 
-def test_a_member_declares_only_organisations_that_made_an_offer_here(app_ctx):
-    procurement, _ = make_scoring_procurement(members=1, declared=False)
-    stranger = make_bidder().organisation
-    with pytest.raises(services.ScoringError):
-        services.declare(
-            member=procurement.members[0], accepts_house_rules=True, organisation_ids=[stranger.id]
-        )
+def test_a_member_declares_only_names_of_bidders_here(app_ctx):
+    procurement, moderator = make_scoring_procurement(members=1, declared=False)
+    other, _ = make_scoring_procurement(members=1, declared=False, moderator=moderator)
+    stranger = services.declarable_names(other)[0]
+    with pytest.raises(services.ScoringError, match="lijst"):
+        services.declare(member=procurement.members[0], accepts_house_rules=True, name_ids=[stranger.id])
 
 
-def test_the_organisations_to_declare_are_listed_by_name_not_by_pseudonym(app_ctx):
+def test_the_names_to_declare_are_listed_by_name_not_by_pseudonym(app_ctx):
     procurement, _ = make_scoring_procurement(members=1, offer_count=3, declared=False)
-    names = [o.name for o in services.declarable_organisations(procurement)]
+    names = [n.name for n in services.declarable_names(procurement)]
     assert names == sorted(names)
-    assert len(names) == 3
+    assert sorted(names) == sorted(o.organisation.name for o in services.released_offers(procurement))
 
 
 def test_a_member_reads_offers_only_after_the_moderator_confirmed_the_declaration(app_ctx):
@@ -139,7 +137,7 @@ def test_a_declaration_can_be_changed_until_it_is_confirmed(app_ctx):
     organisation = _organisation_of(procurement, "A")
     make_declaration(member, organisations=[organisation], confirm=False)
     make_declaration(member, organisations=[], confirm=False)
-    assert policy.recused_organisations(member) == set()
+    assert policy.recused_offers(member) == set()
     services.confirm_declaration(actor=moderator, member=member)
     with pytest.raises(services.ScoringError, match="bevestigd"):
         make_declaration(member, organisations=[organisation], confirm=False)

@@ -59,7 +59,7 @@ def _feed_response(title: str, feed_url: str, site_url: str, decisions) -> Respo
                     "%(place)s: %(title)s – gekozen: %(name)s",
                     place=procurement.neighbourhood.name,
                     title=procurement.title,
-                    name=names_list(o.organisation.name for o in decision.offers),
+                    name=names_list(o.public_name for o in decision.offers),
                 ),
                 "url": url,
                 "published": decision.published_at,
