@@ -318,8 +318,9 @@ def draw(
 
     ``time_limit`` (seconds) stops leximin after the level it is working on; the result then
     says how many levels were fixed, and a rerun passes that number as ``max_levels`` to get the
-    same committee on any machine. With ``compare`` the other algorithm also runs, so the report
-    can show how many people each leaves at the lowest chance. ``recipe`` is the reserve-order
+    same committee on any machine. With ``compare`` the report shows, for both algorithms, the
+    lowest chance and how many people have it; both come from one leximin run (maximin is its
+    first level), so the job never runs maximin separately. ``recipe`` is the reserve-order
     recipe (``reserve_order``): 3 for format /3, 2 to rerun /2 files.
     """
     if seed <= 0:
@@ -333,15 +334,18 @@ def draw(
     if problems:
         raise InfeasibleQuotas(problems)
     reserves = seats if reserves is None else reserves
-    outcome = _solve(algorithm, pool, quotas, seats, seed, report, time_limit, max_levels)
-    chosen = list(leximin.draw(outcome.lottery, seed))
-    comparison = {algorithm: _lowest(outcome.probabilities)}
     if compare:
-        other = "maximin" if algorithm == "leximin" else "leximin"
+        # One leximin run gives both methods: maximin is its first level (``with_maximin``), the
+        # same result a separate maximin run gives. So the comparison costs no second run.
+        both = _solve("leximin", pool, quotas, seats, seed, report, time_limit, max_levels, True)
         report("compare", None, None)
-        comparison[other] = _lowest(
-            _solve(other, pool, quotas, seats, seed, lambda *a: None, time_limit, None).probabilities
-        )
+        results = {"leximin": both, "maximin": both.maximin}
+        outcome = results[algorithm]
+        comparison = {name: _lowest(results[name].probabilities) for name in (algorithm, *results)}
+    else:
+        outcome = _solve(algorithm, pool, quotas, seats, seed, report, time_limit, max_levels)
+        comparison = {algorithm: _lowest(outcome.probabilities)}
+    chosen = list(leximin.draw(outcome.lottery, seed))
     report("reserves", None, None)
     chosen_set = set(chosen)
     reserve_list = reserve_order((p.id for p in pool if p.id not in chosen_set), seed, reserves, recipe)
@@ -366,7 +370,7 @@ def solver_seed(seed: int) -> int:
     return seed % 2**31
 
 
-def _solve(algorithm, pool, quotas, seats, seed, progress, time_limit, max_levels):
+def _solve(algorithm, pool, quotas, seats, seed, progress, time_limit, max_levels, with_maximin=False):
     people = [leximin.Person(p.id, dict(p.values)) for p in pool]
     bounds = {(q.category, q.value): (q.min, q.max) for q in quotas}
     progress("optimise", 0, len(pool))
@@ -381,6 +385,7 @@ def _solve(algorithm, pool, quotas, seats, seed, progress, time_limit, max_level
             time_limit=time_limit,
             max_levels=max_levels,
             on_level=lambda level, fixed, total: progress("fix", fixed, total),
+            with_maximin=with_maximin,
         )
     except leximin.InfeasibleQuotas as exc:
         raise InfeasibleQuotas(_relaxations(people, seats, quotas, exc)) from exc

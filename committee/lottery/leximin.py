@@ -35,7 +35,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
@@ -92,6 +92,9 @@ class Result:
     probabilities: dict[PersonId, float]  # each person's chance, in id order
     lottery: Lottery  # (panel as sorted ids, probability), sorted by panel
     report: Report
+    # With ``leximin(..., with_maximin=True)``: the maximin result, taken from the first level of
+    # this run. It is the very result ``maximin`` gives for the same inputs (same panels, same LP).
+    maximin: Result | None = None
 
 
 class InfeasibleQuotas(ValueError):
@@ -485,6 +488,7 @@ def leximin(
     time_limit: float | None = None,
     max_levels: int | None = None,
     on_level: Callable[[int, int, int], None] | None = None,
+    with_maximin: bool = False,
 ) -> Result:
     """Everyone as equal a chance as the quotas allow (see the module docstring).
 
@@ -492,11 +496,13 @@ def leximin(
     fixed get at least the last level and ``report.time_limit_hit`` is set. ``max_levels`` stops
     after that many levels in the same way, without a clock: it redoes a time-limited run exactly
     (``report.levels_fixed`` says how many levels it fixed). ``on_level(level,
-    people fixed, pool size)`` is called after each level, for progress. Raises
-    ``InfeasibleQuotas`` when no panel meets the quotas."""
+    people fixed, pool size)`` is called after each level, for progress. With ``with_maximin``
+    the result also carries, as ``result.maximin``, what ``maximin`` would return for the same
+    inputs: maximin is the first level of leximin, so it costs one more small LP instead of a
+    second run. Raises ``InfeasibleQuotas`` when no panel meets the quotas."""
     if max_levels is not None and max_levels < 1:
         raise ValueError("max_levels must be at least 1")
-    return _run(people, k, quotas, "leximin", seed, time_limit, max_levels, on_level)
+    return _run(people, k, quotas, "leximin", seed, time_limit, max_levels, on_level, with_maximin)
 
 
 def maximin(people: Iterable[Person], k: int, quotas: Quotas, *, seed: int = 0) -> Result:
@@ -505,7 +511,7 @@ def maximin(people: Iterable[Person], k: int, quotas: Quotas, *, seed: int = 0) 
     return _run(people, k, quotas, "maximin", seed, None, 1, None)
 
 
-def _run(people, k, quotas, algorithm, seed, time_limit, max_levels, on_level) -> Result:
+def _run(people, k, quotas, algorithm, seed, time_limit, max_levels, on_level, with_maximin=False) -> Result:
     started = time.perf_counter()
     if not 0 <= seed < 2**31:
         raise ValueError("seed must be an integer from 0 to 2**31 - 1")
@@ -521,10 +527,13 @@ def _run(people, k, quotas, algorithm, seed, time_limit, max_levels, on_level) -
         state.add_panel(panel)
     levels: list[float] = []
     stopped_early = False
+    first: tuple[int, int, float] | None = None  # (panels known, rescues, seconds) after level 1
     while np.isnan(state.fixed).any():
         y, level = _solve_level(state)
         _fix_level(state, y, level)
         levels.append(level)
+        if first is None:
+            first = (len(state.panels), state.rescues, time.perf_counter() - started)
         if on_level:
             on_level(len(levels), int((~np.isnan(state.fixed)).sum()), pool.n)
         if not np.isnan(state.fixed).any() or max_levels == len(levels):
@@ -535,7 +544,19 @@ def _run(people, k, quotas, algorithm, seed, time_limit, max_levels, on_level) -
     # Whoever is not fixed (maximin, or a time limit) gets at least the last level.
     targets = np.where(np.isnan(state.fixed), levels[-1], state.fixed)
     q, shortfall = _final_lottery(state.panels, targets, seed)
-    return _result(pool, state, q, algorithm, levels, excluded, stopped_early, shortfall, started)
+    result = _result(pool, state, q, algorithm, levels, excluded, stopped_early, shortfall, started)
+    if with_maximin and first is not None:
+        # What maximin does: the final LP over the panels known after the first level, everyone
+        # (but the people on no panel) at least the first level.
+        count, rescues, seconds = first
+        at_first = np.full(pool.n, levels[0])
+        at_first[excluded] = 0.0
+        q1, shortfall1 = _final_lottery(state.panels[:count], at_first, seed)
+        view = _State(pool, oracle, state.dual, state.panels[:count], at_first, rescues)
+        maxi = _result(pool, view, q1, "maximin", levels[:1], excluded, False, shortfall1, started)
+        maxi = Result(maxi.probabilities, maxi.lottery, replace(maxi.report, seconds=seconds))
+        result = replace(result, maximin=maxi)
+    return result
 
 
 def _result(pool, state, q, algorithm, levels, excluded, stopped_early, shortfall, started):
