@@ -13,7 +13,7 @@ from committee import create_app
 from committee.extensions import db
 from tests.conftest import _postgres_database
 
-BEFORE = "b1a7c0110acc"  # the revision before 0017
+BEFORE = "c3a7c0190out"  # the revision before 0017
 NOW = datetime(2026, 1, 1)
 
 ROWS = [

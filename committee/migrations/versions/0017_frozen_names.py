@@ -3,7 +3,7 @@ partners, other names), declared connections with any of them, and the names the
 record gives the bidders at the final award
 
 Revision ID: c1a7c0170nam
-Revises: c4a7c0200blb
+Revises: c3a7c0190out
 Create Date: 2026-12-07 08:00:00.000000
 
 Existing data: offers of procurements past the close get their names from what the bidder
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c1a7c0170nam'
-down_revision = 'c4a7c0200blb'
+down_revision = 'c3a7c0190out'
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ Downgrade writes every stored file back into UPLOAD_FOLDER under its own name (m
 then drops the table.
 
 Revision ID: c4a7c0200blb
-Revises: c3a7c0190out
+Revises: c1a7c0170nam
 Create Date: 2026-12-07 08:00:00
 
 """
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4a7c0200blb'
-down_revision = 'c3a7c0190out'
+down_revision = 'c1a7c0170nam'
 branch_labels = None
 depends_on = None
 
