@@ -308,6 +308,7 @@ def draw(
     max_levels: int | None = None,
     compare: bool = True,
     recipe: int = 3,
+    version: str = leximin.ALGORITHM_VERSION,
 ) -> DrawResult:
     """Draw a committee of ``seats`` people from ``pool`` that meets every quota.
 
@@ -321,7 +322,8 @@ def draw(
     same committee on any machine. With ``compare`` the report shows, for both algorithms, the
     lowest chance and how many people have it; both come from one leximin run (maximin is its
     first level), so the job never runs maximin separately. ``recipe`` is the reserve-order
-    recipe (``reserve_order``): 3 for format /3, 2 to rerun /2 files.
+    recipe (``reserve_order``): 3 for format /3, 2 to rerun /2 files. ``version`` is the
+    algorithm's version (``leximin.ALGORITHM_VERSIONS``): a rerun passes the one the draw ran with.
     """
     if seed <= 0:
         raise LotteryError("the seed must be a positive whole number")
@@ -337,13 +339,13 @@ def draw(
     if compare:
         # One leximin run gives both methods: maximin is its first level (``with_maximin``), the
         # same result a separate maximin run gives. So the comparison costs no second run.
-        both = _solve("leximin", pool, quotas, seats, seed, report, time_limit, max_levels, True)
+        both = _solve("leximin", pool, quotas, seats, seed, report, time_limit, max_levels, True, version)
         report("compare", None, None)
         results = {"leximin": both, "maximin": both.maximin}
         outcome = results[algorithm]
         comparison = {name: _lowest(results[name].probabilities) for name in (algorithm, *results)}
     else:
-        outcome = _solve(algorithm, pool, quotas, seats, seed, report, time_limit, max_levels)
+        outcome = _solve(algorithm, pool, quotas, seats, seed, report, time_limit, max_levels, False, version)
         comparison = {algorithm: _lowest(outcome.probabilities)}
     chosen = list(leximin.draw(outcome.lottery, seed))
     report("reserves", None, None)
@@ -356,7 +358,7 @@ def draw(
         reserves=reserve_list,
         algorithm=algorithm,
         report=_report_lines(info, len(outcome.lottery)),
-        versions=software_versions(),
+        versions={**software_versions(), "wijkiezen-lottery": version},
         chances={pid: round(p, 6) for pid, p in outcome.probabilities.items()},
         levels_fixed=info.levels_fixed,
         time_limit_hit=info.time_limit_hit,
@@ -370,13 +372,24 @@ def solver_seed(seed: int) -> int:
     return seed % 2**31
 
 
-def _solve(algorithm, pool, quotas, seats, seed, progress, time_limit, max_levels, with_maximin=False):
+def _solve(
+    algorithm,
+    pool,
+    quotas,
+    seats,
+    seed,
+    progress,
+    time_limit,
+    max_levels,
+    with_maximin=False,
+    version=leximin.ALGORITHM_VERSION,
+):
     people = [leximin.Person(p.id, dict(p.values)) for p in pool]
     bounds = {(q.category, q.value): (q.min, q.max) for q in quotas}
     progress("optimise", 0, len(pool))
     try:
         if algorithm == "maximin":
-            return leximin.maximin(people, seats, bounds, seed=solver_seed(seed))
+            return leximin.maximin(people, seats, bounds, seed=solver_seed(seed), version=version)
         return leximin.leximin(
             people,
             seats,
@@ -386,6 +399,7 @@ def _solve(algorithm, pool, quotas, seats, seed, progress, time_limit, max_level
             max_levels=max_levels,
             on_level=lambda level, fixed, total: progress("fix", fixed, total),
             with_maximin=with_maximin,
+            version=version,
         )
     except leximin.InfeasibleQuotas as exc:
         raise InfeasibleQuotas(_relaxations(people, seats, quotas, exc)) from exc
@@ -477,13 +491,23 @@ def result_json(result: DrawResult) -> dict:
 def rerun_arguments(data: dict, levels: int | None = None) -> dict:
     """Keyword arguments for ``draw`` from what the public page offers for download: either the
     inputs alone, or the whole draw file (inputs and result). A draw that reached its time limit
-    is redone with the number of levels it fixed, which its result states."""
+    is redone with the number of levels it fixed, which its result states, and with the version
+    of the algorithm it ran with (files from before versions were recorded ran with /1)."""
+    version = leximin.ALGORITHM_VERSION
     if "inputs" in data:
         result = data.get("result") or {}
         if levels is None and result.get("time_limit_hit"):
             levels = int(result["levels_fixed"])
+        if result:
+            version = str(
+                (result.get("versions") or {}).get("wijkiezen-lottery", leximin.ALGORITHM_VERSIONS[0])
+            )
+            if version not in leximin.ALGORITHM_VERSIONS:
+                raise LotteryError(
+                    f"this draw ran with algorithm {version!r}, which this version of WijKiezen does not know"
+                )
         data = data["inputs"]
-    return {**parse_inputs(data), "max_levels": levels, "compare": False}
+    return {**parse_inputs(data), "max_levels": levels, "compare": False, "version": version}
 
 
 @contextmanager

@@ -42,7 +42,13 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-ALGORITHM_VERSION = "wijkiezen-leximin/1"
+# The algorithm's version is part of every draw's result: a rerun uses the version the draw ran
+# with, so an old draw file still reruns to the same lottery after the algorithm has changed.
+# /1: HiGHS's default pricing in the level LP. /2: Devex pricing in the level LP (the same levels
+# and chances, to the tolerances, in about half the LP time; the vertex, and so the lottery that
+# realises the chances, can differ from /1).
+ALGORITHM_VERSIONS = ("wijkiezen-leximin/1", "wijkiezen-leximin/2")
+ALGORITHM_VERSION = ALGORITHM_VERSIONS[-1]
 HIGHSPY_VERSION = importlib.metadata.version("highspy")
 
 # Tolerances. They were checked against brute-force enumeration (tests/lottery).
@@ -358,10 +364,14 @@ class _Dual:
     c. Rows: for each panel, sum of its y_i - c <= 0; the y_i of the people not yet fixed add up
     to 1. Minimise c - sum over fixed people of p_i * y_i; the optimum is the level t."""
 
-    def __init__(self, n: int, excluded: Sequence[int], seed: int):
+    def __init__(self, n: int, excluded: Sequence[int], seed: int, version: str = ALGORITHM_VERSION):
         self.n = n
         self.h = h = _new_highs(seed)
         h.setOptionValue("solver", "simplex")  # vertex duals; HiGHS picks dual simplex
+        if version != "wijkiezen-leximin/1":
+            # Devex pricing: the re-solves after new panel rows took about half the time of
+            # HiGHS's default choice in our measurements (bench/results-leximin.md).
+            h.setOptionValue("simplex_dual_edge_weight_strategy", 1)
         h.addVars(n + 1, np.zeros(n + 1), np.full(n + 1, highspy.kHighsInf))
         h.changeColCost(n, 1.0)
         for i in excluded:
@@ -489,6 +499,7 @@ def leximin(
     max_levels: int | None = None,
     on_level: Callable[[int, int, int], None] | None = None,
     with_maximin: bool = False,
+    version: str = ALGORITHM_VERSION,
 ) -> Result:
     """Everyone as equal a chance as the quotas allow (see the module docstring).
 
@@ -499,22 +510,38 @@ def leximin(
     people fixed, pool size)`` is called after each level, for progress. With ``with_maximin``
     the result also carries, as ``result.maximin``, what ``maximin`` would return for the same
     inputs: maximin is the first level of leximin, so it costs one more small LP instead of a
-    second run. Raises ``InfeasibleQuotas`` when no panel meets the quotas."""
+    second run. ``version`` (one of ``ALGORITHM_VERSIONS``) reruns a draw made with an earlier
+    version of the algorithm. Raises ``InfeasibleQuotas`` when no panel meets the quotas."""
     if max_levels is not None and max_levels < 1:
         raise ValueError("max_levels must be at least 1")
-    return _run(people, k, quotas, "leximin", seed, time_limit, max_levels, on_level, with_maximin)
+    return _run(people, k, quotas, "leximin", seed, time_limit, max_levels, on_level, with_maximin, version)
 
 
-def maximin(people: Iterable[Person], k: int, quotas: Quotas, *, seed: int = 0) -> Result:
+def maximin(
+    people: Iterable[Person], k: int, quotas: Quotas, *, seed: int = 0, version: str = ALGORITHM_VERSION
+) -> Result:
     """The smallest chance as large as possible, and nothing more: the first level of leximin,
     after which every person gets at least that level in whichever lottery the LP finds."""
-    return _run(people, k, quotas, "maximin", seed, None, 1, None)
+    return _run(people, k, quotas, "maximin", seed, None, 1, None, False, version)
 
 
-def _run(people, k, quotas, algorithm, seed, time_limit, max_levels, on_level, with_maximin=False) -> Result:
+def _run(
+    people,
+    k,
+    quotas,
+    algorithm,
+    seed,
+    time_limit,
+    max_levels,
+    on_level,
+    with_maximin=False,
+    version=ALGORITHM_VERSION,
+) -> Result:
     started = time.perf_counter()
     if not 0 <= seed < 2**31:
         raise ValueError("seed must be an integer from 0 to 2**31 - 1")
+    if version not in ALGORITHM_VERSIONS:
+        raise ValueError(f"unknown algorithm version {version!r}; known: {', '.join(ALGORITHM_VERSIONS)}")
     pool = _build_pool(people, k, quotas)
     oracle = _Oracle(pool, seed)
     if pool.n < pool.k or not oracle.feasible():
@@ -522,7 +549,7 @@ def _run(people, k, quotas, algorithm, seed, time_limit, max_levels, on_level, w
     panels, excluded = _cover(pool, oracle, seed)
     fixed = np.full(pool.n, np.nan)
     fixed[excluded] = 0.0
-    state = _State(pool, oracle, _Dual(pool.n, excluded, seed), [], fixed)
+    state = _State(pool, oracle, _Dual(pool.n, excluded, seed, version), [], fixed)
     for panel in panels:
         state.add_panel(panel)
     levels: list[float] = []
@@ -544,7 +571,7 @@ def _run(people, k, quotas, algorithm, seed, time_limit, max_levels, on_level, w
     # Whoever is not fixed (maximin, or a time limit) gets at least the last level.
     targets = np.where(np.isnan(state.fixed), levels[-1], state.fixed)
     q, shortfall = _final_lottery(state.panels, targets, seed)
-    result = _result(pool, state, q, algorithm, levels, excluded, stopped_early, shortfall, started)
+    result = _result(pool, state, q, algorithm, levels, excluded, stopped_early, shortfall, started, version)
     if with_maximin and first is not None:
         # What maximin does: the final LP over the panels known after the first level, everyone
         # (but the people on no panel) at least the first level.
@@ -553,13 +580,13 @@ def _run(people, k, quotas, algorithm, seed, time_limit, max_levels, on_level, w
         at_first[excluded] = 0.0
         q1, shortfall1 = _final_lottery(state.panels[:count], at_first, seed)
         view = _State(pool, oracle, state.dual, state.panels[:count], at_first, rescues)
-        maxi = _result(pool, view, q1, "maximin", levels[:1], excluded, False, shortfall1, started)
+        maxi = _result(pool, view, q1, "maximin", levels[:1], excluded, False, shortfall1, started, version)
         maxi = Result(maxi.probabilities, maxi.lottery, replace(maxi.report, seconds=seconds))
         result = replace(result, maximin=maxi)
     return result
 
 
-def _result(pool, state, q, algorithm, levels, excluded, stopped_early, shortfall, started):
+def _result(pool, state, q, algorithm, levels, excluded, stopped_early, shortfall, started, version):
     lottery = sorted(
         (tuple(pool.ids[i] for i in sorted(panel)), float(p))
         for panel, p in zip(state.panels, q, strict=True)
@@ -580,6 +607,7 @@ def _result(pool, state, q, algorithm, levels, excluded, stopped_early, shortfal
         time_limit_hit=stopped_early,
         excluded=tuple(pool.ids[i] for i in excluded),
         shortfall=max(0.0, shortfall),
+        algorithm_version=version,
     )
     return Result({pid: math.fsum(ps) for pid, ps in chance.items()}, lottery, report)
 

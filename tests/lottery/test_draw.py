@@ -300,3 +300,34 @@ def test_advice_for_one_blocking_quota_says_it_works_on_its_own():
         lottery.draw(pool=pool, quotas=quotas, seats=4, seed=5, compare=False)
     (problem,) = caught.value.problems
     assert problem.alone and _draws(pool, _with(quotas, [problem]), 4)
+
+
+def test_a_draw_reruns_with_the_algorithm_version_it_ran_with():
+    """The level LP's pricing changed in /2: the same chances, but another lottery realises them,
+    so a /1 draw rerun with /2 would pick another committee. The version is in every result and a
+    rerun takes it from there; the verifier then reproduces the old committee."""
+    from committee.lottery import leximin
+
+    pool, quotas = _pool(30, 2), _quotas(6)
+    inputs = lottery.inputs_json(pool=pool, quotas=quotas, seats=6, seed=11, reserves=6, algorithm="leximin")
+    old = lottery.draw(pool=pool, quotas=quotas, seats=6, seed=11, compare=False, version="wijkiezen-leximin/1")
+    new = lottery.draw(pool=pool, quotas=quotas, seats=6, seed=11, compare=False)
+    assert new.versions["wijkiezen-lottery"] == leximin.ALGORITHM_VERSION == "wijkiezen-leximin/2"
+    assert old.versions["wijkiezen-lottery"] == "wijkiezen-leximin/1"
+    assert old.chances == new.chances  # to the published six decimals
+    assert old.chosen != new.chosen  # so the version matters for a rerun
+
+    again = lottery.draw(**lottery.rerun_arguments({"inputs": inputs, "result": lottery.result_json(old)}))
+    assert again.chosen == old.chosen and again.reserves == old.reserves
+    # A result from before versions were recorded is a /1 result.
+    unrecorded = {**lottery.result_json(old), "versions": {}}
+    assert lottery.rerun_arguments({"inputs": inputs, "result": unrecorded})["version"] == "wijkiezen-leximin/1"
+
+
+def test_an_unknown_algorithm_version_is_refused_in_words():
+    pool, quotas = _pool(20), _quotas(5)
+    inputs = lottery.inputs_json(pool=pool, quotas=quotas, seats=5, seed=4, reserves=2, algorithm="leximin")
+    result = lottery.result_json(lottery.draw(pool=pool, quotas=quotas, seats=5, seed=4, compare=False))
+    result["versions"]["wijkiezen-lottery"] = "wijkiezen-leximin/99"
+    with pytest.raises(LotteryError, match="does not know"):
+        lottery.rerun_arguments({"inputs": inputs, "result": result})
