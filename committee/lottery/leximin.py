@@ -45,8 +45,8 @@ log = logging.getLogger(__name__)
 # The algorithm's version is part of every draw's result: a rerun uses the version the draw ran
 # with, so an old draw file still reruns to the same lottery after the algorithm has changed.
 # /1: HiGHS's default pricing in the level LP. /2: Devex pricing in the level LP (the same levels
-# and chances, to the tolerances, in about half the LP time; the vertex, and so the lottery that
-# realises the chances, can differ from /1).
+# and chances, to the tolerances, in about a quarter less LP time; the vertex, and so the lottery
+# that realises the chances, can differ from /1).
 ALGORITHM_VERSIONS = ("wijkiezen-leximin/1", "wijkiezen-leximin/2")
 ALGORITHM_VERSION = ALGORITHM_VERSIONS[-1]
 HIGHSPY_VERSION = importlib.metadata.version("highspy")
@@ -369,8 +369,8 @@ class _Dual:
         self.h = h = _new_highs(seed)
         h.setOptionValue("solver", "simplex")  # vertex duals; HiGHS picks dual simplex
         if version != "wijkiezen-leximin/1":
-            # Devex pricing: the re-solves after new panel rows took about half the time of
-            # HiGHS's default choice in our measurements (bench/results-leximin.md).
+            # Devex pricing: the re-solves after new panel rows took about a quarter less time
+            # than with HiGHS's default choice in our measurements (bench/results-leximin.md).
             h.setOptionValue("simplex_dual_edge_weight_strategy", 1)
         h.addVars(n + 1, np.zeros(n + 1), np.full(n + 1, highspy.kHighsInf))
         h.changeColCost(n, 1.0)
