@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template
-from flask_babel import format_date
+from flask_babel import format_currency, format_date
 from flask_babel import gettext as _
 
 from committee import mail
@@ -165,10 +165,13 @@ def _relied_on(changes: dict) -> dict:
     return public
 
 
+def _euros(amount: int) -> str:
+    """Whole euros as the public pages write them (€ 120.000)."""
+    return format_currency(amount, "EUR", format="¤ #,##0", currency_digits=False)
+
+
 def describe(change: ProcurementChange) -> list[str]:
     """The change in plain words, one line per field (for the notice and the public page)."""
-    from flask_babel import format_currency
-
     lines = []
     fields = change.fields or {}
     if "task" in fields:
@@ -177,8 +180,8 @@ def describe(change: ProcurementChange) -> list[str]:
         lines.append(
             _(
                 "Het maximale budget per jaar was %(old)s en is nu %(new)s.",
-                old=format_currency(fields["budget_ceiling"]["old"], "EUR"),
-                new=format_currency(fields["budget_ceiling"]["new"], "EUR"),
+                old=_euros(fields["budget_ceiling"]["old"]),
+                new=_euros(fields["budget_ceiling"]["new"]),
             )
         )
     if "offer_deadline" in fields:

@@ -179,6 +179,8 @@ def open_offers(*, actor, procurement: Procurement, today: date | None = None) -
 def close_offers(*, actor, procurement: Procurement, today: date | None = None) -> None:
     """Stop accepting offers (only after the deadline day) and start the anonymisation check."""
     today = today or local_today()
+    if policy.ended(procurement):
+        raise ProcessError(_("Deze aanbesteding is beëindigd; er volgt geen nieuwe fase meer."))
     if procurement.phase != Phase.OFFERS_OPEN:
         raise ProcessError(_("Het indienen van aanbod staat niet open."))
     if not policy.offers_closable(procurement, today):
