@@ -6,6 +6,7 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from committee.extensions import db
@@ -18,6 +19,9 @@ class Outcome(enum.StrEnum):
 
     CANCELLED = "cancelled"  # withdrawn before publication (ingetrokken)
     NO_AWARD = "no_award"  # judged, but no offer is chosen (geen gunning)
+
+
+OUTCOME_LABELS = {Outcome.CANCELLED: _l("Ingetrokken"), Outcome.NO_AWARD: _l("Geen gunning")}
 
 
 class Procurement(db.Model):
@@ -53,6 +57,13 @@ class Procurement(db.Model):
     changes: Mapped[list[ProcurementChange]] = relationship(
         back_populates="procurement", order_by="ProcurementChange.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def status_label(self) -> str:
+        """The phase's name, or how it ended (Ingetrokken, Geen gunning): what lists show."""
+        if self.ended_as is not None:
+            return str(OUTCOME_LABELS[self.ended_as])
+        return self.phase.label
 
 
 class PhaseDate(db.Model):
