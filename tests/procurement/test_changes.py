@@ -235,7 +235,7 @@ def test_cancelling_ends_the_procurement_tells_bidders_and_is_irreversible(app_c
     (event,) = _events(procurement, "procurement.cancelled")
     assert event.details == {"phase": "offers_open", "notified": 1}
     assert not policy.accepts_offers(procurement, TODAY)
-    with pytest.raises(offers.OfferError):
+    with pytest.raises(offers.OfferError, match="beëindigd"):
         make_offer(procurement, make_bidder())
     with pytest.raises(services.ProcessError, match="beëindigd"):
         services.close_offers(actor=moderator, procurement=procurement, today=TODAY + timedelta(days=30))

@@ -78,8 +78,7 @@ def downgrade():
     with op.batch_alter_table('procurement_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_procurement_change_procurement_id'))
     op.drop_table('procurement_change')
-    with op.batch_alter_table('procurement', schema=None) as batch_op:
-        batch_op.drop_column('end_reason')
-        batch_op.drop_column('ended_at')
-        batch_op.drop_column('ended_as')
-        batch_op.drop_column('offers_opened_on')
+    # Not in batch mode: on SQLite that copies and drops the procurement table, which the tables
+    # that point at it refuse. SQLite (3.35 on) and PostgreSQL both drop a column in place.
+    for column in ('end_reason', 'ended_at', 'ended_as', 'offers_opened_on'):
+        op.execute(f'ALTER TABLE procurement DROP COLUMN {column}')
