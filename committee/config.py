@@ -115,6 +115,9 @@ def load_config(app, test_config: dict | None = None) -> None:
         # Alcatel standstill between the provisional and the final award, in calendar days.
         # Shorter only in tests or a demo: 0 means no standstill at all.
         STANDSTILL_DAYS=int(env.get("STANDSTILL_DAYS", "20")),
+        # The shortest offer period, in calendar days from the day offers open: offers cannot
+        # close earlier, nor can the deadline be set or moved inside it (docs/changing-course.md).
+        MIN_OFFER_DAYS=int(env.get("MIN_OFFER_DAYS", "14")),
         # Open Contracting ID prefix: a municipality registers its own with the OCP.
         # The Ed25519 key that signs the audit log's published checkpoints (committee/audit/
         # checkpoint.py): a PEM (PKCS#8) in AUDIT_SIGNING_KEY, or a file made on first use. With

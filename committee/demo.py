@@ -15,7 +15,7 @@ from committee.monitoring import services as monitoring
 from committee.offers import review
 from committee.offers import services as offers
 from committee.panel import services as panel
-from committee.procurement import policy
+from committee.procurement import changes, policy
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
 from committee.publication import services as publication
@@ -199,6 +199,33 @@ def seed(rng: random.Random | None = None) -> None:
         answer="Ja, als het helpt om bewoners samen te brengen.",
     )
     offers.publish_answers(actor=moderator, procurement=open_call)
+    # A wijziging: bidders get a week longer, are told so, and the public page shows it.
+    planned = {p.phase: (p.starts_on, p.ends_on) for p in open_call.phase_dates}
+    first_day, last_day = planned[Phase.OFFERS_OPEN]
+    changes.edit_procurement(
+        actor=moderator,
+        procurement=open_call,
+        title=open_call.title,
+        task=open_call.task,
+        budget_ceiling=open_call.budget_ceiling,
+        dates={**planned, Phase.OFFERS_OPEN: (first_day, last_day + timedelta(days=7))},
+        note="Veel aanbieders vroegen om meer tijd rond de feestdagen: u krijgt een week langer.",
+    )
+
+    # Cancelled while offers were open: the bidders were told, the public page and OCDS show why.
+    withdrawn = new(
+        "Speelplek aan de Molenvaart",
+        "Kinderen in de Molenbuurt hebben geen plek om buiten te spelen. We zoeken een partij "
+        "die samen met ouders een speelplek inricht en beheert.",
+        30_000,
+    )
+    with_offers(withdrawn, submit_both=False)
+    changes.cancel(
+        actor=moderator,
+        procurement=withdrawn,
+        reason="De grond aan de Molenvaart is toch niet beschikbaar. De gemeente zoekt eerst met "
+        "bewoners een nieuwe plek en begint dan een nieuwe aanbesteding.",
+    )
 
     scoring_now = new(
         "Jongerenwerk Noorderwijk",

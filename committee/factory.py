@@ -87,6 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from committee.offers.views import bp as offers_bp
     from committee.panel.views import bp as panel_bp
     from committee.privacy.views import bp as privacy_bp
+    from committee.procurement import course_views  # noqa: F401  (its routes join procurement_bp)
     from committee.procurement.views import bp as procurement_bp
     from committee.publication.views import bp as publication_bp
     from committee.scoring.views import bp as scoring_bp

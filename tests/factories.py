@@ -287,12 +287,18 @@ def add_annex(procurement, bidder, data: bytes, filename: str = "bijlage.pdf", *
 
 
 def pass_the_offer_deadline():
-    """Move every procurement's offer deadline to yesterday (browser tests cannot wait a day)."""
-    from committee.procurement.models import PhaseDate
+    """Move every procurement's offer deadline to yesterday, and the day offers opened back by
+    the minimum offer period (browser tests cannot wait two weeks)."""
+    from flask import current_app
+
+    from committee.procurement.models import PhaseDate, Procurement
 
     offers_open = sa.select(PhaseDate).where(PhaseDate.phase == Phase.OFFERS_OPEN)
     for planned in db.session.scalars(offers_open):
         planned.ends_on = local_today() - timedelta(days=1)
+    opened = sa.select(Procurement).where(Procurement.offers_opened_on.is_not(None))
+    for procurement in db.session.scalars(opened):
+        procurement.offers_opened_on = local_today() - timedelta(days=current_app.config["MIN_OFFER_DAYS"])
     db.session.commit()
 
 

@@ -45,6 +45,8 @@ Examples are derandomised (the same inputs on every run) and few per form, to ke
 | procurement ProcurementForm    | procurement.create          | moderator | concept       |
 | procurement CriterionForm      | procurement.add_criterion   | moderator | concept       |
 | procurement CriteriaPresetForm | procurement.criteria_preset | moderator | concept       |
+| procurement ProcurementEditForm| procurement.save_edit       | moderator | concept, open |
+| procurement EndProcurementForm | procurement.cancel, no_award| moderator | scoring, delib|
 | procurement PhaseActionForm    | procurement.phase_action    | moderator | concept       |
 | procurement DecisionForm       | procurement.decide          | moderator | deliberation  |
 | publication RationaleForm      | publication.rationale_post  | member    | deliberation  |
@@ -617,6 +619,45 @@ CASES = [
         MOD + "/criteria/standaard",
         [("moderator", MOD + "/criteria")],
     ),
+    Case(
+        "ProcurementEditForm",
+        Phase.CONCEPT,
+        "moderator",
+        MOD + "/wijzigen",
+        MOD + "/wijzigen",
+        [("moderator", MOD), ("moderator", MOD + "/wijzigen")],
+        valid={"budget_ceiling": "120.000"},
+    ),
+    Case(
+        "ProcurementEditForm (offers open)",
+        Phase.OFFERS_OPEN,
+        "moderator",
+        MOD + "/wijzigen",
+        MOD + "/wijzigen",
+        # A told change (wijziging) is public: its note is on the public page.
+        [("moderator", MOD), ("anonymous", PUBLIC), ("moderator", "/beheer/uitgaande-post")],
+        valid={
+            "budget_ceiling": "120.000",
+            "dates_offers_open-starts_on": local_today().isoformat(),
+            "dates_offers_open-ends_on": (local_today() + timedelta(days=30)).isoformat(),
+        },
+    ),
+    Case(
+        "EndProcurementForm",
+        Phase.SCORING,
+        "moderator",
+        MOD + "/intrekken",
+        MOD + "/intrekken",
+        [("moderator", MOD), ("anonymous", PUBLIC)],
+    ),
+    Case(
+        "EndProcurementForm (no award)",
+        Phase.DELIBERATION,
+        "moderator",
+        MOD + "/geen-gunning",
+        MOD + "/geen-gunning",
+        [("moderator", MOD), ("anonymous", PUBLIC), ("anonymous", "/besluiten.atom")],
+    ),
     Case("PhaseActionForm", Phase.CONCEPT, "moderator", MOD, MOD + "/fase", [("moderator", MOD)]),
     Case(
         "DecisionForm",
@@ -763,7 +804,7 @@ NO_INPUT = {
 }
 
 # Forms that are a part of another form (a FormField): fed through that form's case.
-PARTS = {"PhaseDatesForm": "ProcurementForm"}
+PARTS = {"PhaseDatesForm": "ProcurementForm"}  # and of ProcurementEditForm
 
 
 def test_every_form_is_covered_or_named_as_without_input():

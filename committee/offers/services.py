@@ -376,6 +376,8 @@ def offers_of(organisation_id: int) -> list[Offer]:
 
 
 def _offer_for_change(actor, procurement, today: date) -> Offer:
+    if policy.ended(procurement):
+        raise OfferError(_("Deze aanbesteding is beëindigd: u kunt geen aanbod meer indienen."))
     if not policy.accepts_offers(procurement, today):
         raise OfferError(_("De termijn om aanbod in te dienen is voorbij."))
     offer = offer_of(actor.organisation_id, procurement.id)

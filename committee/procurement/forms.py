@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     FormField,
     HiddenField,
@@ -78,6 +79,50 @@ def _procurement_form_class():
 
 
 ProcurementForm = _procurement_form_class()
+
+
+def _edit_form_class():
+    """The edit form: what the new form has, without the criteria (they have their own page),
+    with a note for bidders."""
+
+    class ProcurementEditForm(FlaskForm):
+        title = StringField(_l("Titel"), validators=[required(), max_length(200)])
+        task = TextAreaField(_l("De opgave in gewone woorden"), validators=[required(), max_length(10000)])
+        budget_ceiling = EuroField(
+            _l("Maximaal budget per jaar, in hele euro's"),
+            validators=[required(), whole_euros()],
+        )
+        note = TextAreaField(
+            _l("Toelichting voor aanbieders (niet verplicht)"),
+            description=_l(
+                "Staat het indienen open, dan krijgen aanbieders bericht van een nieuwe opgave, "
+                "budget of laatste dag, met deze toelichting. Ook de openbare pagina toont het."
+            ),
+            validators=[optional(), max_length(2000)],
+        )
+        submit = SubmitField(_l("Wijzigingen opslaan"))
+
+    for phase in PLANNED_PHASES:
+        setattr(ProcurementEditForm, f"dates_{phase.value}", FormField(PhaseDatesForm, label=phase.label))
+    return ProcurementEditForm
+
+
+ProcurementEditForm = _edit_form_class()
+
+
+class EndProcurementForm(FlaskForm):
+    """Cancel, or end without an award: a reason and an explicit confirmation (irreversible)."""
+
+    reason = TextAreaField(
+        _l("De reden"),
+        description=_l("Bewoners en aanbieders lezen deze reden. Schrijf hem in gewone woorden."),
+        validators=[required(), max_length(2000)],
+    )
+    confirm = BooleanField(
+        _l("Ik weet dat dit niet terug te draaien is."),
+        validators=[DataRequired(message=_l("Vink aan dat u weet dat dit niet terug te draaien is."))],
+    )
+    submit = SubmitField(_l("Definitief beëindigen"))
 
 
 class PhaseActionForm(FlaskForm):

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from committee.extensions import db
 from committee.procurement.phases import Phase
 from committee.timeutil import utcnow
+
+
+class Outcome(enum.StrEnum):
+    """How a procurement ended without a published award (see docs/changing-course.md)."""
+
+    CANCELLED = "cancelled"  # withdrawn before publication (ingetrokken)
+    NO_AWARD = "no_award"  # judged, but no offer is chosen (geen gunning)
+
+
+OUTCOME_LABELS = {Outcome.CANCELLED: _l("Ingetrokken"), Outcome.NO_AWARD: _l("Geen gunning")}
 
 
 class Procurement(db.Model):
@@ -22,6 +34,12 @@ class Procurement(db.Model):
         sa.Enum(Phase, native_enum=False, length=20), default=Phase.CONCEPT, index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The Dutch calendar day offers opened: the minimum offer period counts from it.
+    offers_opened_on: Mapped[date | None]
+    # Set once, never undone: the procurement stopped in the phase it was in.
+    ended_as: Mapped[Outcome | None] = mapped_column(sa.Enum(Outcome, native_enum=False, length=20))
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     neighbourhood: Mapped[Neighbourhood] = relationship(back_populates="procurements")  # noqa: F821
     phase_dates: Mapped[list[PhaseDate]] = relationship(
@@ -36,6 +54,16 @@ class Procurement(db.Model):
     members: Mapped[list[CommitteeMember]] = relationship(  # noqa: F821
         back_populates="procurement", order_by="CommitteeMember.id"
     )
+    changes: Mapped[list[ProcurementChange]] = relationship(
+        back_populates="procurement", order_by="ProcurementChange.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_label(self) -> str:
+        """The phase's name, or how it ended (Ingetrokken, Geen gunning): what lists show."""
+        if self.ended_as is not None:
+            return str(OUTCOME_LABELS[self.ended_as])
+        return self.phase.label
 
 
 class PhaseDate(db.Model):
@@ -73,3 +101,22 @@ class Criterion(db.Model):
     scale_high: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     procurement: Mapped[Procurement] = relationship(back_populates="criteria")
+
+
+class ProcurementChange(db.Model):
+    """A change bidders rely on (task, budget, offer deadline) made while offers were open: a
+    *wijziging*, told to every bidder and shown on the public page.
+
+    ``fields`` holds, per changed field, the old and the new value as the public sees them
+    (amounts in euros, dates as ISO days; for the task only that it changed: the page shows the
+    new text).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"), index=True)
+    made_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fields: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    notified: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    procurement: Mapped[Procurement] = relationship(back_populates="changes")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from committee.extensions import db
 from committee.panel.models import CommitteeMember
@@ -30,18 +31,18 @@ def offers_released(procurement) -> bool:
 
 
 def scoring_open(procurement) -> bool:
-    return procurement.phase == Phase.SCORING
+    return procurement.phase == Phase.SCORING and not ended(procurement)
 
 
 def criteria_editable(procurement) -> bool:
     """The moderator sets the criteria up until scoring opens; from then on they are frozen."""
-    return procurement.phase.is_before(Phase.SCORING)
+    return procurement.phase.is_before(Phase.SCORING) and not ended(procurement)
 
 
 def declaration_open(procurement) -> bool:
     """Members confirm the house rules and declare connections once the offers are released
     (only then is it known which organisations bid) and before they read them."""
-    return procurement.phase == Phase.SCORING
+    return procurement.phase == Phase.SCORING and not ended(procurement)
 
 
 def declaration_of(member: CommitteeMember):
@@ -109,7 +110,7 @@ def may_open_offer(member: CommitteeMember, offer) -> bool:
 
 def scores_reopenable(procurement) -> bool:
     """Submitted scores can be unlocked only while scoring is open, never after the tally shows."""
-    return procurement.phase == Phase.SCORING
+    return procurement.phase == Phase.SCORING and not ended(procurement)
 
 
 def offer_deadline(procurement) -> date | None:
@@ -123,7 +124,11 @@ def accepts_offers(procurement, today: date) -> bool:
     """Bidders may write and change offers while offers are open, up to and including the
     deadline."""
     deadline = offer_deadline(procurement)
-    return procurement.phase == Phase.OFFERS_OPEN and (deadline is None or today <= deadline)
+    return (
+        procurement.phase == Phase.OFFERS_OPEN
+        and not ended(procurement)
+        and (deadline is None or today <= deadline)
+    )
 
 
 def scores_visible(procurement) -> bool:
@@ -140,7 +145,7 @@ def deliberation_visible(user, procurement) -> bool:
 
 def meeting_notes_editable(user, procurement) -> bool:
     """The moderator keeps the notes of the deliberation meeting, until the decision is taken."""
-    return user.is_moderator and procurement.phase == Phase.DELIBERATION
+    return user.is_moderator and procurement.phase == Phase.DELIBERATION and not ended(procurement)
 
 
 def award_of(procurement):
@@ -151,7 +156,7 @@ def award_of(procurement):
 
 def rationale_editable(procurement) -> bool:
     """The committee writes after scoring closes, until the provisional award is sent."""
-    writing = procurement.phase in (Phase.DELIBERATION, Phase.DECISION)
+    writing = procurement.phase in (Phase.DELIBERATION, Phase.DECISION) and not ended(procurement)
     return writing and award_of(procurement) is None
 
 
@@ -162,7 +167,7 @@ def rationale_writer(user, procurement) -> bool:
 
 def rationale_approvable(procurement) -> bool:
     """The moderator approves once the decision is recorded and before anything is sent."""
-    return procurement.phase == Phase.DECISION and award_of(procurement) is None
+    return procurement.phase == Phase.DECISION and not ended(procurement) and award_of(procurement) is None
 
 
 def feedback_visible(procurement) -> bool:
@@ -181,7 +186,9 @@ def standstill_over(procurement, now=None) -> bool:
 
 def standstill_public(procurement) -> bool:
     """The public sees that a provisional award was sent and when the standstill ends (no names)."""
-    return procurement.phase == Phase.DECISION and award_of(procurement) is not None
+    return (
+        procurement.phase == Phase.DECISION and not ended(procurement) and award_of(procurement) is not None
+    )
 
 
 def is_public(procurement) -> bool:
@@ -194,8 +201,9 @@ def decision_public(procurement) -> bool:
 
 
 def open_data_available(procurement) -> bool:
-    """The OCDS package and the feed entry exist once the decision is published."""
-    return decision_public(procurement)
+    """The OCDS package exists once the decision is published, or once a public procurement
+    ended without an award (cancelled or no award)."""
+    return decision_public(procurement) or (ended(procurement) and is_public(procurement))
 
 
 def signals_open(procurement) -> bool:
@@ -238,18 +246,82 @@ def accepts_questions(procurement, questions_until: date | None, today: date) ->
     """Bidders may ask questions while offers are open, up to and including the question deadline
     (or, when none is set, the offer deadline)."""
     last = questions_until or offer_deadline(procurement)
-    return procurement.phase == Phase.OFFERS_OPEN and (last is None or today <= last)
+    return (
+        procurement.phase == Phase.OFFERS_OPEN and not ended(procurement) and (last is None or today <= last)
+    )
+
+
+def min_offer_days() -> int:
+    """The shortest offer period in calendar days (``MIN_OFFER_DAYS``)."""
+    return current_app.config["MIN_OFFER_DAYS"]
+
+
+def opened_on(procurement) -> date:
+    """The day offers opened (the day the procurement was made, for rows older than the field)."""
+    return procurement.offers_opened_on or procurement.created_at.date()
+
+
+def earliest_close(procurement) -> date:
+    """The first day offers may be closed: ``MIN_OFFER_DAYS`` after the day they opened."""
+    return opened_on(procurement) + timedelta(days=min_offer_days())
+
+
+def shortest_deadline(opening: date) -> date:
+    """The earliest offer deadline for offers that open on ``opening``: bidders get at least
+    ``MIN_OFFER_DAYS`` calendar days, the opening day and the deadline day included."""
+    return opening + timedelta(days=max(min_offer_days() - 1, 0))
 
 
 def offers_closable(procurement, today: date) -> bool:
-    """Offers may be closed once the deadline day is over, never earlier."""
+    """Offers may be closed once the deadline day is over and the minimum offer period has
+    passed, never earlier (also when no deadline was set)."""
     deadline = offer_deadline(procurement)
-    return procurement.phase == Phase.OFFERS_OPEN and (deadline is None or today > deadline)
+    return (
+        procurement.phase == Phase.OFFERS_OPEN
+        and not ended(procurement)
+        and (deadline is None or today > deadline)
+        and today >= earliest_close(procurement)
+    )
+
+
+# --- changing course: edits, cancelling, no award ------------------------------------------
+
+
+def ended(procurement) -> bool:
+    """Cancelled or ended without an award: nothing moves on any more."""
+    return procurement.ended_as is not None
+
+
+def editable(procurement) -> bool:
+    """The moderator edits title and planned dates until the decision is published."""
+    return not ended(procurement) and procurement.phase.is_before(Phase.PUBLISHED)
+
+
+def terms_editable(procurement) -> bool:
+    """The task and the budget change until offers close: after that, offers were written
+    against them."""
+    return not ended(procurement) and procurement.phase.index <= Phase.OFFERS_OPEN.index
+
+
+def changes_notify(procurement) -> bool:
+    """Once offers are open, a change to what bidders rely on is told to them and made public."""
+    return procurement.phase == Phase.OFFERS_OPEN
+
+
+def cancellable(procurement) -> bool:
+    """A procurement can be withdrawn (ingetrokken) in any phase before publication."""
+    return not ended(procurement) and procurement.phase.is_before(Phase.PUBLISHED)
+
+
+def no_award_possible(procurement) -> bool:
+    """ "No award" ends a procurement whose offers were judged: after scoring closed, before a
+    decision is recorded."""
+    return not ended(procurement) and procurement.phase == Phase.DELIBERATION
 
 
 def anonymisation_review_open(procurement) -> bool:
     """The moderator checks and approves the anonymised offers between closing and releasing."""
-    return procurement.phase == Phase.ANONYMISATION
+    return procurement.phase == Phase.ANONYMISATION and not ended(procurement)
 
 
 def member_may_open_annex(member, offer) -> bool:
@@ -268,12 +340,12 @@ def member_may_open_annex(member, offer) -> bool:
 
 def needs_open(procurement) -> bool:
     """Residents give their needs only while the needs phase runs."""
-    return procurement.phase == Phase.NEEDS
+    return procurement.phase == Phase.NEEDS and not ended(procurement)
 
 
 def needs_list_editable(procurement) -> bool:
     """The moderator prepares and edits the theme list before and during the needs phase."""
-    return procurement.phase in (Phase.CONCEPT, Phase.NEEDS)
+    return procurement.phase in (Phase.CONCEPT, Phase.NEEDS) and not ended(procurement)
 
 
 def needs_results_public(procurement) -> bool:
@@ -283,27 +355,27 @@ def needs_results_public(procurement) -> bool:
 
 def call_themes_editable(procurement) -> bool:
     """The moderator marks the themes for the call between the needs phase and opening offers."""
-    return Phase.NEEDS.index <= procurement.phase.index < Phase.OFFERS_OPEN.index
+    return Phase.NEEDS.index <= procurement.phase.index < Phase.OFFERS_OPEN.index and not ended(procurement)
 
 
 def applications_open(procurement) -> bool:
     """Residents apply through the public form only during recruitment."""
-    return procurement.phase == Phase.RECRUITMENT
+    return procurement.phase == Phase.RECRUITMENT and not ended(procurement)
 
 
 def paper_applications_allowed(procurement) -> bool:
     """The moderator may enter paper applications that arrived up to the end of composition."""
-    return procurement.phase in (Phase.RECRUITMENT, Phase.COMPOSITION)
+    return procurement.phase in (Phase.RECRUITMENT, Phase.COMPOSITION) and not ended(procurement)
 
 
 def draw_allowed(procurement) -> bool:
     """A lottery needs a closed pool: applications have closed and the committee is not frozen."""
-    return procurement.phase == Phase.COMPOSITION
+    return procurement.phase == Phase.COMPOSITION and not ended(procurement)
 
 
 def composition_open(procurement) -> bool:
     """The committee can change until scoring opens; from then on it is frozen."""
-    return procurement.phase.is_before(Phase.SCORING)
+    return procurement.phase.is_before(Phase.SCORING) and not ended(procurement)
 
 
 def draws_public(procurement) -> bool:

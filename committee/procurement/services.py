@@ -136,6 +136,8 @@ def create_procurement(
 
 
 def _set_phase(procurement: Procurement, to: Phase, actor, **details) -> None:
+    if policy.ended(procurement):
+        raise ProcessError(_("Deze aanbesteding is beëindigd; er volgt geen nieuwe fase meer."))
     before = procurement.phase
     procurement.phase = to
     db.session.flush()
@@ -153,24 +155,49 @@ def move_to(*, actor, procurement: Procurement, to: Phase, **details) -> None:
     _set_phase(procurement, to, actor, **details)
 
 
-def open_offers(*, actor, procurement: Procurement) -> None:
-    """Start accepting offers, once the committee is composed (the panel's check)."""
+def open_offers(*, actor, procurement: Procurement, today: date | None = None) -> None:
+    """Start accepting offers, once the committee is composed (the panel's check), and only
+    with a deadline that gives bidders the minimum offer period (``MIN_OFFER_DAYS``)."""
+    today = today or local_today()
     if not procurement.phase.is_before(Phase.OFFERS_OPEN):
         raise ProcessError(_("Het indienen van aanbod is al geopend."))
+    deadline, shortest = policy.offer_deadline(procurement), policy.shortest_deadline(today)
+    if deadline is not None and deadline < shortest:
+        raise ProcessError(
+            _(
+                "Aanbieders krijgen minstens %(days)d dagen voor hun aanbod. Zet de laatste dag "
+                "van indienen op %(date)s of later (Gegevens wijzigen) en open dan opnieuw.",
+                days=policy.min_offer_days(),
+                date=format_date(shortest),
+            )
+        )
     phase_checks.check(Step.OPEN_OFFERS, procurement)
+    procurement.offers_opened_on = today
     _set_phase(procurement, Phase.OFFERS_OPEN, actor)
 
 
 def close_offers(*, actor, procurement: Procurement, today: date | None = None) -> None:
     """Stop accepting offers (only after the deadline day) and start the anonymisation check."""
     today = today or local_today()
+    if policy.ended(procurement):
+        raise ProcessError(_("Deze aanbesteding is beëindigd; er volgt geen nieuwe fase meer."))
     if procurement.phase != Phase.OFFERS_OPEN:
         raise ProcessError(_("Het indienen van aanbod staat niet open."))
     if not policy.offers_closable(procurement, today):
+        deadline = policy.offer_deadline(procurement)
+        if deadline is not None and today <= deadline:
+            raise ProcessError(
+                _(
+                    "Het indienen staat nog open tot en met %(date)s. Sluit het daarna.",
+                    date=format_date(deadline),
+                )
+            )
         raise ProcessError(
             _(
-                "Het indienen staat nog open tot en met %(date)s. Sluit het daarna.",
-                date=format_date(policy.offer_deadline(procurement)),
+                "Aanbieders krijgen minstens %(days)d dagen voor hun aanbod. U kunt het indienen "
+                "sluiten vanaf %(date)s.",
+                days=policy.min_offer_days(),
+                date=format_date(policy.earliest_close(procurement)),
             )
         )
     _set_phase(procurement, Phase.ANONYMISATION, actor, offers=len(submitted_offers(procurement)))

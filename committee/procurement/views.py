@@ -160,6 +160,11 @@ def render_detail(
         standstill_over=policy.standstill_over(procurement),
         Phase=Phase,
         resident_voice=_resident_voice(procurement),
+        course={
+            "editable": policy.editable(procurement),
+            "cancellable": policy.cancellable(procurement),
+            "no_award": policy.no_award_possible(procurement),
+        },
     ), status
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from committee.procurement.models import Outcome
 from committee.procurement.phases import Phase
 from committee.publication import merge
 from committee.publication import services as publication
@@ -71,8 +72,89 @@ def _period(procurement, phase: Phase) -> dict | None:
     return None
 
 
+# The OCDS tender status codelist for a procurement that ended without an award.
+ENDED_STATUS = {Outcome.CANCELLED: "cancelled", Outcome.NO_AWARD: "unsuccessful"}
+
+
+def amendments(procurement) -> list[dict]:
+    """The changes bidders were told of while offers were open, as OCDS tender amendments."""
+    found = []
+    for change in procurement.changes:
+        fields = change.fields or {}
+        described = []
+        if "task" in fields:
+            described.append("opgave gewijzigd")
+        if "budget_ceiling" in fields:
+            described.append(
+                f"budget van {fields['budget_ceiling']['old']} naar {fields['budget_ceiling']['new']} euro"
+            )
+        if "offer_deadline" in fields:
+            described.append(f"laatste dag van indienen naar {fields['offer_deadline']['new']}")
+        amendment = {
+            "id": f"{procurement.id}-amendment-{change.id}",
+            "date": iso(change.made_at),
+            "description": "; ".join(described),
+        }
+        if change.note:
+            amendment["rationale"] = change.note
+        found.append(amendment)
+    return found
+
+
+def ended_release_package(procurement, *, prefix: str, package_url: str, public_url: str) -> dict:
+    """A public procurement that was cancelled or ended without an award: the tender with its
+    status (``cancelled`` or ``unsuccessful``) and the reason, and no awards. Bidders are only
+    counted: their names are never revealed when there is no award."""
+    municipality = procurement.neighbourhood.municipality
+    buyer = {"id": "buyer", "name": municipality}
+    ended = iso(procurement.ended_at)
+    tender = {
+        "id": f"{procurement.id}-tender",
+        "title": procurement.title,
+        "description": procurement.task,
+        "status": ENDED_STATUS[procurement.ended_as],
+        "statusDetails": procurement.end_reason,
+        "procuringEntity": buyer,
+        "value": {"amount": procurement.budget_ceiling, "currency": "EUR"},
+        "procurementMethod": "open",
+        "mainProcurementCategory": "services",
+        "awardCriteria": award_criteria(procurement),
+        "numberOfTenderers": len(publication.submitted_offers(procurement)),
+    }
+    tender_period = _period(procurement, Phase.OFFERS_OPEN)
+    if tender_period:
+        tender["tenderPeriod"] = tender_period
+    if procurement.changes:
+        tender["amendments"] = amendments(procurement)
+    tag = ["tenderCancellation"] if procurement.ended_as == Outcome.CANCELLED else ["tenderUpdate"]
+    release = {
+        "ocid": ocid(prefix, procurement),
+        "id": f"{ocid(prefix, procurement)}-{procurement.ended_as.value}",
+        "date": ended,
+        "tag": tag,
+        "initiationType": "tender",
+        "language": "nl",
+        "parties": [{**buyer, "roles": ["buyer", "procuringEntity"]}],
+        "buyer": buyer,
+        "tender": tender,
+    }
+    return {
+        "uri": package_url,
+        "version": OCDS_VERSION,
+        "publishedDate": ended,
+        "publisher": {"name": municipality},
+        "license": LICENSE,
+        "releases": [release],
+    }
+
+
 def release_package(procurement, *, prefix: str, package_url: str, public_url: str) -> dict:
-    """The release package for one published procurement (see the module docstring)."""
+    """The release package for one published procurement (see the module docstring); for one
+    that ended without an award, ``ended_release_package``."""
+    if procurement.ended_as is not None:
+        return ended_release_package(
+            procurement, prefix=prefix, package_url=package_url, public_url=public_url
+        )
     decision = publication.decision_of(procurement)
     award = publication.award_of(procurement)
     rationale = publication.rationale_of(procurement)
@@ -111,6 +193,8 @@ def release_package(procurement, *, prefix: str, package_url: str, public_url: s
     tender_period = _period(procurement, Phase.OFFERS_OPEN)
     if tender_period:
         tender["tenderPeriod"] = tender_period
+    if procurement.changes:
+        tender["amendments"] = amendments(procurement)
     if award is not None:
         tender["awardPeriod"] = {
             "startDate": iso(award.provisional_at),

@@ -302,7 +302,7 @@ def record_decision(
     consensus, or by a recorded vote that carries by the rules in ``voting`` (``votes``:
     member id -> choice, for the members present). Stored with its date and reasons.
     """
-    if procurement.phase != Phase.DELIBERATION:
+    if procurement.phase != Phase.DELIBERATION or policy.ended(procurement):
         raise ProcessError(_("Een besluit kan pas na het sluiten van het beoordelen."))
     released = {o.id: o for o in scoring.released_offers(procurement)}
     if not offer_ids or not set(offer_ids) <= released.keys():
@@ -520,7 +520,7 @@ def provisional_award(*, actor, procurement, standstill_days: int, now: datetime
     Refused until the decision is recorded and the moderator approved the current rationale.
     All messages go out in this one transaction: either every bidder is told, or none is.
     """
-    if procurement.phase != Phase.DECISION:
+    if procurement.phase != Phase.DECISION or policy.ended(procurement):
         raise ProcessError(_("Leg eerst het besluit vast."))
     if award_of(procurement) is not None:
         raise ProcessError(_("De voorlopige gunning is al verstuurd."))
@@ -676,3 +676,20 @@ def published_decisions(neighbourhood: Neighbourhood | None = None, limit: int =
     if neighbourhood is not None:
         query = query.where(Procurement.neighbourhood_id == neighbourhood.id)
     return db.session.execute(query).all()
+
+
+def ended_procurements(neighbourhood: Neighbourhood | None = None, limit: int = 50):
+    """Public procurements that were cancelled or ended without an award, newest first (for the
+    Atom feed beside the published decisions)."""
+    from committee.procurement.models import Procurement
+
+    query = (
+        sa.select(Procurement)
+        .where(Procurement.ended_as.is_not(None), Procurement.phase != Phase.CONCEPT)
+        .order_by(Procurement.ended_at.desc(), Procurement.id.desc())
+        .limit(limit)
+        .options(joinedload(Procurement.neighbourhood))
+    )
+    if neighbourhood is not None:
+        query = query.where(Procurement.neighbourhood_id == neighbourhood.id)
+    return db.session.scalars(query).all()

@@ -27,6 +27,9 @@ PUBLIC_ACTIONS = (
     "award.provisional",
     "award.final",
     "decision.publish",
+    "procurement.edit",
+    "procurement.cancelled",
+    "procurement.no_award",
 )
 
 
@@ -57,6 +60,11 @@ def label_of(action: str, details: dict) -> str | None:
     """The public words for one event; None when it is not shown."""
     if action == "procurement.phase":
         return _phase_label(details.get("to", ""))
+    if action == "procurement.edit":
+        # Only a change bidders were told of is public (see procurement/changes.py).
+        return (
+            _("Wijziging in de uitvraag; alle aanbieders kregen bericht") if details.get("public") else None
+        )
     if action == "draw.finish":
         return _("De loting voor de commissie is gedaan") if details.get("status") == "done" else None
     labels = {
@@ -66,6 +74,8 @@ def label_of(action: str, details: dict) -> str | None:
         "award.provisional": _("Voorlopige gunning: alle aanbieders tegelijk geïnformeerd"),
         "award.final": _("Definitieve gunning"),
         "decision.publish": _("Het besluit met de uitleg is gepubliceerd"),
+        "procurement.cancelled": _("De gemeente heeft de aanbesteding ingetrokken"),
+        "procurement.no_award": _("De aanbesteding eindigde zonder gunning"),
     }
     return labels.get(action)
 

@@ -199,6 +199,7 @@ class ScoreSheet:
     procurement_id: int
     offer_id: int
     phase: Phase  # of the procurement: the policy's phase rules take anything with a phase
+    ended_as: object  # of the procurement, and so its ``policy.ended`` (None while it runs)
     submitted: bool
     opens: bool  # policy.opens_offer: declaration confirmed, no connection declared
     criteria: dict[int, str]  # id -> name, in the procurement's order
@@ -228,6 +229,7 @@ def _sheet_query(by: str) -> sa.Select:
             member.id,
             member.submitted_at,
             procurement.phase,
+            procurement.ended_as,
             Offer.id,
             policy.opens_offer(member.id, Offer.id),
             Criterion.id,
@@ -266,7 +268,7 @@ def score_sheet(
     rows = db.session.connection().execute(_sheet_query(by), params).all()
     if not rows:
         return None
-    member_id, submitted_at, phase, found_offer_id, opens = rows[0][:5]
+    member_id, submitted_at, phase, ended_as, found_offer_id, opens = rows[0][:6]
     criteria, stored = {}, {}
     for *_seat, criterion_id, name, value, comment in rows:
         if criterion_id is not None:
@@ -278,6 +280,7 @@ def score_sheet(
         procurement_id=procurement_id,
         offer_id=found_offer_id,
         phase=Phase(phase),
+        ended_as=ended_as,
         submitted=submitted_at is not None,
         opens=bool(opens),
         criteria=criteria,

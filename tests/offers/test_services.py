@@ -33,12 +33,12 @@ def test_a_draft_is_kept_and_can_be_submitted_later(app_ctx):
 
 
 def test_the_offer_can_change_until_the_deadline_day_but_not_after(app_ctx):
-    today = local_today()
-    procurement = _open(dates={Phase.OFFERS_OPEN: (today - timedelta(days=5), today)})
+    deadline = local_today() + timedelta(days=14)
+    procurement = _open(dates={Phase.OFFERS_OPEN: (local_today(), deadline)})
     bidder = make_bidder()
-    make_offer(procurement, bidder, today=today)
+    make_offer(procurement, bidder, today=deadline)
     with pytest.raises(services.OfferError, match="voorbij"):
-        make_offer(procurement, bidder, today=today + timedelta(days=1), plan="Te laat")
+        make_offer(procurement, bidder, today=deadline + timedelta(days=1), plan="Te laat")
     assert services.offer_of(bidder.organisation_id, procurement.id).plan != "Te laat"
 
 
@@ -265,10 +265,10 @@ def test_no_more_annexes_than_the_limit(app_ctx):
 
 
 def test_no_annex_after_the_deadline(app_ctx):
-    today = local_today()
-    procurement = _open(dates={Phase.OFFERS_OPEN: (today - timedelta(days=5), today)})
+    deadline = local_today() + timedelta(days=14)
+    procurement = _open(dates={Phase.OFFERS_OPEN: (local_today(), deadline)})
     with pytest.raises(services.OfferError, match="voorbij"):
-        add_annex(procurement, make_bidder(), make_pdf(), today=today + timedelta(days=1))
+        add_annex(procurement, make_bidder(), make_pdf(), today=deadline + timedelta(days=1))
 
 
 def test_an_annex_added_to_a_submitted_offer_counts_as_submitted_again(app_ctx):

@@ -146,3 +146,48 @@ def test_each_chosen_offer_is_its_own_award_with_its_supplier_and_value(app, cli
     roles = {p["name"]: p["roles"] for p in release["parties"]}
     assert roles[names["A"]] == roles[names["B"]] == ["tenderer", "supplier"]
     assert roles[names["C"]] == ["tenderer"]
+
+
+def test_cancelled_and_unsuccessful_procurements_have_valid_packages_with_their_amendments(
+    app, client, validator
+):
+    from datetime import timedelta
+
+    from committee.procurement import changes
+    from committee.procurement.phases import PLANNED_PHASES, Phase
+    from tests.factories import make_deliberation_procurement, open_procurement
+
+    with app.test_request_context():
+        cancelled = open_procurement()
+        planned = {p.phase: (p.starts_on, p.ends_on) for p in cancelled.phase_dates}
+        start, end = planned[Phase.OFFERS_OPEN]
+        changes.edit_procurement(
+            actor=None,
+            procurement=cancelled,
+            title=cancelled.title,
+            task="Een scherpere opgave.",
+            budget_ceiling=cancelled.budget_ceiling,
+            dates={
+                **{p: planned.get(p, (None, None)) for p in PLANNED_PHASES},
+                Phase.OFFERS_OPEN: (start, end + timedelta(days=7)),
+            },
+            note="Een week langer.",
+        )
+        changes.cancel(actor=None, procurement=cancelled, reason="Het budget viel weg.")
+        unsuccessful, _moderator = make_deliberation_procurement()
+        changes.no_award(actor=None, procurement=unsuccessful, reason="Geen aanbod past.")
+        db.session.commit()
+        urls = [_url(cancelled), _url(unsuccessful)]
+    packages = []
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200
+        errors = [
+            f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in validator.iter_errors(response.get_json())
+        ]
+        assert errors == [], f"{url}:\n" + "\n".join(errors)
+        packages.append(response.get_json()["releases"][0]["tender"])
+    assert [t["status"] for t in packages] == ["cancelled", "unsuccessful"]
+    (amendment,) = packages[0]["amendments"]
+    assert amendment["rationale"] == "Een week langer." and "opgave gewijzigd" in amendment["description"]

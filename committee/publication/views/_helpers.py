@@ -7,7 +7,7 @@ from committee.audit import checkpoint
 from committee.extensions import db
 from committee.needs.results import MIN_GROUP
 from committee.panel.models import MemberKind
-from committee.procurement import policy
+from committee.procurement import changes, policy
 from committee.procurement.models import Procurement
 from committee.publication import services, timeline
 from committee.scoring import services as scoring
@@ -17,11 +17,15 @@ def _base() -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
 
 
-def _public_procurement(slug: str, procurement_id: int, *, published: bool = False) -> Procurement:
+def _public_procurement(
+    slug: str, procurement_id: int, *, published: bool = False, open_data: bool = False
+) -> Procurement:
     procurement = db.session.get(Procurement, procurement_id)
     if procurement is None or procurement.neighbourhood.slug != slug or not policy.is_public(procurement):
         abort(404)
     if published and not policy.decision_public(procurement):
+        abort(404)
+    if open_data and not policy.open_data_available(procurement):
         abort(404)
     return procurement
 
@@ -60,6 +64,8 @@ def _public_context(procurement) -> dict:
         "results_hidden": [r for r in results if r.members < MIN_GROUP],
         "min_group": MIN_GROUP,
         "award": award if (published or policy.standstill_public(procurement)) else None,
+        "ended": policy.ended(procurement),
+        "changes": [(change, changes.describe(change)) for change in reversed(procurement.changes)],
         "offers": offers,
         "submitted_count": len(offers) if released else None,
         "revealed": revealed,

@@ -7,6 +7,7 @@ from committee.access import rule
 from committee.audit import checkpoint
 from committee.audit.views import signed_response
 from committee.i18n import names_list
+from committee.procurement.models import Outcome
 from committee.publication import feed, ocds, services
 from committee.publication.views._helpers import _base, _public_procurement
 from committee.publication.views.blueprint import bp
@@ -15,7 +16,7 @@ from committee.publication.views.blueprint import bp
 @bp.get("/wijk/<slug>/aanbesteding/<int:procurement_id>/ocds.json")
 @rule("public")
 def ocds_package(slug: str, procurement_id: int):
-    procurement = _public_procurement(slug, procurement_id, published=True)
+    procurement = _public_procurement(slug, procurement_id, open_data=True)
     package = ocds.release_package(
         procurement,
         prefix=current_app.config["OCDS_OCID_PREFIX"],
@@ -45,7 +46,26 @@ def _checkpoint_text(point) -> str:
     return _("Controlepunt van het logboek bij dit besluit: %(line)s", line=checkpoint.line(point))
 
 
-def _feed_response(title: str, feed_url: str, site_url: str, decisions) -> Response:
+def _ended_entry(procurement) -> dict:
+    """A procurement that ended without an award, as a feed entry."""
+    slug = procurement.neighbourhood.slug
+    url = _base() + url_for("publication.procurement", slug=slug, procurement_id=procurement.id)
+    outcome = _("ingetrokken") if procurement.ended_as == Outcome.CANCELLED else _("geen gunning")
+    return {
+        "id": f"{url}#{procurement.ended_as.value}",
+        "title": _(
+            "%(place)s: %(title)s – %(outcome)s",
+            place=procurement.neighbourhood.name,
+            title=procurement.title,
+            outcome=outcome,
+        ),
+        "url": url,
+        "published": procurement.ended_at,
+        "summary": procurement.end_reason,
+    }
+
+
+def _feed_response(title: str, feed_url: str, site_url: str, decisions, ended=()) -> Response:
     entries = []
     decisions = list(decisions)
     points = checkpoint.at_seqs(decision.audit_seq for decision, _procurement, _rationale in decisions)
@@ -69,6 +89,8 @@ def _feed_response(title: str, feed_url: str, site_url: str, decisions) -> Respo
                 + url_for("publication.decision_checkpoint", slug=slug, procurement_id=procurement.id),
             }
         )
+    entries.extend(_ended_entry(procurement) for procurement in ended)
+    entries.sort(key=lambda entry: entry["published"], reverse=True)
     body = feed.atom(title=title, feed_url=feed_url, site_url=site_url, entries=entries)
     return Response(body, mimetype="application/atom+xml")
 
@@ -81,6 +103,7 @@ def decisions_feed():
         _base() + url_for("publication.decisions_feed"),
         _base() + url_for("publication.home"),
         services.published_decisions(),
+        services.ended_procurements(),
     )
 
 
@@ -95,4 +118,5 @@ def neighbourhood_feed(slug: str):
         _base() + url_for("publication.neighbourhood_feed", slug=slug),
         _base() + url_for("publication.neighbourhood", slug=slug),
         services.published_decisions(place),
+        services.ended_procurements(place),
     )
