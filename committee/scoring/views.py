@@ -175,6 +175,8 @@ def briefing(procurement_id: int):
 @rule("resident")
 def briefing_post(procurement_id: int):
     member = _membership(procurement_id)
+    if services.briefing_read(member):  # read already: nothing to store, nothing to refuse
+        return redirect(url_for("scoring.offers", procurement_id=procurement_id))
     form = BriefingForm()
     if not form.validate_on_submit():
         return _render_briefing(member, form, 422)
