@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from committee.extensions import db
 from committee.panel.models import CommitteeMember, ContactPreference
 
-NOTA = "nota"  # a question for the nota van inlichtingen: always open while questions are
+# A question for the nota van inlichtingen: open whenever questions are, whatever the committee chose.
+NOTA = "nota"
 # A bidder's route to the committee, and the preference a member must have chosen to be reached by it.
 ROUTES = {
     ContactPreference.VIA_MUNICIPALITY.value: ContactPreference.VIA_MUNICIPALITY,
