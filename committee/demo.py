@@ -15,6 +15,7 @@ from committee.monitoring import services as monitoring
 from committee.offers import review
 from committee.offers import services as offers
 from committee.panel import services as panel
+from committee.panel.models import ContactPreference
 from committee.procurement import changes, policy
 from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
@@ -44,6 +45,8 @@ BIDDERS = [
     ),
 ]
 RESIDENTS = ["Ria Bewoner", "Sem Bewoner", "Fatima Bewoner"]
+# How bidders' questions may reach each demo resident, in the order of RESIDENTS.
+CONTACT_CHOICES = [ContactPreference.VIA_MUNICIPALITY, ContactPreference.NONE, ContactPreference.MEETING]
 
 PLANS = [
     (
@@ -129,8 +132,10 @@ def seed(rng: random.Random | None = None) -> None:
     new("Groen in de wijk", "Meer groen en minder stenen, samen met bewoners.", 40_000)
 
     def with_offers(procurement, submit_both: bool, budgets=None) -> None:
-        for seat in residents:
-            panel.seat_existing(actor=moderator, procurement=procurement, user=seat)
+        for seat, contact in zip(residents, CONTACT_CHOICES, strict=False):
+            member = panel.seat_existing(actor=moderator, procurement=procurement, user=seat)
+            # Each member's own answer; bidders see only the numbers per answer.
+            panel.set_contact_preference(member=member, contact_preference=contact)
         procurement_services.open_offers(actor=moderator, procurement=procurement)
         for i, bidder in enumerate(bidders):
             plan, team, results = PLANS[i]
@@ -162,6 +167,7 @@ def seed(rng: random.Random | None = None) -> None:
         for member in procurement.members:
             scoring.declare(member=member, accepts_house_rules=True, name_ids=[])
             scoring.confirm_declaration(actor=moderator, member=member)
+            scoring.confirm_briefing(member=member)
             for offer in scoring.offers_for(member):
                 for criterion in procurement.criteria:
                     value = rng.randint(2, 5)
@@ -191,6 +197,14 @@ def seed(rng: random.Random | None = None) -> None:
     )
     question = offers.ask_question(
         actor=bidders[1], procurement=open_call, today=today, body="Mag het budget ook naar vervoer gaan?"
+    )
+    # A message for the committee, which the municipality passes on to the member who wants it.
+    offers.ask_question(
+        actor=bidders[0],
+        procurement=open_call,
+        today=today,
+        route="via_municipality",
+        body="Wat merken bewoners zelf van eenzaamheid in de straat?",
     )
     offers.answer_question(
         actor=moderator,
@@ -236,6 +250,9 @@ def seed(rng: random.Random | None = None) -> None:
     )
     with_offers(scoring_now, submit_both=True)
     release(scoring_now)
+    # Two members have read the briefing already; the third still has it to read.
+    for member in scoring_now.members[:2]:
+        scoring.confirm_briefing(member=member)
 
     # Deliberation: scoring has closed; the committee meets and writes.
     talking = new(

@@ -123,11 +123,12 @@ def release_to_committee(procurement, moderator=None, rng=None):
 def make_scoring_procurement(members: int = 3, offer_count: int = 2, **overrides):
     """A procurement in the scoring phase, with residents seated and offers released.
 
-    Every member has declared no connections and the moderator has confirmed it, unless
-    ``declared=False``.
+    Every member has read the briefing (unless ``briefed=False``), has declared no connections
+    and the moderator has confirmed it (unless ``declared=False``).
     """
     moderator = overrides.pop("moderator", None) or make_moderator()
     declared = overrides.pop("declared", True)
+    briefed = overrides.pop("briefed", True)
     procurement = make_procurement(moderator, **overrides)
     residents = [make_resident() for _ in range(members)]
     for resident in residents:
@@ -137,9 +138,12 @@ def make_scoring_procurement(members: int = 3, offer_count: int = 2, **overrides
         make_offer(procurement)
     release_to_committee(procurement, moderator)
     db.session.flush()
+    if briefed:
+        for member in procurement.members:
+            scoring.confirm_briefing(member=member)
     if declared:
         for member in procurement.members:
-            make_declaration(member, moderator=moderator)
+            make_declaration(member, moderator=moderator, briefed=briefed)
     return procurement, moderator
 
 
@@ -170,9 +174,10 @@ def make_coalition_scoring_procurement():
     return procurement, moderator, coalition_offer
 
 
-def make_declaration(member, organisations=(), confirm=True, moderator=None, names=()):
+def make_declaration(member, organisations=(), confirm=True, moderator=None, names=(), briefed=True):
     """The member accepts the house rules and declares these organisations (their own names, as
-    frozen when offers closed) and these other ``names`` from the list; confirmed."""
+    frozen when offers closed) and these other ``names`` from the list; confirmed. Unless
+    ``briefed=False``, the member has also read the briefing that scoring waits for."""
     listed = {n.name: n for n in scoring.declarable_names(member.procurement)}
     offers = {o.organisation_id: o for o in scoring.released_offers(member.procurement)}
     chosen = [
@@ -187,6 +192,8 @@ def make_declaration(member, organisations=(), confirm=True, moderator=None, nam
     )
     if confirm:
         scoring.confirm_declaration(actor=moderator or make_moderator(), member=member)
+    if briefed:
+        scoring.confirm_briefing(member=member)
     return declaration
 
 

@@ -160,6 +160,8 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "scoring.home": Access("resident", RESIDENTS),
     "scoring.offers": Access("resident", MEMBERS),
     "panel.accept": Access("resident", MEMBERS),
+    "panel.contact": Access("resident", MEMBERS),
+    "scoring.briefing": Access("resident", MEMBERS),
     "scoring.declaration": Access("resident", MEMBERS, "declaration_open"),
     # The crawl opens bidder A's offer: the member with a conflict is recused from it.
     "scoring.offer": Access("resident", frozenset({"member"}), "offers_released"),
@@ -234,8 +236,10 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
         e: PostOnly("resident")
         for e in [
             "panel.accept_post",
+            "panel.contact_post",
             "panel.confirm_claim",
             "publication.rationale_post",
+            "scoring.briefing_post",
             "scoring.declare",
             "scoring.save",
             "scoring.submit",

@@ -42,6 +42,7 @@ Examples are derandomised (the same inputs on every run) and few per form, to ke
 | panel QuotaForm                | panel.save_quotas           | moderator | composition   |
 | panel PrepareDrawForm          | panel.prepare_draw          | moderator | composition   |
 | panel AcceptForm               | panel.accept_post           | member    | composition   |
+| panel ContactPreferenceForm    | panel.contact_post          | member    | offers_open   |
 | procurement ProcurementForm    | procurement.create          | moderator | concept       |
 | procurement CriterionForm      | procurement.add_criterion   | moderator | concept       |
 | procurement CriteriaPresetForm | procurement.criteria_preset | moderator | concept       |
@@ -52,6 +53,7 @@ Examples are derandomised (the same inputs on every run) and few per form, to ke
 | publication RationaleForm      | publication.rationale_post  | member    | deliberation  |
 | scoring ScoreForm              | scoring.save                | member    | scoring       |
 | scoring DeclarationForm        | scoring.declare             | member    | scoring       |
+| scoring BriefingForm           | scoring.briefing_post       | member    | scoring       |
 | scoring ReopenForm             | scoring.reopen_post         | moderator | scoring       |
 | scoring MeetingNoteForm        | scoring.meeting_note        | moderator | deliberation  |
 | wijk NeighbourhoodForm         | wijk.create                 | moderator | concept       |
@@ -328,6 +330,12 @@ def _halfway_through_login(world: World, client: FlaskClient) -> None:
     login(client, world.moderator)
 
 
+def _unbriefed(world: World, client: FlaskClient) -> None:
+    """The member has not read the briefing yet, so its form is on the page."""
+    world.member.briefing_read_at = None
+    db.session.commit()
+
+
 def _as_coalition(world: World, client: FlaskClient) -> None:
     """Bidder A writes in as a coalition, so the partner form appears."""
     response = client.post("/aanbieder/organisatie", data={"name": "Samen Sterk", "kind": "coalition"})
@@ -595,6 +603,14 @@ CASES = [
         [("moderator", MOD)],
     ),
     Case(
+        "ContactPreferenceForm",
+        Phase.OFFERS_OPEN,
+        "member",
+        "/commissie/{pid}/contact",
+        "/commissie/{pid}/contact",
+        [("moderator", MOD), ("bidder_a", "/uitvragen/{pid}")],
+    ),
+    Case(
         "ProcurementForm",
         Phase.CONCEPT,
         "moderator",
@@ -701,6 +717,15 @@ CASES = [
         "/commissie/{pid}/verklaring",
         [("moderator", MOD)],
         declare=False,
+    ),
+    Case(
+        "BriefingForm",
+        Phase.SCORING,
+        "member",
+        "/commissie/{pid}/uitleg",
+        "/commissie/{pid}/uitleg",
+        [("moderator", MOD)],
+        prepare=_unbriefed,
     ),
     Case(
         "ReopenForm",

@@ -119,7 +119,17 @@ class ContactForm(FlaskForm):
     submit = SubmitField(_l("Contactpersoon toevoegen"))
 
 
+QUESTION_ROUTES = [
+    SelectChoice("nota", _l("Een vraag aan de gemeente, voor de nota van inlichtingen")),
+    SelectChoice("via_municipality", _l("Een bericht voor de commissie, dat de gemeente doorgeeft")),
+    SelectChoice("meeting", _l("Een verzoek om de commissie te spreken op een bijeenkomst van de gemeente")),
+]
+
+
 class QuestionForm(FlaskForm):
+    # Every route is a valid answer here; whether the committee's house rule opens it is the
+    # service's check (``offers.services.ask_question``), so a closed route gets a clear refusal.
+    route = RadioField(_l("Waar is uw vraag voor?"), choices=QUESTION_ROUTES, default="nota", validators=[optional()])
     body = TextAreaField(
         _l("Uw vraag"),
         description=_l("Iedereen leest het antwoord, zonder uw naam. Zet geen namen in uw vraag."),

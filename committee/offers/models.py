@@ -111,6 +111,9 @@ class Question(db.Model):
     answered_at: Mapped[datetime | None]
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     published_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Where it goes: "nota" (the nota van inlichtingen), or to the committee through the
+    # municipality: "via_municipality" or "meeting" (``panel.house_rules.ROUTES``).
+    route: Mapped[str] = mapped_column(sa.String(20), default="nota", server_default="nota")
 
 
 class OfferStatus(enum.StrEnum):

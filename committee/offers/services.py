@@ -33,6 +33,7 @@ from committee.offers.models import (
     name_key,
 )
 from committee.offers.storage import Storage, current_storage
+from committee.panel import house_rules
 from committee.procurement import policy
 from committee.procurement.phases import Phase
 from committee.text import web_address
@@ -257,23 +258,41 @@ def save_call(*, actor, procurement, needs: str, house_rules: str, questions_unt
     return call
 
 
-def ask_question(*, actor, procurement, body: str, today: date) -> Question:
+def ask_question(*, actor, procurement, body: str, today: date, route: str = house_rules.NOTA) -> Question:
     """A bidder's question, until the question deadline. Nobody else sees it until it is answered
-    and published, and then without the asker's name."""
+    and published, and then without the asker's name.
+
+    ``route`` says where it goes: the nota van inlichtingen (always), or to the committee through
+    the municipality ("via_municipality": a message the moderator passes on; "meeting": a request
+    to talk at a meeting the municipality organises), only when the committee's house rule opens
+    that route (at least one member chose it). The bidder never learns which members, nor gets a
+    way to reach them: the moderator passes it on, and answers go into the nota for everyone."""
     if not policy.accepts_questions(procurement, call_of(procurement).questions_until, today):
         raise OfferError(_("Vragen stellen kan niet meer: de termijn is voorbij."))
+    if route != house_rules.NOTA and route not in house_rules.ROUTES:
+        raise OfferError(_("Kies waar uw vraag voor is."))
+    if route != house_rules.NOTA and not house_rules.house_rule(procurement).route_open(route):
+        raise OfferError(
+            _(
+                "De commissie wil zo geen vragen van aanbieders krijgen. Stel uw vraag aan de gemeente, "
+                "voor de nota van inlichtingen."
+            )
+        )
     question = Question(
         procurement_id=procurement.id,
         organisation_id=actor.organisation_id,
         asked_by_id=actor.id,
         body=body.strip(),
+        route=route,
     )
     organisation = db.session.get(Organisation, actor.organisation_id)
     # A first proposal for the published wording, without the asker's declared names.
     question.public_question = anonymise.redact(question.body, declared_identifiers(organisation))
     db.session.add(question)
     db.session.flush()
-    audit.record("question.ask", actor=actor, obj=question, procurement_id=procurement.id)
+    audit.record(
+        "question.ask", actor=actor, obj=question, procurement_id=procurement.id, details={"route": route}
+    )
     return question
 
 

@@ -261,3 +261,16 @@ class AcceptForm(FlaskForm):
         ),
     )
     submit = SubmitField(_l("Ik doe mee"))
+
+
+class ContactPreferenceForm(FlaskForm):
+    contact_preference = RadioField(
+        _l("Mogen vragen van aanbieders bij u komen?"),
+        description=_l(
+            "Aanbieders zien nooit wie in de commissie zit en nooit wat u kiest. Ze zien alleen "
+            "hoeveel leden elk antwoord kozen."
+        ),
+        choices=[],
+        validators=[required()],
+    )
+    submit = SubmitField(_l("Opslaan"))

@@ -191,6 +191,8 @@ class MemberSource(enum.StrEnum):
 
 
 class ContactPreference(enum.StrEnum):
+    """How bidders' questions may reach a member. A member who chose nothing counts as NONE."""
+
     NONE = "none"  # no questions from bidders
     VIA_MUNICIPALITY = "via_municipality"  # the municipality passes questions on
     MEETING = "meeting"  # only at a meeting the municipality organises
@@ -220,6 +222,8 @@ class CommitteeMember(db.Model):
         sa.Enum(ContactPreference, native_enum=False, length=20)
     )
     connections: Mapped[str | None] = mapped_column(sa.Text)
+    # When the member confirmed the briefing and reading guide ("gelezen"); scoring waits for it.
+    briefing_read_at: Mapped[datetime | None]
     public_name: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     procurement: Mapped["Procurement"] = relationship(back_populates="members")  # noqa: F821

@@ -418,6 +418,22 @@ def seat_to_accept(user) -> CommitteeMember | None:
     return None
 
 
+def set_contact_preference(*, member: CommitteeMember, contact_preference: ContactPreference) -> None:
+    """The member says again how bidders' questions may reach them (their own page, any time).
+    Bidders only ever see the committee's numbers (``panel.house_rules``), never this member."""
+    if member.contact_preference == contact_preference:
+        return
+    member.contact_preference = contact_preference
+    db.session.flush()
+    audit.record(
+        "committee.contact_preference",
+        actor=member.user,
+        obj=member,
+        procurement_id=member.procurement_id,
+        details={"member": member.id, "contact": contact_preference.value},
+    )
+
+
 def accept_seat(
     *,
     member: CommitteeMember,

@@ -173,6 +173,7 @@ def _membership_data(member: CommitteeMember) -> dict:
         "connections": member.connections,
         "public_name": member.public_name,
         "submitted_at": _when(member.submitted_at),
+        "briefing_read_at": _when(member.briefing_read_at),
         "declaration": None,
         "reopenings": [
             {"at": _when(r.reopened_at), "reason": r.reason}

@@ -242,6 +242,13 @@ def call_public(procurement) -> bool:
     return procurement.phase.at_or_after(Phase.OFFERS_OPEN)
 
 
+def committee_contact_shown(procurement) -> bool:
+    """Bidders see the committee's contact house rule (numbers per answer) from the moment the
+    call is public until scoring closes. After that members may be named on the public page, and
+    numbers beside names could tell a named member's answer (all members alike, say)."""
+    return call_public(procurement) and procurement.phase.is_before(Phase.DELIBERATION)
+
+
 def accepts_questions(procurement, questions_until: date | None, today: date) -> bool:
     """Bidders may ask questions while offers are open, up to and including the question deadline
     (or, when none is set, the offer deadline)."""

@@ -9,6 +9,7 @@ from committee import mail
 from committee.access import rule
 from committee.extensions import db
 from committee.panel.forms import InviteMemberForm, ReissueInvitationForm
+from committee.panel.services import CONTACT_PREFERENCES
 from committee.procurement import policy, services
 from committee.procurement.forms import (
     CriteriaPresetForm,
@@ -151,6 +152,7 @@ def render_detail(
         decision_form=decision_form_,
         voters={m.id for m in voters(procurement)},
         declarations=scoring.declarations_of(procurement),
+        contact_labels=CONTACT_PREFERENCES,
         invitation_link=invitation_link,
         results=scoring.tally(procurement) if closed else [],
         decision=publication.decision_of(procurement),

@@ -71,6 +71,14 @@ class DeclarationForm(FlaskForm):
     submit = SubmitField(_l("Verklaring versturen"))
 
 
+class BriefingForm(FlaskForm):
+    read = BooleanField(
+        _l("Ik heb de uitleg gelezen."),
+        validators=[InputRequired(message=_l("Vink dit aan als u de uitleg heeft gelezen."))],
+    )
+    submit = SubmitField(_l("Gelezen"))
+
+
 class ConfirmDeclarationForm(FlaskForm):
     submit = SubmitField(_l("Verklaring bevestigen"))
 

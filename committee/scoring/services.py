@@ -39,6 +39,10 @@ class ScoringError(Exception):
     """The step cannot be done as asked; the message is for the user, in plain Dutch."""
 
 
+class BriefingUnread(ScoringError):
+    """A score save before the member confirmed the briefing."""
+
+
 # -- the offers -------------------------------------------------------------------------------
 
 
@@ -174,6 +178,29 @@ def confirm_declaration(*, actor, member: CommitteeMember) -> Declaration:
     return declaration
 
 
+# -- before the first score: the briefing and reading guide ----------------------------------
+
+
+def briefing_read(member: CommitteeMember) -> bool:
+    return member.briefing_read_at is not None
+
+
+def confirm_briefing(*, member: CommitteeMember) -> None:
+    """The member read the briefing and reading guide and says so ("gelezen"). Once is enough:
+    a second confirmation keeps the first time. Scores are saved only after this."""
+    if member.briefing_read_at is not None:
+        return
+    member.briefing_read_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "briefing.read",
+        actor=member.user,
+        obj=member,
+        procurement_id=member.procurement_id,
+        details={"member": member.id},
+    )
+
+
 # -- scores -----------------------------------------------------------------------------------
 #
 # Every tap on a phone during scoring is a save, so the save path asks the database little and
@@ -201,6 +228,7 @@ class ScoreSheet:
     phase: Phase  # of the procurement: the policy's phase rules take anything with a phase
     ended_as: object  # of the procurement, and so its ``policy.ended`` (None while it runs)
     submitted: bool
+    briefed: bool  # the member confirmed the briefing and reading guide (``confirm_briefing``)
     opens: bool  # policy.opens_offer: declaration confirmed, no connection declared
     criteria: dict[int, str]  # id -> name, in the procurement's order
     stored: dict[int, tuple[int, str]]  # criterion id -> (value, comment) saved so far
@@ -228,6 +256,7 @@ def _sheet_query(by: str) -> sa.Select:
         sa.select(
             member.id,
             member.submitted_at,
+            member.briefing_read_at,
             procurement.phase,
             procurement.ended_as,
             Offer.id,
@@ -268,7 +297,7 @@ def score_sheet(
     rows = db.session.connection().execute(_sheet_query(by), params).all()
     if not rows:
         return None
-    member_id, submitted_at, phase, ended_as, found_offer_id, opens = rows[0][:6]
+    member_id, submitted_at, briefing_read_at, phase, ended_as, found_offer_id, opens = rows[0][:7]
     criteria, stored = {}, {}
     for *_seat, criterion_id, name, value, comment in rows:
         if criterion_id is not None:
@@ -282,6 +311,7 @@ def score_sheet(
         phase=Phase(phase),
         ended_as=ended_as,
         submitted=submitted_at is not None,
+        briefed=briefing_read_at is not None,
         opens=bool(opens),
         criteria=criteria,
         stored=stored,
@@ -304,6 +334,13 @@ def _check_may_score(sheet: ScoreSheet) -> None:
         raise ScoringError(_("U heeft uw scores al ingediend. Ze liggen vast."))
     if not sheet.may_open:
         raise ScoringError(_("U beoordeelt dit aanbod niet."))
+    if not sheet.briefed:
+        raise BriefingUnread(
+            _(
+                "Nog niet opgeslagen: lees eerst de uitleg voor het beoordelen en kies \"Gelezen\". "
+                "Wat u invulde, staat hieronder nog."
+            )
+        )
 
 
 @functools.cache

@@ -20,6 +20,7 @@ from committee.procurement import policy
 from committee.procurement.models import Procurement
 from committee.scoring import services
 from committee.scoring.forms import (
+    BriefingForm,
     ConfirmDeclarationForm,
     DeclarationForm,
     MeetingNoteForm,
@@ -78,6 +79,7 @@ def offers(procurement_id: int):
         may_read=may_read,
         declaration=policy.declaration_of(member),
         declaration_open=policy.declaration_open(procurement),
+        briefed=services.briefing_read(member),
         recused=len(services.released_offers(procurement)) - len(offers) if may_read else 0,
         done=len(complete),
         total=len(offers),
@@ -149,6 +151,41 @@ def declare(procurement_id: int):
     return _render_declaration(member, form, 422)
 
 
+# -- before the first score: the briefing and reading guide ------------------------------------
+
+
+def _render_briefing(member, form, status=200):
+    return render_template(
+        "scoring/briefing.html",
+        member=member,
+        procurement=member.procurement,
+        form=form,
+        briefed=services.briefing_read(member),
+    ), status
+
+
+@bp.get("/commissie/<int:procurement_id>/uitleg")
+@rule("resident")
+def briefing(procurement_id: int):
+    member = _membership(procurement_id)
+    return _render_briefing(member, BriefingForm(formdata=None, read=services.briefing_read(member)))
+
+
+@bp.post("/commissie/<int:procurement_id>/uitleg")
+@rule("resident")
+def briefing_post(procurement_id: int):
+    member = _membership(procurement_id)
+    if services.briefing_read(member):  # read already: nothing to store, nothing to refuse
+        return redirect(url_for("scoring.offers", procurement_id=procurement_id))
+    form = BriefingForm()
+    if not form.validate_on_submit():
+        return _render_briefing(member, form, 422)
+    services.confirm_briefing(member=member)
+    db.session.commit()
+    flash(_("Dank u. U kunt nu scores geven."))
+    return redirect(url_for("scoring.offers", procurement_id=procurement_id))
+
+
 # -- scoring ----------------------------------------------------------------------------------
 
 
@@ -174,6 +211,7 @@ def _render_offer(member, offer, form, status=200):
         reasons_missing={c for c, s in saved.items() if s.needs_reason},
         done=done,
         total=total,
+        briefed=services.briefing_read(member),
     ), status
 
 

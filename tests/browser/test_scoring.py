@@ -44,12 +44,12 @@ def console_expects(person, *fragments):
     del person.problems[start:]
 
 
-def _world(app, members=1, offers=2, declared=True):
+def _world(app, members=1, offers=2, declared=True, briefed=True):
     """A procurement in scoring; returns its id, member ids, an invitation per member, and
     offer pseudonym -> organisation name."""
     with app.test_request_context():
         procurement, moderator = make_scoring_procurement(
-            members=members, offer_count=offers, declared=declared
+            members=members, offer_count=offers, declared=declared, briefed=briefed
         )
         tokens = [auth.create_invitation(m.user, days=1) for m in procurement.members]
         names = {o.pseudonym: o.organisation.name for o in scoring.released_offers(procurement)}
@@ -101,11 +101,16 @@ def _moderator(people, email: str):
 
 
 def test_a_member_scores_every_offer_through_a_lost_connection_and_submits(people, app):
-    procurement_id, (member_id,), (token,), _, moderator_email = _world(app)
+    procurement_id, (member_id,), (token,), _, moderator_email = _world(app, briefed=False)
     member = people("bewoner")
     page = member.page
     _enter(member, token)
     member.goto(f"/commissie/{procurement_id}/")
+    # Before the first score: the briefing and reading guide, confirmed "gelezen".
+    member.click("link", name="Uitleg lezen")
+    page.get_by_label("Ik heb de uitleg gelezen.").check()
+    member.click("button", name="Gelezen")
+    expect(page.get_by_text("U kunt nu scores geven.")).to_be_visible()
     expect(page.get_by_text("0 van 2 beoordeeld")).to_be_visible()
     member.click("link", name="Aanbod A", exact=True)
 

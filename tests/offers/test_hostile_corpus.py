@@ -59,6 +59,8 @@ MEMBER_ROUTES = {
     "needs.thanks",
     "panel.accept",
     "panel.accept_post",
+    "panel.contact",
+    "panel.contact_post",
     "panel.applied",
     "panel.apply",
     "panel.apply_post",
@@ -71,6 +73,8 @@ MEMBER_ROUTES = {
     "publication.accessibility",
     "publication.privacy",
     "publication.security_txt",
+    "scoring.briefing",
+    "scoring.briefing_post",
     "scoring.declaration",
     "scoring.declare",
     "scoring.meeting",
@@ -406,7 +410,11 @@ def _crawl(client, app, pid: int, pseudonyms: list[str], slug: str) -> dict[str,
     get("panel.public_draw_json", f"/wijk/{slug}/aanbesteding/{pid}/loting/1.json")
     get("panel.accept", f"/commissie/{pid}/welkom")
     post("panel.accept_post", f"/commissie/{pid}/welkom", data={})
+    get("panel.contact", f"/commissie/{pid}/contact")
+    post("panel.contact_post", f"/commissie/{pid}/contact", data={})
     get("scoring.home", "/commissie/")
+    get("scoring.briefing", f"/commissie/{pid}/uitleg")
+    post("scoring.briefing_post", f"/commissie/{pid}/uitleg", data={})
     get("scoring.declaration", f"/commissie/{pid}/verklaring")
     post("scoring.declare", f"/commissie/{pid}/verklaring", data={})
     get("scoring.tally", f"/commissie/{pid}/uitslag")

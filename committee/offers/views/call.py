@@ -13,6 +13,7 @@ from committee.offers.forms import AnswerForm, CallForm, ConfirmForm, QuestionFo
 from committee.offers.models import Question
 from committee.offers.views._helpers import _procurement
 from committee.offers.views.blueprint import bp
+from committee.panel import house_rules
 from committee.procurement import policy
 from committee.procurement.models import Procurement
 from committee.timeutil import local_today
@@ -46,6 +47,9 @@ def _render_call(procurement, question_form=None, status=200):
         offers_open=policy.accepts_offers(procurement, today),
         my_questions=services.questions_of(current_user.organisation_id, procurement.id) if bidder else [],
         question_form=question_form or QuestionForm(),
+        # The committee's house rule as numbers only, and only while no member is named
+        # (policy.committee_contact_shown): never a member, never one member's answer.
+        house_rule=house_rules.house_rule(procurement) if policy.committee_contact_shown(procurement) else None,
     ), status
 
 
@@ -64,14 +68,21 @@ def ask(procurement_id: int):
         return _render_call(procurement, form, 422)
     try:
         services.ask_question(
-            actor=current_user, procurement=procurement, body=form.body.data, today=local_today()
+            actor=current_user,
+            procurement=procurement,
+            body=form.body.data,
+            today=local_today(),
+            route=form.route.data or house_rules.NOTA,
         )
     except services.OfferError as error:
         db.session.rollback()
         form.form_errors.append(str(error))
         return _render_call(procurement, form, 422)
     db.session.commit()
-    flash(_("Uw vraag is verstuurd. Het antwoord verschijnt in de nota van inlichtingen."))
+    if form.route.data in house_rules.ROUTES:
+        flash(_("Uw bericht is naar de gemeente gestuurd. Zij geeft het door aan de leden die dat willen."))
+    else:
+        flash(_("Uw vraag is verstuurd. Het antwoord verschijnt in de nota van inlichtingen."))
     return redirect(url_for("offers.call", procurement_id=procurement.id) + "#mijn-vragen")
 
 
@@ -123,6 +134,8 @@ def _render_questions(procurement, failed: tuple[int, AnswerForm] | None = None,
         forms=forms,
         publish_form=ConfirmForm(),
         notes=services.published_notes(procurement),
+        # Moderators may see members: who a message for the committee may be passed on to.
+        members_reached={route: house_rules.members_reached(procurement, route) for route in house_rules.ROUTES},
     ), status
 
 

@@ -14,7 +14,7 @@ from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.mail import send_mail
 from committee.panel import recruitment, services
-from committee.panel.forms import AcceptForm, InviteMemberForm, ReissueInvitationForm
+from committee.panel.forms import AcceptForm, ContactPreferenceForm, InviteMemberForm, ReissueInvitationForm
 from committee.panel.models import CommitteeMember, ContactPreference
 from committee.panel.views._helpers import _member_from_form
 from committee.panel.views.blueprint import bp
@@ -178,6 +178,50 @@ def accept_post(procurement_id: int):
     db.session.commit()
     flash(_("Dank u wel. U zit in de selectiecommissie."))
     return redirect(url_for("scoring.home"))
+
+
+# -- the member's contact preference, on their own page ----------------------------------------
+
+
+def _contact_form(member, data=True):
+    form = ContactPreferenceForm() if data else ContactPreferenceForm(formdata=None)
+    form.contact_preference.choices = [
+        SelectChoice(k.value, v) for k, v in services.CONTACT_PREFERENCES.items()
+    ]
+    return form
+
+
+def _render_contact(member, form, status=200):
+    return render_template(
+        "panel/contact.html",
+        member=member,
+        procurement=member.procurement,
+        form=form,
+    ), status
+
+
+@bp.get("/commissie/<int:procurement_id>/contact")
+@rule("resident")
+def contact(procurement_id: int):
+    member = _own_seat(procurement_id)
+    form = _contact_form(member, data=False)
+    form.contact_preference.data = (member.contact_preference or ContactPreference.NONE).value
+    return _render_contact(member, form)
+
+
+@bp.post("/commissie/<int:procurement_id>/contact")
+@rule("resident")
+def contact_post(procurement_id: int):
+    member = _own_seat(procurement_id)
+    form = _contact_form(member)
+    if not form.validate_on_submit():
+        return _render_contact(member, form, 422)
+    services.set_contact_preference(
+        member=member, contact_preference=ContactPreference(form.contact_preference.data)
+    )
+    db.session.commit()
+    flash(_("Opgeslagen. Zo mogen vragen van aanbieders u bereiken."))
+    return redirect(url_for("panel.contact", procurement_id=procurement_id))
 
 
 # -- a seat made with the address of an existing resident ---------------------------------------
