@@ -109,10 +109,8 @@ def add_commitment(
         raise ContractError(_("Kies een percentage groter dan 0 en hoogstens 100."))
     if amount is not None and amount <= 0:
         raise ContractError(_("Vul een bedrag groter dan 0 in."))
-    commitment = SocialReturnCommitment(
-        contract_id=contract.id, description=description.strip(), percentage=percentage, amount=amount
-    )
-    db.session.add(commitment)
+    commitment = SocialReturnCommitment(description=description.strip(), percentage=percentage, amount=amount)
+    contract.commitments.append(commitment)
     db.session.flush()
     audit.record(
         "contract.commitment_add",
@@ -129,8 +127,8 @@ def add_indicator(*, actor, contract: Contract, name: str, unit: str, target: in
     name = name.strip()
     if any(i.name.casefold() == name.casefold() for i in contract.indicators):
         raise ContractError(_("Er is al een doel met deze naam. Kies een andere naam."))
-    indicator = Indicator(contract_id=contract.id, name=name, unit=unit.strip(), target=target)
-    db.session.add(indicator)
+    indicator = Indicator(name=name, unit=unit.strip(), target=target)
+    contract.indicators.append(indicator)
     db.session.flush()
     audit.record(
         "contract.indicator_add",
@@ -178,18 +176,16 @@ def submit_report(
     if any(v < 0 for v in [*indicator_values.values(), *social_return.values()]):
         raise ContractError(_("Vul 0 of meer in."))
     report = ProgressReport(
-        contract_id=contract.id,
         period_start=period_start,
         period_end=period_end,
         text=text.strip(),
         submitted_by_id=actor.id,
     )
-    db.session.add(report)
-    db.session.flush()
     for indicator_id, value in sorted(indicator_values.items()):
-        db.session.add(ReportValue(report_id=report.id, indicator_id=indicator_id, value=value))
+        report.values.append(ReportValue(indicator_id=indicator_id, value=value))
     for commitment_id, value in sorted(social_return.items()):
-        db.session.add(ReportValue(report_id=report.id, commitment_id=commitment_id, value=value))
+        report.values.append(ReportValue(commitment_id=commitment_id, value=value))
+    contract.reports.append(report)
     db.session.flush()
     audit.record(
         "contract.report",
@@ -208,14 +204,13 @@ def record_talk(
     if held_on > today:
         raise ContractError(_("De datum ligt in de toekomst. Leg een gesprek vast nadat het is gevoerd."))
     talk = EvaluationTalk(
-        contract_id=contract.id,
         held_on=held_on,
         attendees=attendees.strip(),
         summary=summary.strip(),
         public=public,
         created_by_id=actor.id,
     )
-    db.session.add(talk)
+    contract.talks.append(talk)
     db.session.flush()
     audit.record(
         "contract.talk",
