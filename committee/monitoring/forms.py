@@ -3,6 +3,7 @@ contract, its promises and goals, the party's report and the evaluation talk."""
 
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -179,8 +180,9 @@ def report_form_class(contract):
             ReportForm,
             f"indicator_{indicator.id}",
             IntegerField(
-                _l("%(name)s (%(unit)s)", name=indicator.name, unit=indicator.unit),
-                description=_l("Doel: %(target)s.", target=indicator.target),
+                # gettext, not lazy: a lazy string is taken as safe HTML, and the name is typed text.
+                _("%(name)s (%(unit)s)", name=indicator.name, unit=indicator.unit),
+                description=_("Doel: %(target)s.", target=indicator.target),
                 validators=[Optional(), _a_whole_number()],
                 render_kw={"inputmode": "numeric"},
             ),
@@ -190,7 +192,7 @@ def report_form_class(contract):
             ReportForm,
             f"commitment_{commitment.id}",
             EuroField(
-                _l("Besteed aan social return: %(what)s", what=commitment.description),
+                _("Besteed aan social return: %(what)s", what=commitment.description),
                 description=_l("In hele euro's, in deze periode."),
                 validators=[Optional(), whole_euros()],
             ),
