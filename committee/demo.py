@@ -347,7 +347,11 @@ def _after_the_award(done, *, moderator, party, winner, today) -> None:
         amount=None,
     )
     visitors = contracts.add_indicator(
-        actor=moderator, contract=contract, name="Bewoners in de huiskamer", unit="bezoekers per week", target=40
+        actor=moderator,
+        contract=contract,
+        name="Bewoners in de huiskamer",
+        unit="bezoekers per week",
+        target=40,
     )
     open_days = contracts.add_indicator(
         actor=moderator, contract=contract, name="Dagen open", unit="dagen per week", target=3
@@ -368,7 +372,8 @@ def _after_the_award(done, *, moderator, party, winner, today) -> None:
         contract=contract,
         held_on=today - timedelta(days=1),
         attendees="gemeente, de partij, twee leden van de selectiecommissie",
-        summary="De huiskamer loopt goed. Afgesproken: ook op vrijdag open, en de bus voor ouderen rijdt eerder.",
+        summary="De huiskamer loopt goed. Afgesproken: ook op vrijdag open, "
+        "en de bus voor ouderen rijdt eerder.",
         public=True,
         today=today,
     )

@@ -405,7 +405,9 @@ def _a_contract(world: World, client: FlaskClient) -> None:
     contracts.add_commitment(
         actor=world.moderator, contract=contract, description="Werk", percentage=5.0, amount=None
     )
-    contracts.add_indicator(actor=world.moderator, contract=contract, name="Bezoekers", unit="per week", target=40)
+    contracts.add_indicator(
+        actor=world.moderator, contract=contract, name="Bezoekers", unit="per week", target=40
+    )
     db.session.commit()
     world.contract_id = contract.id
 

@@ -269,7 +269,8 @@ def overview(contract: Contract) -> Overview:
             )
         )
     indicators = [
-        IndicatorRow(i, progress.progress(i.target, reported.get(("i", i.id), []))) for i in contract.indicators
+        IndicatorRow(i, progress.progress(i.target, reported.get(("i", i.id), [])))
+        for i in contract.indicators
     ]
     return Overview(contract, commitments, indicators)
 

@@ -70,7 +70,9 @@ def _after(start_field: str, message):
 
 
 def _a_whole_number(max_value: int = 1_000_000_000):
-    return NumberRange(min=0, max=max_value, message=_l("Vul een heel getal in van 0 tot en met %(max)d.", max=max_value))
+    return NumberRange(
+        min=0, max=max_value, message=_l("Vul een heel getal in van 0 tot en met %(max)d.", max=max_value)
+    )
 
 
 class ContractForm(FlaskForm):
@@ -100,7 +102,9 @@ class CommitmentForm(FlaskForm):
     )
     percentage = DecimalField(
         _l("Percentage van de contractsom"),
-        description=_l("Bijvoorbeeld 5 (of 2 bij een opdracht met weinig arbeid). Laat leeg als u een bedrag invult."),
+        description=_l(
+            "Bijvoorbeeld 5 (of 2 bij een opdracht met weinig arbeid). Laat leeg als u een bedrag invult."
+        ),
         places=1,
         validators=[
             Optional(),
@@ -146,7 +150,9 @@ class TalkForm(FlaskForm):
     held_on = DateField(_l("Datum van het gesprek"), validators=[required(), a_day_between()])
     attendees = StringField(
         _l("Wie waren erbij?"),
-        description=_l("Noem rollen, geen namen. Bijvoorbeeld: gemeente, aanbieder, twee leden van de commissie."),
+        description=_l(
+            "Noem rollen, geen namen. Bijvoorbeeld: gemeente, aanbieder, twee leden van de commissie."
+        ),
         validators=[required(), max_length(300)],
     )
     summary = TextAreaField(_l("Samenvatting"), validators=[required(), max_length(5000)])
@@ -165,12 +171,17 @@ def report_form_class(contract):
             validators=[
                 required(),
                 a_day_between(),
-                _after("period_start", _l("Het einde van de periode ligt vóór het begin. Kies een latere einddatum.")),
+                _after(
+                    "period_start",
+                    _l("Het einde van de periode ligt vóór het begin. Kies een latere einddatum."),
+                ),
             ],
         )
         text = TextAreaField(
             _l("Wat heeft u bereikt?"),
-            description=_l("Kort: wie u bereikte, wat goed ging en wat beter kan. Noem geen namen van bewoners."),
+            description=_l(
+                "Kort: wie u bereikte, wat goed ging en wat beter kan. Noem geen namen van bewoners."
+            ),
             validators=[required(), max_length(3000)],
         )
         submit = SubmitField(_l("Rapportage versturen"))

@@ -87,9 +87,7 @@ class SocialReturnCommitment(db.Model):
     on, say, jobs for people far from work. Exactly one of the two is set."""
 
     __table_args__ = (
-        sa.CheckConstraint(
-            "(percentage IS NULL) <> (amount IS NULL)", name="percentage_or_amount"
-        ),
+        sa.CheckConstraint("(percentage IS NULL) <> (amount IS NULL)", name="percentage_or_amount"),
         sa.CheckConstraint("percentage IS NULL OR (percentage > 0 AND percentage <= 100)", name="percentage"),
         sa.CheckConstraint("amount IS NULL OR amount > 0", name="amount"),
     )

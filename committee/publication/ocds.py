@@ -108,13 +108,19 @@ def _contract_block(overview, award_id: str, public_url: str, today: date) -> di
         )
     for row in overview.indicators:
         p = row.progress
-        reported = "nog niet gemeld" if p.cumulative is None else f"laatste periode {p.latest}, opgeteld {p.cumulative}"
+        reported = (
+            "nog niet gemeld"
+            if p.cumulative is None
+            else f"laatste periode {p.latest}, opgeteld {p.cumulative}"
+        )
         milestones.append(
             {
                 "id": f"indicator-{row.indicator.id}",
                 "title": row.indicator.name,
                 "type": "delivery",
-                "description": f"Streefwaarde: {row.indicator.target} {row.indicator.unit}. Gerealiseerd: {reported}.",
+                "description": (
+                    f"Streefwaarde: {row.indicator.target} {row.indicator.unit}. Gerealiseerd: {reported}."
+                ),
                 "dueDate": iso(contract.ends_on),
                 "status": _milestone_status(p.reached, p.cumulative, contract, today),
             }

@@ -38,7 +38,11 @@ def _world(app, with_contract=True):
                 contract_sum=100_000,
             )
             ids["commitment"] = contracts.add_commitment(
-                actor=moderator, contract=contract, description="Werk voor mensen zonder baan", percentage=5.0, amount=None
+                actor=moderator,
+                contract=contract,
+                description="Werk voor mensen zonder baan",
+                percentage=5.0,
+                amount=None,
             ).id
             ids["indicator"] = contracts.add_indicator(
                 actor=moderator, contract=contract, name="Bezoekers", unit="per week", target=40
@@ -79,7 +83,12 @@ def test_the_moderator_records_a_contract_and_a_bad_term_is_refused_keeping_what
     _login(client, ids["moderator"])
     url = f"/beheer/aanbesteding/{ids['procurement']}/contract"
     assert client.get(url).status_code == 200
-    bad = {"organisation_id": ids["winner_org"], "starts_on": "2026-06-01", "ends_on": "2026-05-01", "contract_sum": "120.000"}
+    bad = {
+        "organisation_id": ids["winner_org"],
+        "starts_on": "2026-06-01",
+        "ends_on": "2026-05-01",
+        "contract_sum": "120.000",
+    }
     response = client.post(url, data=bad)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
