@@ -32,10 +32,11 @@ def _after_award(procurement_id: int) -> Procurement:
     return procurement
 
 
-def _contract_form(procurement, parties, contract, organisation_id):
-    form = ContractForm(obj=contract) if contract is not None else ContractForm()
+def _contract_form(parties, contract, organisation_id):
+    """The contract form as stored (or empty): never filled from another form's post."""
+    form = ContractForm(formdata=None, obj=contract)
     form.organisation_id.choices = [(p.id, p.name) for p in parties]
-    if contract is None and request.method == "GET":
+    if contract is None:
         form.organisation_id.data = organisation_id
     return form
 
@@ -45,9 +46,7 @@ def _render_manage(procurement, organisation_id=None, status=200, **forms):
     if organisation_id not in {p.id for p in parties}:
         organisation_id = parties[0].id if parties else None
     contract = contracts.contract_for(procurement, organisation_id)
-    form = forms.get("contract_form") or _contract_form(procurement, parties, contract, organisation_id)
-    if not form.organisation_id.choices:
-        form.organisation_id.choices = [(p.id, p.name) for p in parties]
+    form = forms.get("contract_form") or _contract_form(parties, contract, organisation_id)
     return render_template(
         "monitoring/contract.html",
         procurement=procurement,

@@ -104,9 +104,12 @@ def test_a_percentage_above_100_is_refused_in_dutch(app, client):
     ids = _world(app)
     _login(client, ids["moderator"])
     url = f"/beheer/aanbesteding/{ids['procurement']}/contract/{ids['contract']}/social-return"
-    response = client.post(url, data={"description": "Werk", "percentage": "150"})
+    response = client.post(url, data={"description": "Werk voor jongeren", "percentage": "150"})
+    page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Kies een percentage van 0 tot en met 100." in response.get_data(as_text=True)
+    assert "Kies een percentage van 0 tot en met 100." in page
+    assert "Werk voor jongeren" in page and 'value="150"' in page  # what was typed stays
+    assert 'value="100000"' in page  # and the contract form beside it still shows the contract
     response = client.post(url, data={"description": "Werk", "percentage": "2", "amount": "1000"})
     assert response.status_code == 422 and "niet allebei" in response.get_data(as_text=True)
     assert client.post(url, data={"description": "Werk", "percentage": "2"}).status_code == 302
