@@ -27,6 +27,8 @@ PUBLIC_ACTIONS = (
     "award.provisional",
     "award.final",
     "decision.publish",
+    "contract.create",
+    "contract.report",
 )
 
 
@@ -66,6 +68,8 @@ def label_of(action: str, details: dict) -> str | None:
         "award.provisional": _("Voorlopige gunning: alle aanbieders tegelijk geïnformeerd"),
         "award.final": _("Definitieve gunning"),
         "decision.publish": _("Het besluit met de uitleg is gepubliceerd"),
+        "contract.create": _("Het contract met de gekozen partij is vastgelegd"),
+        "contract.report": _("De gekozen partij rapporteerde wat ze bereikte"),
     }
     return labels.get(action)
 

@@ -197,3 +197,25 @@ def test_an_evaluation_talk_is_recorded_after_it_took_place_and_audited(app_ctx)
     )
     assert contract.talks == [talk] and not talk.public
     assert _actions(procurement)[-1] == "contract.talk"
+
+
+def test_the_public_timeline_shows_the_contract_and_each_report_but_not_the_talks(app_ctx):
+    from committee.publication import timeline
+
+    procurement, moderator = make_published_procurement()
+    contract = _contract(procurement, moderator)
+    _report(contract, _party(procurement))
+    contracts.record_talk(
+        actor=moderator,
+        contract=contract,
+        held_on=TODAY,
+        attendees="gemeente",
+        summary="Intern.",
+        public=False,
+        today=TODAY,
+    )
+    labels = [step.label for step in timeline.steps(procurement)]
+    assert labels[-2:] == [
+        "Het contract met de gekozen partij is vastgelegd",
+        "De gekozen partij rapporteerde wat ze bereikte",
+    ]
