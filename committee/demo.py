@@ -11,6 +11,7 @@ from flask import current_app, has_request_context
 from committee.auth import services as auth
 from committee.auth.models import Role, User
 from committee.extensions import db
+from committee.monitoring import contracts
 from committee.monitoring import services as monitoring
 from committee.offers import review
 from committee.offers import services as offers
@@ -362,9 +363,64 @@ def seed(rng: random.Random | None = None) -> None:
             party = next(b for b in bidders if b.organisation_id == winner.organisation_id)
             monitoring.respond(actor=party, signal=signal, response=answer)
 
+    party = next(b for b in bidders if b.organisation_id == winner.organisation_id)
+    _after_the_award(done, moderator=moderator, party=party, winner=winner, today=today)
+
     from committee.panel import demo as resident_voice
 
     resident_voice.seed(moderator=moderator, place=place, rng=rng, today=today)
+
+
+def _after_the_award(done, *, moderator, party, winner, today) -> None:
+    """The published procurement's contract: 5 % social return, two goals, the party's first
+    report and one evaluation talk, so its public page shows promised against realised."""
+    starts_on = today - timedelta(days=28)
+    contract = contracts.save_contract(
+        actor=moderator,
+        procurement=done,
+        organisation_id=winner.organisation_id,
+        starts_on=starts_on,
+        ends_on=starts_on + timedelta(days=2 * 365),
+        contract_sum=winner.budget_asked or done.budget_ceiling,
+    )
+    commitment = contracts.add_commitment(
+        actor=moderator,
+        contract=contract,
+        description="Werk voor mensen met een afstand tot de arbeidsmarkt",
+        percentage=5.0,
+        amount=None,
+    )
+    visitors = contracts.add_indicator(
+        actor=moderator,
+        contract=contract,
+        name="Bewoners in de huiskamer",
+        unit="bezoekers per week",
+        target=40,
+    )
+    open_days = contracts.add_indicator(
+        actor=moderator, contract=contract, name="Dagen open", unit="dagen per week", target=3
+    )
+    contracts.submit_report(
+        actor=party,
+        contract=contract,
+        period_start=starts_on,
+        period_end=today - timedelta(days=1),
+        text="De huiskamer is open op dinsdag en donderdag. Twee buurtbewoners werken mee als gastvrouw, "
+        "met een leerwerkplek.",
+        indicator_values={visitors.id: 26, open_days.id: 2},
+        social_return={commitment.id: 3200},
+        today=today,
+    )
+    contracts.record_talk(
+        actor=moderator,
+        contract=contract,
+        held_on=today - timedelta(days=1),
+        attendees="gemeente, de partij, twee leden van de selectiecommissie",
+        summary="De huiskamer loopt goed. Afgesproken: ook op vrijdag open, "
+        "en de bus voor ouderen rijdt eerder.",
+        public=True,
+        today=today,
+    )
 
 
 def login_links(url_for) -> list[str]:

@@ -82,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from committee.audit.views import bp as audit_bp
     from committee.auth.views import bp as auth_bp
+    from committee.monitoring.contract_views import bp as contract_bp
     from committee.monitoring.views import bp as monitoring_bp
     from committee.needs.views import bp as needs_bp
     from committee.offers.views import bp as offers_bp
@@ -96,6 +97,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (
         auth_bp,
         audit_bp,
+        contract_bp,
         monitoring_bp,
         needs_bp,
         offers_bp,
@@ -132,6 +134,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         current_locale=lambda: str(flask_babel.get_locale() or "nl"),
         format_date=flask_babel.format_date,
         format_datetime=flask_babel.format_datetime,
+        format_decimal=flask_babel.format_decimal,
         format_currency=lambda amount, currency: flask_babel.format_currency(
             amount, currency, format="¤ #,##0", currency_digits=False
         ),

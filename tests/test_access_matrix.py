@@ -70,6 +70,7 @@ WINDOWS: dict[str, frozenset[Phase]] = {
     "feedback_visible": from_(P.DECISION),  # the seeded procurement sends its award on deciding
     "decision_public": from_(P.PUBLISHED),
     "signals_open": from_(P.PUBLISHED),
+    "contract_open": from_(P.PUBLISHED),
 }
 
 EVERYONE = frozenset(ROLES)
@@ -156,6 +157,8 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "offers.receipt": Access("bidder", BIDDERS, "offer_exists"),  # each has an offer from then on
     "publication.feedback": Access("bidder", BIDDERS, "feedback_visible"),
     "monitoring.party_signals": Access("bidder", BIDDERS),
+    # Only the finally awarded party (bidder B in the crawl) reports on its contract.
+    "contract.report": Access("bidder", frozenset({"bidder_b"}), "contract_open"),
     # --- residents and the committee ------------------------------------------------------------
     "scoring.home": Access("resident", RESIDENTS),
     "scoring.offers": Access("resident", MEMBERS),
@@ -196,6 +199,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "scoring.reopen": moderator_page(),
     "publication.review": moderator_page(),
     "monitoring.moderate": moderator_page(),
+    "contract.manage": moderator_page("contract_open"),
     "audit.log": moderator_page(),
     "privacy.people": moderator_page(),
     "privacy.person": moderator_page(),  # the crawl opens the member's account
@@ -220,6 +224,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     **{
         e: PostOnly("bidder")
         for e in [
+            "contract.report_post",
             "monitoring.respond",
             "offers.annex_remove",
             "offers.annex_upload",
@@ -248,6 +253,10 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     **{
         e: PostOnly("moderator")
         for e in [
+            "contract.add_commitment",
+            "contract.add_indicator",
+            "contract.add_talk",
+            "contract.save",
             "monitoring.moderate_post",
             "needs.add_theme",
             "needs.create_codes",

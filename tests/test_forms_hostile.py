@@ -61,11 +61,16 @@ Examples are derandomised (the same inputs on every run) and few per form, to ke
 | wijk ProfileHandForm           | wijk.profile_by_hand        | moderator | concept       |
 | offers AnswerForm              | offers.answer               | moderator | offers_open   |
 | monitoring ResponseForm        | monitoring.respond          | bidder B  | published     |
+| monitoring ContractForm        | contract.save               | moderator | published     |
+| monitoring CommitmentForm      | contract.add_commitment     | moderator | published     |
+| monitoring IndicatorForm       | contract.add_indicator      | moderator | published     |
+| monitoring TalkForm            | contract.add_talk           | moderator | published     |
+| monitoring ReportForm          | contract.report_post        | bidder B  | published     |
 | privacy EraseForm              | privacy.erase               | moderator | scoring       |
 | privacy SearchForm (GET)       | privacy.people              | moderator | scoring       |
 | audit LogFilterForm (GET)      | audit.log                   | moderator | scoring       |
 
-Placeholders also include {question}, {signal} and {person}, set by the case's ``prepare``.
+Placeholders also include {question}, {signal}, {contract} and {person}, set by the case's ``prepare``.
 The two search forms send GET requests: ``test_hostile_searches_never_break_a_page`` covers them.
 The pages each case checks afterwards for the stored value are in ``Case.shown_on``.
 
@@ -273,6 +278,11 @@ BY_NAME = {
     "code": "",
     "happened_on": (local_today() - timedelta(days=1)).isoformat(),
     "categories": "",
+    "contract_sum": "120.000",
+    "commitment_": "2500",
+    "held_on": (local_today() - timedelta(days=1)).isoformat(),
+    "period_start": (local_today() - timedelta(days=60)).isoformat(),
+    "period_end": (local_today() - timedelta(days=1)).isoformat(),
 }
 
 
@@ -390,6 +400,28 @@ def _a_signal_shown(world: World, client: FlaskClient) -> None:
     world.signal_id = signal.id
 
 
+def _a_contract(world: World, client: FlaskClient) -> None:
+    """The moderator recorded the contract with the chosen party (B), 5 % social return and a goal."""
+    from committee.monitoring import contracts
+
+    contract = contracts.save_contract(
+        actor=world.moderator,
+        procurement=world.procurement,
+        organisation_id=world.people["bidder_b"].organisation_id,
+        starts_on=local_today() - timedelta(days=100),
+        ends_on=local_today() + timedelta(days=600),
+        contract_sum=100_000,
+    )
+    contracts.add_commitment(
+        actor=world.moderator, contract=contract, description="Werk", percentage=5.0, amount=None
+    )
+    contracts.add_indicator(
+        actor=world.moderator, contract=contract, name="Bezoekers", unit="per week", target=40
+    )
+    db.session.commit()
+    world.contract_id = contract.id
+
+
 def _a_failed_message(world: World, client: FlaskClient) -> None:
     """A message every try of which failed: the outbox shows its retry form."""
     from committee.mail import MailState, OutboxMessage
@@ -413,6 +445,7 @@ def _person_to_erase(world: World, client: FlaskClient) -> None:
 
 PUBLIC = "/wijk/{slug}/aanbesteding/{pid}"
 MOD = "/beheer/aanbesteding/{pid}"
+REPORT = "/aanbieder/aanbesteding/{pid}/rapportage"
 
 CASES = [
     Case("LoginForm", Phase.CONCEPT, "anonymous", "/inloggen", "/inloggen"),
@@ -804,6 +837,52 @@ CASES = [
         [("bidder_b", "/aanbieder/signalen"), ("anonymous", PUBLIC)],
         prepare=_a_signal_shown,
     ),
+    Case(
+        "ContractForm",
+        Phase.PUBLISHED,
+        "moderator",
+        MOD + "/contract",
+        MOD + "/contract",
+        [("moderator", MOD + "/contract"), ("anonymous", PUBLIC), ("bidder_b", REPORT)],
+    ),
+    Case(
+        "CommitmentForm",
+        Phase.PUBLISHED,
+        "moderator",
+        MOD + "/contract",
+        MOD + "/contract/{contract}/social-return",
+        [("moderator", MOD + "/contract"), ("anonymous", PUBLIC), ("bidder_b", REPORT)],
+        prepare=_a_contract,
+        valid={"percentage": "5", "amount": ""},
+    ),
+    Case(
+        "IndicatorForm",
+        Phase.PUBLISHED,
+        "moderator",
+        MOD + "/contract",
+        MOD + "/contract/{contract}/doel",
+        [("moderator", MOD + "/contract"), ("anonymous", PUBLIC), ("bidder_b", REPORT)],
+        prepare=_a_contract,
+    ),
+    Case(
+        "TalkForm",
+        Phase.PUBLISHED,
+        "moderator",
+        MOD + "/contract",
+        MOD + "/contract/{contract}/gesprek",
+        [("moderator", MOD + "/contract"), ("anonymous", PUBLIC)],
+        prepare=_a_contract,
+        valid={"public": "y"},
+    ),
+    Case(
+        "ReportForm",
+        Phase.PUBLISHED,
+        "bidder_b",  # the offer the committee chose is B's
+        REPORT,
+        REPORT,
+        [("bidder_b", REPORT), ("moderator", MOD + "/contract"), ("anonymous", PUBLIC)],
+        prepare=_a_contract,
+    ),
 ]
 
 # Forms with nothing to type: a button and the CSRF token, or only an id in a hidden field.
@@ -857,6 +936,7 @@ def _fill(path: str, world: World) -> str:
         member=world.member.id,
         question=getattr(world, "question_id", 0),
         signal=getattr(world, "signal_id", 0),
+        contract=getattr(world, "contract_id", 0),
         person=getattr(world, "person_key", ""),
     )
 

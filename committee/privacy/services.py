@@ -25,7 +25,7 @@ from committee.auth.models import Invitation, LoginSession, Role, User
 from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.mail import OutboxMessage
-from committee.monitoring.models import Signal
+from committee.monitoring.models import ProgressReport, Signal
 from committee.offers.models import Question
 from committee.panel import recruitment
 from committee.panel.models import Application, CommitteeMember, DrawEntry, SeatClaim
@@ -256,6 +256,17 @@ def export(subject: Person) -> dict:
     data["signal_responses"] = [
         {"procurement_id": s.procurement_id, "responded_at": _when(s.responded_at), "response": s.response}
         for s in db.session.scalars(sa.select(Signal).where(Signal.responded_by_id == user.id))
+    ]
+    data["progress_reports"] = [
+        {
+            "contract_id": r.contract_id,
+            "period": [r.period_start.isoformat(), r.period_end.isoformat()],
+            "submitted_at": _when(r.submitted_at),
+            "text": r.text,
+        }
+        for r in db.session.scalars(
+            sa.select(ProgressReport).where(ProgressReport.submitted_by_id == user.id)
+        )
     ]
     data["mail"] = (
         [

@@ -232,6 +232,18 @@ def answers_signals(user, procurement) -> bool:
     )
 
 
+def contract_open(procurement) -> bool:
+    """The contract, its social return, goals and evaluation talks are recorded from publication
+    of the final award on (the same window as residents' signals)."""
+    return procurement.phase.at_or_after(Phase.PUBLISHED)
+
+
+def reports_progress(user, procurement, organisation_id: int) -> bool:
+    """Only the finally awarded party reports on its own contract: a bidder whose offer was not
+    chosen, or another chosen party, may not report for this one."""
+    return answers_signals(user, procurement) and user.organisation_id == organisation_id
+
+
 def identities_revealed(procurement) -> bool:
     """Bidders' names appear to the committee and the public only once the decision is published."""
     return procurement.phase.at_or_after(Phase.PUBLISHED)

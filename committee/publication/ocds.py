@@ -5,16 +5,24 @@ bid (the parties), who was chosen and why (the awards, with the committee's rati
 evaluation report). The committee may choose several offers that together stay within the
 budget: each chosen offer is its own OCDS award, with its own supplier and value, because each
 becomes its own contract. Built from plain values so it can be checked against the OCDS schema.
+
+Once the moderator has recorded a contract (after the award), the release also carries it, tagged
+``contract`` and ``implementation``: the contract's period and value, each social-return
+commitment and each agreed goal as an implementation milestone (promised against realised in its
+description; ``met`` once the reported total reaches the target), and the party's reports and the
+public summaries of evaluation talks as implementation documents.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from committee.monitoring import contracts as after_award
 from committee.procurement.models import Outcome
 from committee.procurement.phases import Phase
 from committee.publication import merge
 from committee.publication import services as publication
+from committee.timeutil import local_today
 
 OCDS_VERSION = "1.1"
 LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
@@ -148,7 +156,92 @@ def ended_release_package(procurement, *, prefix: str, package_url: str, public_
     }
 
 
-def release_package(procurement, *, prefix: str, package_url: str, public_url: str) -> dict:
+def _milestone_status(reached: bool, reported: int | None, contract, today: date) -> str:
+    """``met`` once reached; while the contract runs ``scheduled``; after its end ``partiallyMet``
+    when something was reported, else ``notMet``."""
+    if reached:
+        return "met"
+    if today <= contract.ends_on:
+        return "scheduled"
+    return "partiallyMet" if reported else "notMet"
+
+
+def _contract_block(overview, award_id: str, public_url: str, today: date) -> dict:
+    contract = overview.contract
+    milestones = []
+    for row in overview.commitments:
+        realised = "nog niet gemeld" if row.realised is None else f"€ {row.realised}"
+        milestones.append(
+            {
+                "id": f"social-return-{row.commitment.id}",
+                "title": f"Social return: {row.commitment.description}",
+                "type": "delivery",
+                "description": f"Beloofd: € {row.promised}. Gerealiseerd (opgeteld): {realised}.",
+                "dueDate": iso(contract.ends_on),
+                "status": _milestone_status(
+                    row.realised is not None and row.realised >= row.promised, row.realised, contract, today
+                ),
+            }
+        )
+    for row in overview.indicators:
+        p = row.progress
+        reported = (
+            "nog niet gemeld"
+            if p.cumulative is None
+            else f"laatste periode {p.latest}, opgeteld {p.cumulative}"
+        )
+        milestones.append(
+            {
+                "id": f"indicator-{row.indicator.id}",
+                "title": row.indicator.name,
+                "type": "delivery",
+                "description": (
+                    f"Streefwaarde: {row.indicator.target} {row.indicator.unit}. Gerealiseerd: {reported}."
+                ),
+                "dueDate": iso(contract.ends_on),
+                "status": _milestone_status(p.reached, p.cumulative, contract, today),
+            }
+        )
+    documents = [
+        {
+            "id": f"report-{r.id}",
+            "documentType": "physicalProgressReport",
+            "title": f"Rapportage {r.period_start.isoformat()} tot en met {r.period_end.isoformat()}",
+            "description": r.text,
+            "url": f"{public_url}#beloofd",
+            "datePublished": iso(r.submitted_at),
+            "language": "nl",
+        }
+        for r in contract.reports
+    ] + [
+        {
+            "id": f"evaluation-{t.id}",
+            "documentType": "physicalProgressReport",
+            "title": f"Evaluatiegesprek {t.held_on.isoformat()}",
+            "description": t.summary,
+            "url": f"{public_url}#beloofd",
+            "datePublished": iso(t.created_at),
+            "language": "nl",
+        }
+        for t in contract.talks
+        if t.public
+    ]
+    block = {
+        "id": f"contract-{contract.id}",
+        "awardID": award_id,
+        "status": "active" if today <= contract.ends_on else "terminated",
+        "period": {"startDate": iso(contract.starts_on), "endDate": iso(contract.ends_on)},
+        "value": {"amount": contract.contract_sum, "currency": "EUR"},
+    }
+    implementation = {k: v for k, v in (("milestones", milestones), ("documents", documents)) if v}
+    if implementation:
+        block["implementation"] = implementation
+    return block
+
+
+def release_package(
+    procurement, *, prefix: str, package_url: str, public_url: str, today: date | None = None
+) -> dict:
     """The release package for one published procurement (see the module docstring); for one
     that ended without an award, ``ended_release_package``."""
     if procurement.ended_as is not None:
@@ -216,6 +309,7 @@ def release_package(procurement, *, prefix: str, package_url: str, public_url: s
             }
         )
     awards = []
+    award_ids = {}
     for offer in chosen:
         award_block = {
             # One chosen offer keeps the plain id; several get one award each, by pseudonym.
@@ -233,12 +327,20 @@ def release_package(procurement, *, prefix: str, package_url: str, public_url: s
         if offer.budget_asked is not None:
             award_block["value"] = {"amount": offer.budget_asked, "currency": "EUR"}
         awards.append(award_block)
+        award_ids[offer.organisation_id] = award_block["id"]
+
+    today = today or local_today()
+    contracts = [
+        _contract_block(overview, award_ids[overview.contract.organisation_id], public_url, today)
+        for overview in after_award.overviews(procurement)
+        if overview.contract.organisation_id in award_ids
+    ]
 
     release = {
         "ocid": ocid(prefix, procurement),
         "id": f"{ocid(prefix, procurement)}-award",
         "date": published,
-        "tag": ["tender", "award"],
+        "tag": ["tender", "award", "contract", "implementation"] if contracts else ["tender", "award"],
         "initiationType": "tender",
         "language": "nl",
         "parties": parties,
@@ -246,6 +348,8 @@ def release_package(procurement, *, prefix: str, package_url: str, public_url: s
         "tender": tender,
         "awards": awards,
     }
+    if contracts:
+        release["contracts"] = contracts
     return {
         "uri": package_url,
         "version": OCDS_VERSION,

@@ -30,6 +30,8 @@ PUBLIC_ACTIONS = (
     "procurement.edit",
     "procurement.cancelled",
     "procurement.no_award",
+    "contract.create",
+    "contract.report",
 )
 
 
@@ -76,6 +78,8 @@ def label_of(action: str, details: dict) -> str | None:
         "decision.publish": _("Het besluit met de uitleg is gepubliceerd"),
         "procurement.cancelled": _("De gemeente heeft de aanbesteding ingetrokken"),
         "procurement.no_award": _("De aanbesteding eindigde zonder gunning"),
+        "contract.create": _("Het contract met de gekozen partij is vastgelegd"),
+        "contract.report": _("De gekozen partij rapporteerde wat ze bereikte"),
     }
     return labels.get(action)
 

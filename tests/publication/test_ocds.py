@@ -191,3 +191,60 @@ def test_cancelled_and_unsuccessful_procurements_have_valid_packages_with_their_
     assert [t["status"] for t in packages] == ["cancelled", "unsuccessful"]
     (amendment,) = packages[0]["amendments"]
     assert amendment["rationale"] == "Een week langer." and "opgave gewijzigd" in amendment["description"]
+
+
+def test_a_recorded_contract_is_in_the_release_with_its_milestones_and_stays_valid(app, client, validator):
+    from datetime import date
+
+    from committee.monitoring import contracts
+    from committee.scoring import services as scoring
+
+    with app.test_request_context():
+        procurement, moderator = make_published_procurement()
+        winner = scoring.released_offer(procurement, "A")
+        contract = contracts.save_contract(
+            actor=moderator,
+            procurement=procurement,
+            organisation_id=winner.organisation_id,
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2099, 12, 31),
+            contract_sum=80_000,
+        )
+        commitment = contracts.add_commitment(
+            actor=moderator, contract=contract, description="Werk", percentage=5.0, amount=None
+        )
+        goal = contracts.add_indicator(
+            actor=moderator, contract=contract, name="Bezoekers", unit="x", target=10
+        )
+        contracts.submit_report(
+            actor=winner.organisation.users[0],
+            contract=contract,
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 3, 31),
+            text="Goed begonnen.",
+            indicator_values={goal.id: 12},
+            social_return={commitment.id: 1_000},
+            today=date(2026, 4, 1),
+        )
+        db.session.commit()
+        url, commitment_id, goal_id = _url(procurement), commitment.id, goal.id
+    package = client.get(url).get_json()
+    assert list(validator.iter_errors(package)) == []
+    release = package["releases"][0]
+    assert release["tag"] == ["tender", "award", "contract", "implementation"]
+    (block,) = release["contracts"]
+    assert block["awardID"] == release["awards"][0]["id"]
+    assert block["value"] == {"amount": 80_000, "currency": "EUR"}
+    assert block["period"]["startDate"] == "2026-01-01T00:00:00Z"
+    statuses = {m["id"]: m["status"] for m in block["implementation"]["milestones"]}
+    assert statuses == {f"social-return-{commitment_id}": "scheduled", f"indicator-{goal_id}": "met"}
+    assert [d["documentType"] for d in block["implementation"]["documents"]] == ["physicalProgressReport"]
+
+
+def test_without_a_contract_the_release_stays_tender_and_award(app, client):
+    with app.test_request_context():
+        procurement, _ = make_published_procurement()
+        db.session.commit()
+        url = _url(procurement)
+    release = client.get(url).get_json()["releases"][0]
+    assert release["tag"] == ["tender", "award"] and "contracts" not in release

@@ -10,6 +10,7 @@ from committee import pagecache
 from committee.access import rule
 from committee.audit.models import AuditEvent
 from committee.extensions import db
+from committee.monitoring import contracts
 from committee.monitoring import services as monitoring
 from committee.monitoring.models import SignalStatus
 from committee.procurement import policy
@@ -109,6 +110,7 @@ def procurement(slug: str, procurement_id: int):
             "publication/procurement.html",
             signals=monitoring.signals(procurement, SignalStatus.SHOWN) if signals_open else [],
             signals_open=signals_open,
+            overviews=contracts.overviews(procurement) if policy.contract_open(procurement) else [],
             **_public_context(procurement),
         )
 
