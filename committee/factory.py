@@ -86,6 +86,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from committee.needs.views import bp as needs_bp
     from committee.offers.views import bp as offers_bp
     from committee.panel.views import bp as panel_bp
+    from committee.planning.views import bp as planning_bp
     from committee.privacy.views import bp as privacy_bp
     from committee.procurement.views import bp as procurement_bp
     from committee.publication.views import bp as publication_bp
@@ -99,6 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         needs_bp,
         offers_bp,
         panel_bp,
+        planning_bp,
         privacy_bp,
         procurement_bp,
         publication_bp,

@@ -33,6 +33,7 @@ from committee.panel.models import (
     Quota,
     Recruitment,
 )
+from committee.planning.models import InventoryEntry, PlannedItem, ThemeFollower
 from committee.privacy.models import Erasure
 from committee.procurement.models import Criterion, PhaseDate, Procurement
 from committee.publication.models import Award, Decision, DecisionVote, Rationale, RationaleRevision
@@ -69,6 +70,7 @@ __all__ = [
     "DrawEntry",
     "Erasure",
     "Invitation",
+    "InventoryEntry",
     "LoginSession",
     "MeetingNote",
     "ManualRedaction",
@@ -87,6 +89,7 @@ __all__ = [
     "OutboxMessage",
     "Partner",
     "PhaseDate",
+    "PlannedItem",
     "Procurement",
     "Question",
     "Rationale",
@@ -103,6 +106,7 @@ __all__ = [
     "Role",
     "Score",
     "Theme",
+    "ThemeFollower",
     "RationaleRevision",
     "Role",
     "Score",

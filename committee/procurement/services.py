@@ -159,6 +159,7 @@ def open_offers(*, actor, procurement: Procurement) -> None:
         raise ProcessError(_("Het indienen van aanbod is al geopend."))
     phase_checks.check(Step.OPEN_OFFERS, procurement)
     _set_phase(procurement, Phase.OFFERS_OPEN, actor)
+    phase_checks.follow(Step.OPEN_OFFERS, actor=actor, procurement=procurement)
 
 
 def close_offers(*, actor, procurement: Procurement, today: date | None = None) -> None:
