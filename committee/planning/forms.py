@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from committee.forms import EuroField, a_day_between, email, max_length, optional, required, whole_euros
@@ -13,11 +14,13 @@ WHOLE_MUNICIPALITY = ""
 
 
 def _theme_choices():
-    return [("", _l("Kies een thema"))] + [(key, label) for key, label in THEMES.items()]
+    return [SelectChoice("", _l("Kies een thema"))] + [SelectChoice(key, label) for key, label in THEMES.items()]
 
 
 def _place_choices(neighbourhoods):
-    return [(WHOLE_MUNICIPALITY, _("De hele gemeente"))] + [(str(n.id), n.name) for n in neighbourhoods]
+    return [SelectChoice(WHOLE_MUNICIPALITY, _("De hele gemeente"))] + [
+        SelectChoice(str(n.id), n.name) for n in neighbourhoods
+    ]
 
 
 class PlannedItemForm(FlaskForm):
@@ -29,7 +32,7 @@ class PlannedItemForm(FlaskForm):
     )
     kind = RadioField(
         _l("Soort"),
-        choices=[(k.value, k.label) for k in PlanKind],
+        choices=[SelectChoice(k.value, k.label) for k in PlanKind],
         default=PlanKind.PROCUREMENT.value,
         validators=[required()],
     )
@@ -43,7 +46,7 @@ class PlannedItemForm(FlaskForm):
     budget_min = EuroField(_l("Budget van (euro)"), validators=[optional(), whole_euros()])
     budget_max = EuroField(_l("Budget tot en met (euro)"), validators=[optional(), whole_euros()])
     status = SelectField(
-        _l("Stand"), choices=[(s.value, s.label) for s in PlanStatus], default=PlanStatus.PLANNED.value
+        _l("Stand"), choices=[SelectChoice(s.value, s.label) for s in PlanStatus], default=PlanStatus.PLANNED.value
     )
     procurement = SelectField(
         _l("Aanbesteding in WijKiezen"),
@@ -55,7 +58,9 @@ class PlannedItemForm(FlaskForm):
     def fill_choices(self, *, neighbourhoods, procurements):
         self.theme.choices = _theme_choices()
         self.neighbourhood.choices = _place_choices(neighbourhoods)
-        self.procurement.choices = [("", _("Nog niet"))] + [(str(p.id), p.title) for p in procurements]
+        self.procurement.choices = [SelectChoice("", _("Nog niet"))] + [
+            SelectChoice(str(p.id), p.title) for p in procurements
+        ]
         return self
 
     def validate_budget_max(self, field):
@@ -72,7 +77,7 @@ class InventoryEntryForm(FlaskForm):
     )
     kind = RadioField(
         _l("Soort partij"),
-        choices=[(k.value, k.label) for k in ProviderKind],
+        choices=[SelectChoice(k.value, k.label) for k in ProviderKind],
         default=ProviderKind.SOCIAL_ENTERPRISE.value,
         validators=[required()],
     )

@@ -29,7 +29,7 @@ THEMES: dict[str, object] = {
 
 
 def theme_label(key: str) -> str:
-    return str(THEMES.get(key, key))
+    return str(THEMES.get(key, key))  # read when shown, so in the page's language
 
 
 class PlanKind(enum.StrEnum):
@@ -37,8 +37,8 @@ class PlanKind(enum.StrEnum):
     CHALLENGE = "challenge"  # a maatschappelijke uitdaging (challenge) to social entrepreneurs
 
     @property
-    def label(self) -> str:
-        return str({"procurement": _l("Aanbesteding"), "challenge": _l("Uitdaging")}[self.value])
+    def label(self):  # lazy: shown in the page's language
+        return {"procurement": _l("Aanbesteding"), "challenge": _l("Uitdaging")}[self.value]
 
 
 class PlanStatus(enum.StrEnum):
@@ -48,8 +48,8 @@ class PlanStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
     @property
-    def label(self) -> str:
-        return str(
+    def label(self):  # lazy: shown in the page's language
+        return (
             {
                 "planned": _l("Gepland"),
                 "open": _l("Open"),
@@ -64,8 +64,8 @@ class ProviderKind(enum.StrEnum):
     RESIDENT_INITIATIVE = "resident_initiative"
 
     @property
-    def label(self) -> str:
-        return str(
+    def label(self):  # lazy: shown in the page's language
+        return (
             {
                 "social_enterprise": _l("Sociale onderneming"),
                 "resident_initiative": _l("Bewonersinitiatief"),
