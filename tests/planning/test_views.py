@@ -212,3 +212,15 @@ def test_a_wrong_link_is_a_dutch_404(client):
         response = client.get(path)
         assert response.status_code == 404 and "Deze link werkt niet" in response.get_data(as_text=True)
         assert client.post(path).status_code == 404
+
+
+def test_the_demo_shows_plans_and_what_exists(app, client, runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    page = client.get("/kalender").get_data(as_text=True)
+    assert "Schoonmaak van de buurthuizen" in page and "Uitdaging" in page
+    with app.app_context():
+        from committee.wijk.services import neighbourhoods
+
+        slug = neighbourhoods()[0].slug
+    page = client.get(f"/kalender/wijk/{slug}").get_data(as_text=True)
+    assert "Buurtkeuken De Pan (fictief)" in page and "Fietsmakerij Op Weg (fictief)" in page
