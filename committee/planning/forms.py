@@ -14,7 +14,9 @@ WHOLE_MUNICIPALITY = ""
 
 
 def _theme_choices():
-    return [SelectChoice("", _l("Kies een thema"))] + [SelectChoice(key, label) for key, label in THEMES.items()]
+    return [SelectChoice("", _l("Kies een thema"))] + [
+        SelectChoice(key, label) for key, label in THEMES.items()
+    ]
 
 
 def _place_choices(neighbourhoods):
@@ -46,7 +48,9 @@ class PlannedItemForm(FlaskForm):
     budget_min = EuroField(_l("Budget van (euro)"), validators=[optional(), whole_euros()])
     budget_max = EuroField(_l("Budget tot en met (euro)"), validators=[optional(), whole_euros()])
     status = SelectField(
-        _l("Stand"), choices=[SelectChoice(s.value, s.label) for s in PlanStatus], default=PlanStatus.PLANNED.value
+        _l("Stand"),
+        choices=[SelectChoice(s.value, s.label) for s in PlanStatus],
+        default=PlanStatus.PLANNED.value,
     )
     procurement = SelectField(
         _l("Aanbesteding in WijKiezen"),
@@ -94,9 +98,7 @@ class InventoryEntryForm(FlaskForm):
         description=_l("Alleen invullen als het bedrag openbaar mag zijn."),
         validators=[optional(), whole_euros()],
     )
-    description = TextAreaField(
-        _l("Wat doen zij?"), validators=[optional(), max_length(500)]
-    )
+    description = TextAreaField(_l("Wat doen zij?"), validators=[optional(), max_length(500)])
     submit = SubmitField(_l("Opslaan"))
 
     def fill_choices(self, *, neighbourhoods):

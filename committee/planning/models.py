@@ -49,14 +49,12 @@ class PlanStatus(enum.StrEnum):
 
     @property
     def label(self):  # lazy: shown in the page's language
-        return (
-            {
-                "planned": _l("Gepland"),
-                "open": _l("Open"),
-                "closed": _l("Afgerond"),
-                "cancelled": _l("Gaat niet door"),
-            }[self.value]
-        )
+        return {
+            "planned": _l("Gepland"),
+            "open": _l("Open"),
+            "closed": _l("Afgerond"),
+            "cancelled": _l("Gaat niet door"),
+        }[self.value]
 
 
 class ProviderKind(enum.StrEnum):
@@ -65,12 +63,10 @@ class ProviderKind(enum.StrEnum):
 
     @property
     def label(self):  # lazy: shown in the page's language
-        return (
-            {
-                "social_enterprise": _l("Sociale onderneming"),
-                "resident_initiative": _l("Bewonersinitiatief"),
-            }[self.value]
-        )
+        return {
+            "social_enterprise": _l("Sociale onderneming"),
+            "resident_initiative": _l("Bewonersinitiatief"),
+        }[self.value]
 
 
 class PlannedItem(db.Model):
@@ -110,9 +106,7 @@ class PlannedItem(db.Model):
 class InventoryEntry(db.Model):
     """A contract the municipality already has with a social enterprise or resident initiative."""
 
-    __table_args__ = (
-        sa.CheckConstraint("ends_on IS NULL OR starts_on <= ends_on", name="period"),
-    )
+    __table_args__ = (sa.CheckConstraint("ends_on IS NULL OR starts_on <= ends_on", name="period"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     provider: Mapped[str] = mapped_column(sa.String(200))

@@ -59,7 +59,9 @@ def calendar(*, neighbourhood=None, theme: str | None = None) -> list[PlannedIte
 
 
 def all_items() -> list[PlannedItem]:
-    return db.session.scalars(sa.select(PlannedItem).order_by(PlannedItem.expected_start, PlannedItem.id)).all()
+    return db.session.scalars(
+        sa.select(PlannedItem).order_by(PlannedItem.expected_start, PlannedItem.id)
+    ).all()
 
 
 def inventory(*, neighbourhood=None) -> list[InventoryEntry]:
@@ -280,7 +282,9 @@ def stop_token(follower: ThemeFollower) -> str:
 
 
 def _follower(data) -> ThemeFollower | None:
-    if not (isinstance(data, list) and len(data) == 2 and isinstance(data[0], int) and isinstance(data[1], str)):
+    if not (
+        isinstance(data, list) and len(data) == 2 and isinstance(data[0], int) and isinstance(data[1], str)
+    ):
         return None
     follower = db.session.get(ThemeFollower, data[0])
     return follower if follower is not None and _stamp(follower) == data[1] else None

@@ -90,7 +90,9 @@ def _ics_response(name: str, items) -> Response:
     for item in items:
         lines = [item.description] if item.description else []
         lines.append(f"{_('Soort')}: {item.kind.label} – {_('Thema')}: {item.theme_label}")
-        lines.append(f"{_('Wijk')}: {item.neighbourhood.name if item.neighbourhood else _('De hele gemeente')}")
+        lines.append(
+            f"{_('Wijk')}: {item.neighbourhood.name if item.neighbourhood else _('De hele gemeente')}"
+        )
         if item.budget_min is not None or item.budget_max is not None:
             low = item.budget_min if item.budget_min is not None else 0
             high = f" – € {item.budget_max:,}".replace(",", ".") if item.budget_max is not None else "+"
@@ -113,7 +115,9 @@ def _ics_response(name: str, items) -> Response:
     response.headers["Content-Disposition"] = 'inline; filename="kalender.ics"'
     # DTSTAMP changes with every document; the tag is over the items only, so an unchanged
     # calendar answers 304 to a calendar app that asks again.
-    response.set_etag(hashlib.sha256(repr((name, sorted((r["id"], r["updated"]) for r in rows))).encode()).hexdigest()[:20])
+    response.set_etag(
+        hashlib.sha256(repr((name, sorted((r["id"], r["updated"]) for r in rows))).encode()).hexdigest()[:20]
+    )
     response.headers["Cache-Control"] = "public, max-age=900"
     return response.make_conditional(request)
 
@@ -122,7 +126,9 @@ def _ics_response(name: str, items) -> Response:
 @rule("public")
 def feed():
     place, theme = _filters()
-    return _ics_response(_("WijKiezen: aanbestedingskalender"), services.calendar(neighbourhood=place, theme=theme or None))
+    return _ics_response(
+        _("WijKiezen: aanbestedingskalender"), services.calendar(neighbourhood=place, theme=theme or None)
+    )
 
 
 @bp.get("/kalender/wijk/<slug>.ics")
@@ -131,7 +137,9 @@ def neighbourhood_feed(slug: str):
     place = services.neighbourhood_by_slug(slug)
     if place is None:
         abort(404)
-    return _ics_response(_("%(place)s: aanbestedingskalender", place=place.name), services.calendar(neighbourhood=place))
+    return _ics_response(
+        _("%(place)s: aanbestedingskalender", place=place.name), services.calendar(neighbourhood=place)
+    )
 
 
 # --- following a theme -----------------------------------------------------------------------------
@@ -189,7 +197,12 @@ def confirm_follow_post(token: str):
         abort(400)
     services.confirm_follow(follower)
     db.session.commit()
-    flash(_("U volgt nu het thema %(theme)s. U krijgt een mail als er iets gepland wordt of opengaat.", theme=follower.theme_label))
+    flash(
+        _(
+            "U volgt nu het thema %(theme)s. U krijgt een mail als er iets gepland wordt of opengaat.",
+            theme=follower.theme_label,
+        )
+    )
     return redirect(url_for("planning.calendar"))
 
 
@@ -224,7 +237,10 @@ def unfollow_post(token: str):
 @rule("moderator")
 def manage():
     return render_template(
-        "planning/manage.html", items=services.all_items(), entries=services.inventory(), form=PlanDeleteForm()
+        "planning/manage.html",
+        items=services.all_items(),
+        entries=services.inventory(),
+        form=PlanDeleteForm(),
     )
 
 
@@ -235,19 +251,23 @@ def _neighbourhood(value: str):
 
 
 def _item_form(item: PlannedItem | None = None) -> PlannedItemForm:
-    form = PlannedItemForm(obj=None) if item is None or request.method == "POST" else PlannedItemForm(
-        data={
-            "title": item.title,
-            "description": item.description,
-            "kind": item.kind.value,
-            "theme": item.theme,
-            "neighbourhood": str(item.neighbourhood_id or ""),
-            "expected_start": item.expected_start,
-            "budget_min": item.budget_min,
-            "budget_max": item.budget_max,
-            "status": item.status.value,
-            "procurement": str(item.procurement_id or ""),
-        }
+    form = (
+        PlannedItemForm(obj=None)
+        if item is None or request.method == "POST"
+        else PlannedItemForm(
+            data={
+                "title": item.title,
+                "description": item.description,
+                "kind": item.kind.value,
+                "theme": item.theme,
+                "neighbourhood": str(item.neighbourhood_id or ""),
+                "expected_start": item.expected_start,
+                "budget_min": item.budget_min,
+                "budget_max": item.budget_max,
+                "status": item.status.value,
+                "procurement": str(item.procurement_id or ""),
+            }
+        )
     )
     return form.fill_choices(neighbourhoods=neighbourhoods(), procurements=services.linkable_procurements())
 
@@ -269,7 +289,9 @@ def _item_values(form: PlannedItemForm) -> dict:
 
 
 def _item_page(form, item=None, status=200):
-    return render_template("planning/item_form.html", form=form, item=item, delete_form=PlanDeleteForm()), status
+    return render_template(
+        "planning/item_form.html", form=form, item=item, delete_form=PlanDeleteForm()
+    ), status
 
 
 @bp.get("/beheer/kalender/nieuw")
@@ -370,7 +392,9 @@ def _entry_values(form: InventoryEntryForm) -> dict:
 
 
 def _entry_page(form, entry=None, status=200):
-    return render_template("planning/entry_form.html", form=form, entry=entry, delete_form=PlanDeleteForm()), status
+    return render_template(
+        "planning/entry_form.html", form=form, entry=entry, delete_form=PlanDeleteForm()
+    ), status
 
 
 @bp.get("/beheer/inventaris/nieuw")

@@ -33,7 +33,9 @@ def test_one_event_per_item_with_the_required_properties(app, client):
     assert event["DTSTART"].dt == date(2027, 3, 1)  # an all-day event: a date, no time
     assert event["DTSTART"].params.get("VALUE") == "DATE"
     assert str(event["SUMMARY"]) == "Aanbesteding: Buurtkamer"
-    assert "Koffie & <thee>" in str(event["DESCRIPTION"]) and "€ 40.000 – € 60.000" in str(event["DESCRIPTION"])
+    assert "Koffie & <thee>" in str(event["DESCRIPTION"]) and "€ 40.000 – € 60.000" in str(
+        event["DESCRIPTION"]
+    )
     assert str(event["URL"]) == f"http://localhost/kalender#item-{item_id}"
 
 
@@ -46,7 +48,11 @@ def test_the_uid_stays_the_same_when_the_item_changes(app, client):
         from committee.planning import services
 
         services.update_item(
-            actor=moderator, item=item, title="Andere titel", theme=item.theme, kind=item.kind,
+            actor=moderator,
+            item=item,
+            title="Andere titel",
+            theme=item.theme,
+            kind=item.kind,
             expected_start=date(2027, 6, 1),
         )
         db.session.commit()

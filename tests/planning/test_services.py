@@ -72,10 +72,17 @@ def test_inventory_per_neighbourhood_and_its_changes_are_audited(app_ctx):
     make_entry(moderator, provider="Elders", neighbourhood=make_neighbourhood(moderator))
     assert services.inventory(neighbourhood=north) == [entry]
     services.update_entry(
-        actor=moderator, entry=entry, provider="De Pan", kind=entry.kind, theme="voedsel", starts_on=entry.starts_on
+        actor=moderator,
+        entry=entry,
+        provider="De Pan",
+        kind=entry.kind,
+        theme="voedsel",
+        starts_on=entry.starts_on,
     )
     services.delete_entry(actor=moderator, entry=entry)
-    assert {"planning.inventory_create", "planning.inventory_update", "planning.inventory_delete"} <= set(_actions())
+    assert {"planning.inventory_create", "planning.inventory_update", "planning.inventory_delete"} <= set(
+        _actions()
+    )
 
 
 def test_following_needs_the_link_before_any_mail_about_the_theme(app_ctx):
@@ -106,7 +113,10 @@ def test_opening_an_item_mails_its_followers_once(app_ctx):
     item = make_item(moderator)
     make_follower()
     values = {
-        "title": item.title, "theme": item.theme, "kind": item.kind, "expected_start": item.expected_start,
+        "title": item.title,
+        "theme": item.theme,
+        "kind": item.kind,
+        "expected_start": item.expected_start,
     }
     services.update_item(actor=moderator, item=item, status=PlanStatus.OPEN, **values)
     services.update_item(actor=moderator, item=item, status=PlanStatus.OPEN, **values)

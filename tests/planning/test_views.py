@@ -1,14 +1,13 @@
 """The calendar's pages: public pages and filters, the moderator's forms, following by mail."""
 
 import re
-from datetime import date
 
 import sqlalchemy as sa
 
 from committee.extensions import db
 from committee.planning.models import InventoryEntry, PlannedItem, ThemeFollower
 from tests.factories import login, make_moderator, make_neighbourhood
-from tests.planning.helpers import make_entry, make_item, outbox
+from tests.planning.helpers import make_item, outbox
 
 
 def _item_form(**overrides):
@@ -54,7 +53,9 @@ def test_the_moderator_puts_an_item_on_the_calendar_and_the_public_sees_it(app, 
 
 def test_a_reversed_budget_answers_422_in_dutch_and_keeps_what_was_typed(app):
     moderator = _moderator_client(app)
-    response = moderator.post("/beheer/kalender/nieuw", data=_item_form(budget_min="90000", budget_max="10000"))
+    response = moderator.post(
+        "/beheer/kalender/nieuw", data=_item_form(budget_min="90000", budget_max="10000")
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Het hoogste bedrag is lager dan het laagste." in page
@@ -65,7 +66,9 @@ def test_a_reversed_budget_answers_422_in_dutch_and_keeps_what_was_typed(app):
 
 def test_missing_fields_are_named_in_dutch(app):
     moderator = _moderator_client(app)
-    response = moderator.post("/beheer/kalender/nieuw", data=_item_form(title="", theme="", expected_start=""))
+    response = moderator.post(
+        "/beheer/kalender/nieuw", data=_item_form(title="", theme="", expected_start="")
+    )
     assert response.status_code == 422
     assert response.get_data(as_text=True).count("Vul dit veld in.") >= 3
 
@@ -107,7 +110,13 @@ def test_the_moderator_records_an_existing_contract_shown_per_neighbourhood(app,
 
 def test_a_contract_ending_before_it_starts_answers_422(app):
     moderator = _moderator_client(app)
-    data = {"provider": "X", "kind": "social_enterprise", "theme": "groen", "starts_on": "2025-05-01", "ends_on": "2024-01-01"}
+    data = {
+        "provider": "X",
+        "kind": "social_enterprise",
+        "theme": "groen",
+        "starts_on": "2025-05-01",
+        "ends_on": "2024-01-01",
+    }
     response = moderator.post("/beheer/inventaris/nieuw", data=data)
     assert response.status_code == 422
     assert "De einddatum ligt voor de begindatum." in response.get_data(as_text=True)
@@ -117,7 +126,10 @@ def test_a_contract_ending_before_it_starts_answers_422(app):
 def test_the_calendar_filters_by_neighbourhood_and_theme(app, client):
     with app.test_request_context():
         moderator = make_moderator()
-        north, south = make_neighbourhood(moderator, name="Noordwijk"), make_neighbourhood(moderator, name="Zuidwijk")
+        north, south = (
+            make_neighbourhood(moderator, name="Noordwijk"),
+            make_neighbourhood(moderator, name="Zuidwijk"),
+        )
         make_item(moderator, title="Jeugd in Noord", theme="jeugd", neighbourhood=north)
         make_item(moderator, title="Groen in Zuid", theme="groen", neighbourhood=south)
         db.session.commit()
@@ -180,7 +192,9 @@ def test_the_follow_form_answers_the_same_for_a_follower_and_a_stranger(app):
         db.session.commit()
     answers = []
     for email in ("bekend@sociaal.example", "onbekend@sociaal.example"):
-        response = app.test_client().post("/kalender/volgen", data={"email": email, "theme": "jeugd"}, follow_redirects=True)
+        response = app.test_client().post(
+            "/kalender/volgen", data={"email": email, "theme": "jeugd"}, follow_redirects=True
+        )
         answers.append((response.status_code, response.get_data(as_text=True).replace(email, "")))
     assert answers[0] == answers[1]
     with app.app_context():
@@ -199,7 +213,9 @@ def test_the_follow_form_is_rate_limited(app, client):
     app.config["RATE_LIMIT_FOLLOW"] = "2 per minute"
     try:
         codes = [
-            client.post("/kalender/volgen", data={"email": f"p{n}@sociaal.example", "theme": "jeugd"}).status_code
+            client.post(
+                "/kalender/volgen", data={"email": f"p{n}@sociaal.example", "theme": "jeugd"}
+            ).status_code
             for n in range(3)
         ]
     finally:
