@@ -119,7 +119,7 @@ class FollowForm(FlaskForm):
         render_kw={"autocomplete": "email", "inputmode": "email", "type": "email"},
     )
     theme = SelectField(_l("Thema"), validators=[required()])
-    submit = SubmitField(_l("Volgen"))
+    submit = SubmitField(_l("Volg dit thema"))
 
     def fill_choices(self):
         self.theme.choices = _theme_choices()
