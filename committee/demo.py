@@ -130,7 +130,10 @@ def seed(rng: random.Random | None = None) -> None:
             },
         )
 
-    new("Groen in de wijk", "Meer groen en minder stenen, samen met bewoners.", 40_000)
+    green = new("Groen in de wijk", "Meer groen en minder stenen, samen met bewoners.", 40_000)
+    from committee.planning import demo as calendar
+
+    calendar.seed(moderator=moderator, place=place, today=today, procurement=green)
 
     def with_offers(procurement, submit_both: bool, budgets=None) -> None:
         for seat, contact in zip(residents, CONTACT_CHOICES, strict=False):

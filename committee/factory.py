@@ -87,6 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from committee.needs.views import bp as needs_bp
     from committee.offers.views import bp as offers_bp
     from committee.panel.views import bp as panel_bp
+    from committee.planning.views import bp as planning_bp
     from committee.privacy.views import bp as privacy_bp
     from committee.procurement import course_views  # noqa: F401  (its routes join procurement_bp)
     from committee.procurement.views import bp as procurement_bp
@@ -102,6 +103,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         needs_bp,
         offers_bp,
         panel_bp,
+        planning_bp,
         privacy_bp,
         procurement_bp,
         publication_bp,

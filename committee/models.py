@@ -42,6 +42,7 @@ from committee.panel.models import (
     Quota,
     Recruitment,
 )
+from committee.planning.models import InventoryEntry, PlannedItem, ThemeFollower
 from committee.privacy.models import Erasure
 from committee.procurement.models import Criterion, PhaseDate, Procurement
 from committee.publication.models import Award, Decision, DecisionVote, Rationale, RationaleRevision
@@ -79,6 +80,7 @@ __all__ = [
     "EvaluationTalk",
     "Indicator",
     "Invitation",
+    "InventoryEntry",
     "LoginSession",
     "ManualRedaction",
     "MeetingNote",
@@ -98,6 +100,7 @@ __all__ = [
     "PanelCategory",
     "Partner",
     "PhaseDate",
+    "PlannedItem",
     "Procurement",
     "ProfileShare",
     "ProgressReport",
@@ -115,6 +118,7 @@ __all__ = [
     "SignalStatus",
     "SocialReturnCommitment",
     "Theme",
+    "ThemeFollower",
     "User",
     "rate_limit_counters",
 ]

@@ -138,6 +138,14 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "panel.public_draw": Access("public", window="draw_exists"),
     "panel.public_draw_json": Access("public", window="draw_exists"),
     "monitoring.new_signal": Access("public", window="signals_open"),
+    "planning.calendar": Access("public"),
+    "planning.neighbourhood": Access("public"),
+    "planning.feed": Access("public"),
+    "planning.neighbourhood_feed": Access("public"),
+    "planning.follow": Access("public"),
+    "planning.follow_sent": Access("public"),
+    "planning.confirm_follow": Fixed("public", 404),  # the crawl's token is no real link
+    "planning.unfollow": Fixed("public", 404),
     "switch_language": Fixed("public", 302),
     # --- logging in -----------------------------------------------------------------------------
     "auth.login": Access("public"),
@@ -200,6 +208,12 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "publication.review": moderator_page(),
     "monitoring.moderate": moderator_page(),
     "contract.manage": moderator_page("contract_open"),
+    "planning.manage": moderator_page(),
+    "planning.new_item": moderator_page(),
+    "planning.new_entry": moderator_page(),
+    # The crawled world has no calendar item or contract: 404 for the moderator too.
+    "planning.edit_item": Access("moderator", frozenset()),
+    "planning.edit_entry": Access("moderator", frozenset()),
     "audit.log": moderator_page(),
     "privacy.people": moderator_page(),
     "privacy.person": moderator_page(),  # the crawl opens the member's account
@@ -218,6 +232,9 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "needs.respond",
             "panel.apply_post",
             "panel.claim_post",
+            "planning.follow_post",
+            "planning.confirm_follow_post",
+            "planning.unfollow_post",
         ]
     },
     "auth.logout": PostOnly("login"),
@@ -287,6 +304,12 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "panel.save_quotas",
             "panel.save_recruitment",
             "panel.start_draw",
+            "planning.create_item",
+            "planning.save_item",
+            "planning.delete_item",
+            "planning.create_entry",
+            "planning.save_entry",
+            "planning.delete_entry",
             "procurement.add_criterion",
             "procurement.cancel",
             "procurement.no_award",
@@ -375,6 +398,8 @@ def _urls(app, world: World) -> dict[str, str]:
         "person": f"account-{world.member.user_id}",
         "token": "geen-echte-uitnodiging",
         "code": "nl",
+        "item_id": 999_999,
+        "entry_id": 999_999,
     }
     urls = {}
     for r in app.url_map.iter_rules():

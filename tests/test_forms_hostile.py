@@ -69,6 +69,9 @@ Examples are derandomised (the same inputs on every run) and few per form, to ke
 | privacy EraseForm              | privacy.erase               | moderator | scoring       |
 | privacy SearchForm (GET)       | privacy.people              | moderator | scoring       |
 | audit LogFilterForm (GET)      | audit.log                   | moderator | scoring       |
+| planning PlannedItemForm       | planning.create_item        | moderator | concept       |
+| planning InventoryEntryForm    | planning.create_entry       | moderator | concept       |
+| planning FollowForm            | planning.follow_post        | anonymous | concept       |
 
 Placeholders also include {question}, {signal}, {contract} and {person}, set by the case's ``prepare``.
 The two search forms send GET requests: ``test_hostile_searches_never_break_a_page`` covers them.
@@ -883,6 +886,26 @@ CASES = [
         [("bidder_b", REPORT), ("moderator", MOD + "/contract"), ("anonymous", PUBLIC)],
         prepare=_a_contract,
     ),
+    Case(
+        "PlannedItemForm",
+        Phase.CONCEPT,
+        "moderator",
+        "/beheer/kalender/nieuw",
+        "/beheer/kalender/nieuw",
+        # A query string: the page is rendered afresh, not taken from the page cache.
+        [("moderator", "/beheer/kalender"), ("anonymous", "/kalender?vers=1")],
+        valid={"budget_min": "10000", "budget_max": "20.000"},
+    ),
+    Case(
+        "InventoryEntryForm",
+        Phase.CONCEPT,
+        "moderator",
+        "/beheer/inventaris/nieuw",
+        "/beheer/inventaris/nieuw",
+        [("moderator", "/beheer/kalender"), ("anonymous", "/kalender/wijk/{slug}?vers=1")],
+        valid={"amount": "5000"},
+    ),
+    Case("FollowForm", Phase.CONCEPT, "anonymous", "/kalender/volgen", "/kalender/volgen"),
 ]
 
 # Forms with nothing to type: a button and the CSRF token, or only an id in a hidden field.
@@ -905,6 +928,9 @@ NO_INPUT = {
     "ConfirmDeclarationForm",
     "SubmitScoresForm",
     "ExportForm",
+    "FollowConfirmForm",
+    "UnfollowForm",
+    "PlanDeleteForm",
 }
 
 # Forms that are a part of another form (a FormField): fed through that form's case.

@@ -112,6 +112,7 @@ def test_the_shared_bottom_imports_no_domain():
         "monitoring",
         "audit",
         "privacy",
+        "planning",
     }
     for bottom in ("committee.exceptions", "committee.text", "committee.timeutil"):
         assert {m.split(".")[1] for m in graph[bottom]} & domains == set(), bottom
@@ -133,7 +134,11 @@ def test_the_phase_machine_imports_no_domain_that_has_a_say_in_a_step():
 
 def test_every_step_has_the_checks_of_the_domains_that_decide_it(app):
     assert phase_checks.registered() == {
-        "open_offers": {"before": ["committee.panel.services._committee_is_composed"], "after": []},
+        "open_offers": {
+            "before": ["committee.panel.services._committee_is_composed"],
+            # the procurement calendar: linked items open, and their theme's followers hear
+            "after": ["committee.planning.services.open_linked_items"],
+        },
         "publish": {
             "before": ["committee.publication.services.ensure_publishable"],
             "after": ["committee.publication.services.mark_published"],

@@ -174,6 +174,7 @@ def open_offers(*, actor, procurement: Procurement, today: date | None = None) -
     phase_checks.check(Step.OPEN_OFFERS, procurement)
     procurement.offers_opened_on = today
     _set_phase(procurement, Phase.OFFERS_OPEN, actor)
+    phase_checks.follow(Step.OPEN_OFFERS, actor=actor, procurement=procurement)
 
 
 def close_offers(*, actor, procurement: Procurement, today: date | None = None) -> None:
