@@ -44,6 +44,7 @@ from committee.scoring.models import (
     Reopening,
     Score,
 )
+from committee.stories.models import PhotoPeople, Story, StoryStatus
 from committee.wijk.models import Buurt, Neighbourhood, ProfileShare
 
 __all__ = [
@@ -107,6 +108,9 @@ __all__ = [
     "Role",
     "Score",
     "Signal",
+    "Story",
+    "StoryStatus",
+    "PhotoPeople",
     "SignalStatus",
     "User",
 ]

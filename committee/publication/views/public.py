@@ -18,6 +18,7 @@ from committee.procurement.phases import Phase
 from committee.publication import markdown, services
 from committee.publication.views._helpers import _public_context, _public_procurement
 from committee.publication.views.blueprint import bp
+from committee.stories import services as stories
 from committee.timeutil import utcnow
 from committee.wijk.models import Neighbourhood
 from committee.wijk.services import neighbourhoods
@@ -109,6 +110,9 @@ def procurement(slug: str, procurement_id: int):
             "publication/procurement.html",
             signals=monitoring.signals(procurement, SignalStatus.SHOWN) if signals_open else [],
             signals_open=signals_open,
+            stories_open=stories.accepts_stories(procurement),
+            stories=stories.approved_in(procurement),
+            teller=stories.teller,
             **_public_context(procurement),
         )
 
