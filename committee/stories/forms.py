@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from committee.forms import max_length, required
@@ -40,8 +41,8 @@ class StoryForm(FlaskForm):
     photo_people = RadioField(
         _l("Staan er herkenbare mensen op de foto?"),
         choices=[
-            ("none", _l("Nee, er staan geen herkenbare mensen op")),
-            ("agreed", _l("Ja, en zij vinden het goed dat de foto hier staat")),
+            SelectChoice("none", _l("Nee, er staan geen herkenbare mensen op")),
+            SelectChoice("agreed", _l("Ja, en zij vinden het goed dat de foto hier staat")),
         ],
         validators=[Optional()],
     )

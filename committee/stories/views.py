@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from committee import pagecache
 from committee.access import rule
 from committee.extensions import db
 from committee.offers import storage
@@ -103,8 +104,18 @@ def withdraw(story_id: int):
         abort(404)  # someone else's story: as if it did not exist
     if not form.validate_on_submit():
         abort(400)
+    procurement = story.procurement
     services.withdraw(actor=current_user, story=story)
     db.session.commit()
+    place = procurement.neighbourhood.slug
+    pagecache.forget_paths(
+        current_app,
+        # The edge cache is keyed by PATH_INFO, without the script root.
+        url_for("publication.procurement", slug=place, procurement_id=procurement.id).removeprefix(
+            request.script_root
+        ),
+        url_for("stories.neighbourhood", slug=place).removeprefix(request.script_root),
+    )
     flash(_("Uw verhaal is ingetrokken. Het staat nergens meer en de foto is gewist."))
     return redirect(url_for("stories.mine"))
 
@@ -160,7 +171,10 @@ def neighbourhood(slug: str):
     if place is None:
         abort(404)
     return render_template(
-        "stories/neighbourhood.html", place=place, groups=services.neighbourhood_stories(place)
+        "stories/neighbourhood.html",
+        place=place,
+        groups=services.neighbourhood_stories(place),
+        teller=services.teller,
     )
 
 
