@@ -137,6 +137,8 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "panel.public_draw": Access("public", window="draw_exists"),
     "panel.public_draw_json": Access("public", window="draw_exists"),
     "monitoring.new_signal": Access("public", window="signals_open"),
+    "stories.neighbourhood": Access("public"),
+    "stories.photo": Fixed("public", 404),  # the crawl's story exists nowhere
     "switch_language": Fixed("public", 302),
     # --- logging in -----------------------------------------------------------------------------
     "auth.login": Access("public"),
@@ -167,6 +169,9 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "scoring.meeting": Access("member_or_moderator", frozenset({"member", "moderator"}), "scores_visible"),
     "scoring.tally": Access("member_or_moderator", MEMBERS | MODERATOR, "scores_visible"),
     "publication.rationale": Access("member_or_moderator", MEMBERS | MODERATOR),
+    # --- everyone logged in: the story bank -----------------------------------------------------
+    "stories.new": Access("login", EVERYONE, "decision_public"),
+    "stories.mine": Access("login"),
     # --- the moderator --------------------------------------------------------------------------
     "procurement.dashboard": moderator_page(),
     "procurement.detail": moderator_page(),
@@ -193,6 +198,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "audit.log": moderator_page(),
     "privacy.people": moderator_page(),
     "privacy.person": moderator_page(),  # the crawl opens the member's account
+    "stories.moderate": moderator_page(),
     # --- POST-only routes (not crawled; listed so that a new one without an entry fails) --------
     **{
         e: PostOnly("public")
@@ -211,6 +217,8 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
         ]
     },
     "auth.logout": PostOnly("login"),
+    "stories.create": PostOnly("login"),
+    "stories.withdraw": PostOnly("login"),
     **{
         e: PostOnly("bidder")
         for e in [
@@ -283,6 +291,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "scoring.confirm_declaration",
             "scoring.meeting_note",
             "scoring.reopen_post",
+            "stories.moderate_post",
             "wijk.create",
             "wijk.import_profile",
             "wijk.profile_by_hand",
@@ -355,6 +364,7 @@ def _urls(app, world: World) -> dict[str, str]:
         "person": f"account-{world.member.user_id}",
         "token": "geen-echte-uitnodiging",
         "code": "nl",
+        "story_id": 999_999,
     }
     urls = {}
     for r in app.url_map.iter_rules():

@@ -58,10 +58,12 @@ Examples are derandomised (the same inputs on every run) and few per form, to ke
 | offers AnswerForm              | offers.answer               | moderator | offers_open   |
 | monitoring ResponseForm        | monitoring.respond          | bidder B  | published     |
 | privacy EraseForm              | privacy.erase               | moderator | scoring       |
+| stories StoryForm              | stories.create              | applicant | published     |
+| stories ModerateStoryForm      | stories.moderate_post       | moderator | published     |
 | privacy SearchForm (GET)       | privacy.people              | moderator | scoring       |
 | audit LogFilterForm (GET)      | audit.log                   | moderator | scoring       |
 
-Placeholders also include {question}, {signal} and {person}, set by the case's ``prepare``.
+Placeholders also include {question}, {signal}, {story} and {person}, set by the case's ``prepare``.
 The two search forms send GET requests: ``test_hostile_searches_never_break_a_page`` covers them.
 The pages each case checks afterwards for the stored value are in ``Case.shown_on``.
 
@@ -395,6 +397,21 @@ def _a_failed_message(world: World, client: FlaskClient) -> None:
         )
     )
     db.session.commit()
+
+
+def _a_story_told(world: World, client: FlaskClient) -> None:
+    """The applicant told a story; it waits on the moderator's page with its reject form."""
+    from committee.stories import services as stories
+
+    story = stories.add_story(
+        author=world.people["applicant"],
+        procurement=world.procurement,
+        title="Koffie op dinsdag",
+        body="Het buurthuis is elke dinsdag open.",
+        consent=True,
+    )
+    db.session.commit()
+    world.story_id = story.id
 
 
 def _person_to_erase(world: World, client: FlaskClient) -> None:
@@ -738,6 +755,25 @@ CASES = [
         [("bidder_b", "/aanbieder/signalen"), ("anonymous", PUBLIC)],
         prepare=_a_signal_shown,
     ),
+    Case(
+        "StoryForm",
+        Phase.PUBLISHED,
+        "applicant",
+        PUBLIC + "/verhaal",
+        PUBLIC + "/verhaal",
+        [("applicant", "/verhalen/mijn"), ("moderator", "/beheer/verhalen")],
+        valid={"photo": ""},  # hostile files come in the hostile half; a story also goes without
+    ),
+    Case(
+        "ModerateStoryForm",
+        Phase.PUBLISHED,
+        "moderator",
+        "/beheer/verhalen",
+        "/beheer/verhalen/{story}",
+        [("applicant", "/verhalen/mijn"), ("moderator", "/beheer/verhalen")],
+        prepare=_a_story_told,
+        extra={"decision": "reject"},
+    ),
 ]
 
 # Forms with nothing to type: a button and the CSRF token, or only an id in a hidden field.
@@ -760,6 +796,7 @@ NO_INPUT = {
     "ConfirmDeclarationForm",
     "SubmitScoresForm",
     "ExportForm",
+    "WithdrawStoryForm",
 }
 
 # Forms that are a part of another form (a FormField): fed through that form's case.
@@ -791,6 +828,7 @@ def _fill(path: str, world: World) -> str:
         member=world.member.id,
         question=getattr(world, "question_id", 0),
         signal=getattr(world, "signal_id", 0),
+        story=getattr(world, "story_id", 0),
         person=getattr(world, "person_key", ""),
     )
 
