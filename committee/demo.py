@@ -318,6 +318,11 @@ def seed(rng: random.Random | None = None) -> None:
             party = next(b for b in bidders if b.organisation_id == winner.organisation_id)
             monitoring.respond(actor=party, signal=signal, response=answer)
 
+    from committee.stories import demo as stories
+
+    party = next(b for b in bidders if b.organisation_id == winner.organisation_id)
+    stories.seed(moderator=moderator, procurement=done, residents=residents, party=party)
+
     from committee.panel import demo as resident_voice
 
     resident_voice.seed(moderator=moderator, place=place, rng=rng, today=today)

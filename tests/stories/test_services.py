@@ -181,3 +181,11 @@ def test_export_and_erasure_cover_a_persons_stories(app_ctx):
     assert first["photo_jpeg_base64"] and first["consented_at"]
     assert services.erase_of(author) == 2
     assert services.stories_of(author) == [] and _files() == 0
+
+
+def test_the_demo_shows_two_approved_stories_one_with_a_photo_and_one_waiting(runner, app_ctx):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    stories = db.session.scalars(sa.select(services.Story).order_by(services.Story.id)).all()
+    assert [s.status for s in stories] == [StoryStatus.APPROVED, StoryStatus.APPROVED, StoryStatus.PENDING]
+    assert stories[0].photo_name and services.photo_bytes(stories[0]).startswith(b"\xff\xd8")

@@ -11,7 +11,7 @@ from committee.offers.models import AnnexFile
 from committee.stories import services
 from committee.stories.models import Story, StoryStatus
 from tests.factories import login, make_published_procurement, make_resident
-from tests.stories.helpers import add, jpeg_with_gps
+from tests.stories.helpers import jpeg_with_gps
 
 
 def _world(app):
