@@ -146,6 +146,9 @@ def load_config(app, test_config: dict | None = None) -> None:
         COMPRESS_ALGORITHM=["br", "gzip"],
         # Residents' signals need no login, so they are rate-limited per address.
         SIGNAL_RATE_LIMIT=env.get("SIGNAL_RATE_LIMIT", "5 per hour;20 per day"),
+        # Stories (committee/stories) are sent by people logged in: limited per account.
+        STORY_RATE_LIMIT=env.get("STORY_RATE_LIMIT", "5 per hour;20 per day"),
+        STORY_PHOTO_MAX_BYTES=int(env.get("STORY_PHOTO_MAX_BYTES", str(5 * 1024 * 1024))),
     )
     secret = env.get("SECRET_KEY")
     if test_config:

@@ -93,6 +93,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from committee.procurement.views import bp as procurement_bp
     from committee.publication.views import bp as publication_bp
     from committee.scoring.views import bp as scoring_bp
+    from committee.stories.views import bp as stories_bp
     from committee.wijk.views import bp as wijk_bp
 
     for blueprint in (
@@ -108,6 +109,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         procurement_bp,
         publication_bp,
         scoring_bp,
+        stories_bp,
         wijk_bp,
     ):
         app.register_blueprint(blueprint)

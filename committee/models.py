@@ -54,6 +54,7 @@ from committee.scoring.models import (
     Reopening,
     Score,
 )
+from committee.stories.models import PhotoPeople, Story, StoryStatus
 from committee.wijk.models import Buurt, Neighbourhood, ProfileShare
 
 __all__ = [
@@ -115,6 +116,9 @@ __all__ = [
     "Role",
     "Score",
     "Signal",
+    "Story",
+    "StoryStatus",
+    "PhotoPeople",
     "SignalStatus",
     "SocialReturnCommitment",
     "Theme",

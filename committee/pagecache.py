@@ -261,6 +261,22 @@ class EdgeCache:
         with self._lock:
             self._entries.clear()
 
+    def forget(self, path: str) -> None:
+        """Drop this path's finished responses (every encoding)."""
+        with self._lock:
+            for key in [k for k in self._entries if k[0] == path]:
+                del self._entries[key]
+
+
+def forget_paths(app, *paths: str) -> None:
+    """Take these pages out of this process's edge cache at once (a withdrawn story must not be
+    served for another ``PAGE_CACHE_EDGE_SECONDS``). The page cache needs nothing: the audit event
+    of the change moved the page's version. Other processes keep their copy at most
+    ``PAGE_CACHE_EDGE_SECONDS`` (2 s by default)."""
+    if isinstance(app.wsgi_app, EdgeCache):
+        for path in paths:
+            app.wsgi_app.forget(path)
+
 
 def forget_all(app) -> None:
     """Forget every stored page: this process's page cache and the edge cache in front of ``app``

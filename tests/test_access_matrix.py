@@ -146,6 +146,8 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "planning.follow_sent": Access("public"),
     "planning.confirm_follow": Fixed("public", 404),  # the crawl's token is no real link
     "planning.unfollow": Fixed("public", 404),
+    "stories.neighbourhood": Access("public"),
+    "stories.photo": Fixed("public", 404),  # the crawl's story exists nowhere
     "switch_language": Fixed("public", 302),
     # --- logging in -----------------------------------------------------------------------------
     "auth.login": Access("public"),
@@ -180,6 +182,9 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "scoring.meeting": Access("member_or_moderator", frozenset({"member", "moderator"}), "scores_visible"),
     "scoring.tally": Access("member_or_moderator", MEMBERS | MODERATOR, "scores_visible"),
     "publication.rationale": Access("member_or_moderator", MEMBERS | MODERATOR),
+    # --- everyone logged in: the story bank -----------------------------------------------------
+    "stories.new": Access("login", EVERYONE, "decision_public"),
+    "stories.mine": Access("login"),
     # --- the moderator --------------------------------------------------------------------------
     "procurement.dashboard": moderator_page(),
     "procurement.detail": moderator_page(),
@@ -217,6 +222,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "audit.log": moderator_page(),
     "privacy.people": moderator_page(),
     "privacy.person": moderator_page(),  # the crawl opens the member's account
+    "stories.moderate": moderator_page(),
     # --- POST-only routes (not crawled; listed so that a new one without an entry fails) --------
     **{
         e: PostOnly("public")
@@ -238,6 +244,8 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
         ]
     },
     "auth.logout": PostOnly("login"),
+    "stories.create": PostOnly("login"),
+    "stories.withdraw": PostOnly("login"),
     **{
         e: PostOnly("bidder")
         for e in [
@@ -326,6 +334,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "scoring.confirm_declaration",
             "scoring.meeting_note",
             "scoring.reopen_post",
+            "stories.moderate_post",
             "wijk.create",
             "wijk.import_profile",
             "wijk.profile_by_hand",
@@ -400,6 +409,7 @@ def _urls(app, world: World) -> dict[str, str]:
         "code": "nl",
         "item_id": 999_999,
         "entry_id": 999_999,
+        "story_id": 999_999,
     }
     urls = {}
     for r in app.url_map.iter_rules():

@@ -67,13 +67,16 @@ Examples are derandomised (the same inputs on every run) and few per form, to ke
 | monitoring TalkForm            | contract.add_talk           | moderator | published     |
 | monitoring ReportForm          | contract.report_post        | bidder B  | published     |
 | privacy EraseForm              | privacy.erase               | moderator | scoring       |
+| stories StoryForm              | stories.create              | applicant | published     |
+| stories ModerateStoryForm      | stories.moderate_post       | moderator | published     |
 | privacy SearchForm (GET)       | privacy.people              | moderator | scoring       |
 | audit LogFilterForm (GET)      | audit.log                   | moderator | scoring       |
 | planning PlannedItemForm       | planning.create_item        | moderator | concept       |
 | planning InventoryEntryForm    | planning.create_entry       | moderator | concept       |
 | planning FollowForm            | planning.follow_post        | anonymous | concept       |
 
-Placeholders also include {question}, {signal}, {contract} and {person}, set by the case's ``prepare``.
+Placeholders also include {question}, {signal}, {contract}, {story} and {person}, set by the case's
+``prepare``.
 The two search forms send GET requests: ``test_hostile_searches_never_break_a_page`` covers them.
 The pages each case checks afterwards for the stored value are in ``Case.shown_on``.
 
@@ -440,6 +443,21 @@ def _a_failed_message(world: World, client: FlaskClient) -> None:
         )
     )
     db.session.commit()
+
+
+def _a_story_told(world: World, client: FlaskClient) -> None:
+    """The applicant told a story; it waits on the moderator's page with its reject form."""
+    from committee.stories import services as stories
+
+    story = stories.add_story(
+        author=world.people["applicant"],
+        procurement=world.procurement,
+        title="Koffie op dinsdag",
+        body="Het buurthuis is elke dinsdag open.",
+        consent=True,
+    )
+    db.session.commit()
+    world.story_id = story.id
 
 
 def _person_to_erase(world: World, client: FlaskClient) -> None:
@@ -906,6 +924,25 @@ CASES = [
         valid={"amount": "5000"},
     ),
     Case("FollowForm", Phase.CONCEPT, "anonymous", "/kalender/volgen", "/kalender/volgen"),
+    Case(
+        "StoryForm",
+        Phase.PUBLISHED,
+        "applicant",
+        PUBLIC + "/verhaal",
+        PUBLIC + "/verhaal",
+        [("applicant", "/verhalen/mijn"), ("moderator", "/beheer/verhalen")],
+        valid={"photo": ""},  # hostile files come in the hostile half; a story also goes without
+    ),
+    Case(
+        "ModerateStoryForm",
+        Phase.PUBLISHED,
+        "moderator",
+        "/beheer/verhalen",
+        "/beheer/verhalen/{story}",
+        [("applicant", "/verhalen/mijn"), ("moderator", "/beheer/verhalen")],
+        prepare=_a_story_told,
+        extra={"decision": "reject"},
+    ),
 ]
 
 # Forms with nothing to type: a button and the CSRF token, or only an id in a hidden field.
@@ -931,6 +968,7 @@ NO_INPUT = {
     "FollowConfirmForm",
     "UnfollowForm",
     "PlanDeleteForm",
+    "WithdrawStoryForm",
 }
 
 # Forms that are a part of another form (a FormField): fed through that form's case.
@@ -963,6 +1001,7 @@ def _fill(path: str, world: World) -> str:
         question=getattr(world, "question_id", 0),
         signal=getattr(world, "signal_id", 0),
         contract=getattr(world, "contract_id", 0),
+        story=getattr(world, "story_id", 0),
         person=getattr(world, "person_key", ""),
     )
 

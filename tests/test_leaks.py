@@ -148,6 +148,8 @@ def _values(world) -> dict[str, list]:
         "annex_id": [world["annex"].id],
         "number": [1],
         "draw_id": [world["draw"].id],
+        # No story before the decision is published; tests/stories covers who sees a photo.
+        "story_id": [999_999],
         # A person's data page and export (privacy): members and bidder contacts.
         "person": [f"account-{m.user_id}" for m in world["members"]]
         + [f"account-{world[b].id}" for b in ("bidder_a", "bidder_b")],

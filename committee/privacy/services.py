@@ -33,6 +33,7 @@ from committee.privacy.models import Erasure
 from committee.procurement import policy
 from committee.publication.models import DecisionVote
 from committee.scoring.models import Declaration, Reopening, Score
+from committee.stories import services as stories
 from committee.timeutil import utcnow
 
 ACCOUNT, APPLICATION = "account", "aanmelding"
@@ -268,6 +269,7 @@ def export(subject: Person) -> dict:
             sa.select(ProgressReport).where(ProgressReport.submitted_by_id == user.id)
         )
     ]
+    data["stories"] = stories.export_of(user)
     data["mail"] = (
         [
             {"subject": m.subject, "sent_at": _when(m.created_at)}
@@ -299,7 +301,8 @@ def erase(*, actor, subject: Person, reason: str, note: str) -> Erasure:
 
     Erased: name, e-mail address, password and second factor, invitation links and login
     sessions (so they are logged out), applications with their answers, free text about the
-    person (declaration note, connections, reasons for reopening their scores) and mail to them.
+    person (declaration note, connections, reasons for reopening their scores), their stories
+    with their photos (committee/stories) and mail to them.
     Kept, tied to the account id only: seats, scores, votes, declared connections (they decide
     recusals), questions asked for a bidder, and audit events. The committee's published make-up
     is kept as counts when the composition is already fixed.
@@ -340,6 +343,8 @@ def erase(*, actor, subject: Person, reason: str, note: str) -> Erasure:
             db.session.execute(
                 sa.update(Reopening).where(Reopening.member_id.in_(member_ids)).values(reason="")
             )
+        # Their stories go with their photos: told with consent, which the erasure takes back.
+        details["stories"] = stories.erase_of(user)
         if user.email:
             db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.to == user.email))
         db.session.execute(sa.delete(Invitation).where(Invitation.user_id == user.id))

@@ -19,6 +19,7 @@ from committee.procurement.phases import Phase
 from committee.publication import markdown, services
 from committee.publication.views._helpers import _public_context, _public_procurement
 from committee.publication.views.blueprint import bp
+from committee.stories import services as stories
 from committee.timeutil import utcnow
 from committee.wijk.models import Neighbourhood
 from committee.wijk.services import neighbourhoods
@@ -111,6 +112,9 @@ def procurement(slug: str, procurement_id: int):
             signals=monitoring.signals(procurement, SignalStatus.SHOWN) if signals_open else [],
             signals_open=signals_open,
             overviews=contracts.overviews(procurement) if policy.contract_open(procurement) else [],
+            stories_open=stories.accepts_stories(procurement),
+            stories=stories.approved_in(procurement),
+            teller=stories.teller,
             **_public_context(procurement),
         )
 
