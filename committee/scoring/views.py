@@ -20,6 +20,8 @@ from committee.procurement import policy
 from committee.procurement.models import Procurement
 from committee.scoring import services
 from committee.scoring.forms import (
+    COMMENT_MAX_LENGTH,
+    SCALE,
     ConfirmDeclarationForm,
     DeclarationForm,
     MeetingNoteForm,
@@ -152,14 +154,32 @@ def declare(procurement_id: int):
 # -- scoring ----------------------------------------------------------------------------------
 
 
-def _render_offer(member, offer, form, status=200):
+def _score_form_texts() -> SimpleNamespace:
+    """The score form's fixed texts, translated once per page rather than once per criterion
+    and per radio button (the page has dozens of them)."""
+    return SimpleNamespace(
+        # Format strings, filled in by the template (gettext without values returns them as is).
+        score_label=_("%(criterion)s: %(n)s van 5"),
+        comment_label=_("Toelichting bij %(criterion)s"),
+        comment_help=_("Verplicht bij een 1 of een 5; anders mag het."),
+        low=_("zwak"),
+        middle=_("redelijk"),
+        high=_("sterk"),
+    )
+
+
+def _render_offer(member, offer, form, status=200, *, mine=None, saved=None):
     procurement = member.procurement
-    mine = services.offers_for(member)
+    mine = services.offers_for(member) if mine is None else mine
     position = next(i for i, o in enumerate(mine) if o.id == offer.id)
-    saved = services.scores_of(member, offer)
+    saved = services.scores_of(member, offer) if saved is None else saved
     done, total = services.progress(member, mine)
     return render_template(
         "scoring/offer.html",
+        text_for=_score_form_texts(),
+        scale=SCALE,
+        comment_max=COMMENT_MAX_LENGTH,
+        crlf="\r\n",  # what WTForms writes after <textarea>; the browser drops it
         member=member,
         procurement=procurement,
         offer=offer,
@@ -181,14 +201,19 @@ def _render_offer(member, offer, form, status=200):
 @rule("resident")
 def offer(procurement_id: int, pseudonym: str):
     member = _membership(procurement_id)
-    offer = _offer(member, pseudonym)
+    # The member's offers once: the page needs them for its pager, and the one asked for is
+    # among them unless it is not released or the member is recused from it (then a 404).
+    mine = services.offers_for(member)
+    offer = next((o for o in mine if o.pseudonym == pseudonym), None)
+    if offer is None or not policy.may_open_offer(member, offer):
+        abort(404)
     saved = services.scores_of(member, offer)
     form_class = score_form_class(member.procurement.criteria)
     data = {}
     for criterion_id, score in saved.items():
         data[f"score_{criterion_id}"] = str(score.value)
         data[f"comment_{criterion_id}"] = score.comment
-    return _render_offer(member, offer, form_class(data=data))
+    return _render_offer(member, offer, form_class(data=data), mine=mine, saved=saved)
 
 
 def _changed_criteria() -> set[int] | None:
