@@ -167,7 +167,10 @@ def measure(kind: str, iterations: int, profile: str | None) -> dict:
         for call in requests.values():  # warm up, and check that each one works
             for _ in range(10):
                 response = call()
-                assert response.status_code == 200, (response.status_code, response.get_data(as_text=True)[:300])
+                assert response.status_code == 200, (
+                    response.status_code,
+                    response.get_data(as_text=True)[:300],
+                )
         if profile:
             call = requests["scoring page" if profile == "page" else "score save"]
             profiler = cProfile.Profile()
@@ -186,7 +189,9 @@ def measure(kind: str, iterations: int, profile: str | None) -> dict:
                 cpu[name].append((time.process_time() - started_cpu) * 1000)
                 wall[name].append((time.perf_counter() - started) * 1000)
         return {
-            clock: {name: (statistics.median(t), statistics.quantiles(t, n=100)[98]) for name, t in times.items()}
+            clock: {
+                name: (statistics.median(t), statistics.quantiles(t, n=100)[98]) for name, t in times.items()
+            }
             for clock, times in (("wall clock", wall), ("CPU time of this process", cpu))
         }
     finally:
