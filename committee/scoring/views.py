@@ -4,7 +4,7 @@ and the moderator's part in them (confirming declarations, reopening scores, mee
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -232,7 +232,9 @@ def save(procurement_id: int, pseudonym: str):
     sheet = services.score_sheet(user_id=current_user.id, procurement_id=procurement_id, pseudonym=pseudonym)
     if sheet is None or not sheet.may_open:
         abort(404)
-    form = score_form_class(sheet.criteria)()
+    # The htmx answer is a fragment without a form, and CSRFProtect has checked this request
+    # already: the form need not sign a new token. (The page shown again without htmx needs one.)
+    form = score_form_class(sheet.criteria)(meta={"csrf": False} if is_htmx() and g.get("csrf_valid") else {})
     error, result = None, None
     if form.validate_on_submit():
         only = _changed_criteria()
@@ -259,7 +261,7 @@ def save(procurement_id: int, pseudonym: str):
             "scoring/_save_status.html",
             error=error,
             result=result,
-            criteria=[SimpleNamespace(id=criterion_id) for criterion_id in names],
+            criteria=list(names),
             reason_names=[names[c] for c in result.reasons_missing] if result else [],
             unsaved_names=[names[c] for c in result.comment_without_score] if result else [],
             done=done,
