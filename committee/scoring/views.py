@@ -170,10 +170,10 @@ def _score_form_texts() -> SimpleNamespace:
 
 def _render_offer(member, offer, form, status=200, *, mine=None, saved=None):
     procurement = member.procurement
-    mine = services.offers_for(member) if mine is None else mine
+    mine = services.offer_labels(member) if mine is None else mine
     position = next(i for i, o in enumerate(mine) if o.id == offer.id)
     saved = services.scores_of(member, offer) if saved is None else saved
-    done, total = services.progress(member, mine)
+    done, total = sum(o.complete for o in mine), len(mine)
     return render_template(
         "scoring/offer.html",
         text_for=_score_form_texts(),
@@ -201,19 +201,14 @@ def _render_offer(member, offer, form, status=200, *, mine=None, saved=None):
 @rule("resident")
 def offer(procurement_id: int, pseudonym: str):
     member = _membership(procurement_id)
-    # The member's offers once: the page needs them for its pager, and the one asked for is
-    # among them unless it is not released or the member is recused from it (then a 404).
-    mine = services.offers_for(member)
-    offer = next((o for o in mine if o.pseudonym == pseudonym), None)
-    if offer is None or not policy.may_open_offer(member, offer):
-        abort(404)
+    offer = _offer(member, pseudonym)
     saved = services.scores_of(member, offer)
     form_class = score_form_class(member.procurement.criteria)
     data = {}
     for criterion_id, score in saved.items():
         data[f"score_{criterion_id}"] = str(score.value)
         data[f"comment_{criterion_id}"] = score.comment
-    return _render_offer(member, offer, form_class(data=data), mine=mine, saved=saved)
+    return _render_offer(member, offer, form_class(data=data), saved=saved)
 
 
 def _changed_criteria() -> set[int] | None:
