@@ -230,7 +230,7 @@ def save(procurement_id: int, pseudonym: str):
     # The htmx answer is a fragment without a form, and CSRFProtect has checked this request
     # already: the form need not sign a new token. (The page shown again without htmx needs one.)
     form = score_form_class(sheet.criteria)(meta={"csrf": False} if is_htmx() and g.get("csrf_valid") else {})
-    error, result = None, None
+    error, result, progress = None, None, None
     if form.validate_on_submit():
         only = _changed_criteria()
         answers = {}
@@ -243,6 +243,9 @@ def save(procurement_id: int, pseudonym: str):
                 )
         try:
             result = services.save_answers(sheet, answers)
+            # Counted before the commit, in the write's own transaction (it sees the write):
+            # after it, the count would begin a second transaction just for itself.
+            progress = services.sheet_progress(sheet) if is_htmx() else None
             db.session.commit()
         except services.ScoringError as exc:
             db.session.rollback()
@@ -250,7 +253,7 @@ def save(procurement_id: int, pseudonym: str):
     else:
         error = _("Niet opgeslagen. Kijk bij de vragen wat er mis is.")
     if is_htmx():
-        done, total = services.sheet_progress(sheet)
+        done, total = progress or services.sheet_progress(sheet)
         names = sheet.criteria
         return render_template(
             "scoring/_save_status.html",
