@@ -34,8 +34,7 @@ bp = Blueprint("scoring", __name__)
 
 
 def _membership(procurement_id: int) -> CommitteeMember:
-    procurement = db.session.get(Procurement, procurement_id)
-    member = policy.membership(current_user, procurement) if procurement else None
+    member = policy.membership(current_user, procurement_id)  # the seat with its procurement
     if member is None:
         abort(404)
     return member
