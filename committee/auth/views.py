@@ -358,7 +358,17 @@ def confirm_registration_post(token: str):
     return redirect(url_for("offers.dashboard"))
 
 
+class _LogoutFormWhenShown:
+    """The menu's logout form, built the first time a template reads it: a fragment (the score
+    save's answer, for one) has no menu and should not pay for a form and its CSRF token."""
+
+    def __getattr__(self, name):
+        if "form" not in self.__dict__:
+            # formdata=None: rendering the menu must never read the request body (a 413 page would fail).
+            self.__dict__["form"] = LogoutForm(formdata=None)
+        return getattr(self.__dict__["form"], name)
+
+
 @bp.app_context_processor
 def inject_logout_form():
-    # formdata=None: rendering the menu must never read the request body (a 413 page would fail).
-    return {"logout_form": LogoutForm(formdata=None) if current_user.is_authenticated else None}
+    return {"logout_form": _LogoutFormWhenShown() if current_user.is_authenticated else None}

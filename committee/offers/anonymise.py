@@ -14,6 +14,7 @@ A match must not start or end inside a longer word: "Buurtkracht" is not found i
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 import unicodedata
@@ -31,6 +32,9 @@ IBAN = "iban"
 POSTCODE = "postcode"
 REGISTRATION = "registration"  # KvK or VAT number
 
+# How many (text, identifiers) answers ``redact`` remembers: three texts per offer, so the
+# offers of a few busy committees; at most a few megabytes.
+REDACT_CACHE_SIZE = 512
 # Shortest identifier (in letters and digits) that is redacted: two letters match too much.
 MIN_IDENTIFIER_LENGTH = 3
 # How many non-alphanumeric characters may stand between two letters of an identifier
@@ -204,6 +208,7 @@ def fold(text: str) -> tuple[str, list[int]]:
     return "".join(chars), index
 
 
+@functools.lru_cache(maxsize=4096)
 def identifier_pattern(identifier: str) -> re.Pattern | None:
     """A pattern that finds ``identifier`` in folded text, whatever its case or gaps.
 
@@ -277,7 +282,18 @@ def apply(text: str, redactions: list[Redaction]) -> str:
 
 
 def redact(text: str, identifiers: Iterable[str]) -> str:
-    """Return ``text`` with declared identifiers and contact details replaced by ``MARK``."""
+    """Return ``text`` with declared identifiers and contact details replaced by ``MARK``.
+
+    Remembered for the most recent texts: a member's scoring page shows the same three texts on
+    every visit and every save without JavaScript. The answer depends on nothing but the text and
+    the identifiers, and both are the key, whole: another text, or the same text with one
+    identifier more or less (a name declared later), is redacted afresh.
+    """
+    return _redact(text, tuple(identifiers))
+
+
+@functools.lru_cache(maxsize=REDACT_CACHE_SIZE)
+def _redact(text: str, identifiers: tuple[str, ...]) -> str:
     return apply(text, find(text, identifiers))
 
 

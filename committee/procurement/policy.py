@@ -13,15 +13,17 @@ from committee.procurement.phases import Phase
 
 
 def membership(user, procurement) -> CommitteeMember | None:
-    """The user's seat on this procurement's committee, if any."""
+    """The user's seat on this procurement's committee, if any. ``procurement`` is the object
+    or its id (a page that needs the seat first need not load the procurement on its own)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_resident:
         return None
+    procurement_id = procurement if isinstance(procurement, int) else procurement.id
     return db.session.scalar(
         sa.select(CommitteeMember)
         # Loaded with the seat: the caller's procurement object may be gone by the time
         # member.procurement is read, and loading it again would cost a query.
         .options(sa.orm.joinedload(CommitteeMember.procurement))
-        .where(CommitteeMember.procurement_id == procurement.id, CommitteeMember.user_id == user.id)
+        .where(CommitteeMember.procurement_id == procurement_id, CommitteeMember.user_id == user.id)
     )
 
 

@@ -15,7 +15,9 @@ from wtforms.validators import InputRequired
 
 from committee.forms import MultiCheckboxField, max_length, min_length, optional, required
 
-SCALE_CHOICES = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
+SCALE = [str(n) for n in range(1, 6)]
+SCALE_CHOICES = [SelectChoice(n, n) for n in SCALE]
+COMMENT_MAX_LENGTH = 4000
 
 
 def score_form_class(criteria):
@@ -43,7 +45,7 @@ def _score_form_class(criteria: tuple[tuple[int, str], ...]):
         setattr(
             ScoreForm,
             f"comment_{criterion_id}",
-            TextAreaField(_l("Toelichting"), validators=[optional(), max_length(4000)]),
+            TextAreaField(_l("Toelichting"), validators=[optional(), max_length(COMMENT_MAX_LENGTH)]),
         )
     return ScoreForm
 

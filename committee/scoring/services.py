@@ -477,12 +477,10 @@ def sheet_progress(sheet: ScoreSheet) -> tuple[int, int]:
     return _progress(sheet.member_id, sheet.procurement_id, len(sheet.criteria))
 
 
-@functools.cache
-def _progress_query() -> sa.Select:
-    """(offers ``:member_id`` scores on ``:procurement_id``, of which complete): an offer is
-    complete when its scores without a missing reason number ``:criteria``, one per criterion
-    (the unique key allows no more). One row, whatever the number of offers. Built once."""
-    member_id = sa.bindparam("member_id")
+def _complete(member_id) -> sa.ColumnElement[bool]:
+    """An offer (``Offer.id`` of the outer query) is complete for ``member_id`` when its scores
+    without a missing reason number ``:criteria``, one per criterion (the unique key allows no
+    more): ``not incomplete`` as an SQL condition."""
     complete_scores = (
         sa.select(sa.func.count())
         .where(
@@ -492,13 +490,59 @@ def _progress_query() -> sa.Select:
         )
         .scalar_subquery()
     )
+    return complete_scores == sa.bindparam("criteria")
+
+
+def _scored_by(member_id) -> tuple:
+    """The offers ``member_id`` scores on ``:procurement_id``: ``offers_for`` as SQL conditions."""
+    return (*_released(sa.bindparam("procurement_id")), Offer.id.not_in(policy.connected_offers(member_id)))
+
+
+@functools.cache
+def _progress_query() -> sa.Select:
+    """(offers ``:member_id`` scores on ``:procurement_id``, of which complete). One row,
+    whatever the number of offers. Built once."""
+    member_id = sa.bindparam("member_id")
     return sa.select(
-        sa.func.count(),
-        sa.func.coalesce(sa.func.sum(sa.case((complete_scores == sa.bindparam("criteria"), 1), else_=0)), 0),
-    ).where(
-        *_released(sa.bindparam("procurement_id")),
-        Offer.id.not_in(policy.connected_offers(member_id)),
+        sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((_complete(member_id), 1), else_=0)), 0)
+    ).where(*_scored_by(member_id))
+
+
+@dataclass(frozen=True)
+class OfferLabel:
+    """One of the offers a member scores, as the scoring page's pager and progress need it."""
+
+    id: int
+    pseudonym: str
+    complete: bool
+
+
+@functools.cache
+def _labels_query() -> sa.Select:
+    member_id = sa.bindparam("member_id")
+    return (
+        sa.select(Offer.id, Offer.pseudonym, _complete(member_id))
+        .where(*_scored_by(member_id))
+        .order_by(sa.func.length(Offer.pseudonym), Offer.pseudonym)
     )
+
+
+def offer_labels(member: CommitteeMember) -> list[OfferLabel]:
+    """The offers this member scores (``offers_for``), in label order, each with whether it is
+    complete as ``progress`` counts it: in one query, and without loading the offers."""
+    db.session.flush()  # the query below goes straight to the connection, past the autoflush
+    rows = db.session.connection().execute(
+        _labels_query(),
+        {
+            "member_id": member.id,
+            "procurement_id": member.procurement_id,
+            "criteria": len(member.procurement.criteria),
+        },
+    )
+    return [
+        OfferLabel(id=offer_id, pseudonym=pseudonym, complete=bool(complete))
+        for offer_id, pseudonym, complete in rows
+    ]
 
 
 def _progress(member_id: int, procurement_id: int, criteria: int) -> tuple[int, int]:

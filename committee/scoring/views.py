@@ -4,7 +4,7 @@ and the moderator's part in them (confirming declarations, reopening scores, mee
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -20,6 +20,8 @@ from committee.procurement import policy
 from committee.procurement.models import Procurement
 from committee.scoring import services
 from committee.scoring.forms import (
+    COMMENT_MAX_LENGTH,
+    SCALE,
     BriefingForm,
     ConfirmDeclarationForm,
     DeclarationForm,
@@ -33,8 +35,7 @@ bp = Blueprint("scoring", __name__)
 
 
 def _membership(procurement_id: int) -> CommitteeMember:
-    procurement = db.session.get(Procurement, procurement_id)
-    member = policy.membership(current_user, procurement) if procurement else None
+    member = policy.membership(current_user, procurement_id)  # the seat with its procurement
     if member is None:
         abort(404)
     return member
@@ -189,14 +190,32 @@ def briefing_post(procurement_id: int):
 # -- scoring ----------------------------------------------------------------------------------
 
 
-def _render_offer(member, offer, form, status=200):
+def _score_form_texts() -> SimpleNamespace:
+    """The score form's fixed texts, translated once per page rather than once per criterion
+    and per radio button (the page has dozens of them)."""
+    return SimpleNamespace(
+        # Format strings, filled in by the template (gettext without values returns them as is).
+        score_label=_("%(criterion)s: %(n)s van 5"),
+        comment_label=_("Toelichting bij %(criterion)s"),
+        comment_help=_("Verplicht bij een 1 of een 5; anders mag het."),
+        low=_("zwak"),
+        middle=_("redelijk"),
+        high=_("sterk"),
+    )
+
+
+def _render_offer(member, offer, form, status=200, *, mine=None, saved=None):
     procurement = member.procurement
-    mine = services.offers_for(member)
+    mine = services.offer_labels(member) if mine is None else mine
     position = next(i for i, o in enumerate(mine) if o.id == offer.id)
-    saved = services.scores_of(member, offer)
-    done, total = services.progress(member, mine)
+    saved = services.scores_of(member, offer) if saved is None else saved
+    done, total = sum(o.complete for o in mine), len(mine)
     return render_template(
         "scoring/offer.html",
+        text_for=_score_form_texts(),
+        scale=SCALE,
+        comment_max=COMMENT_MAX_LENGTH,
+        crlf="\r\n",  # what WTForms writes after <textarea>; the browser drops it
         member=member,
         procurement=procurement,
         offer=offer,
@@ -226,7 +245,7 @@ def offer(procurement_id: int, pseudonym: str):
     for criterion_id, score in saved.items():
         data[f"score_{criterion_id}"] = str(score.value)
         data[f"comment_{criterion_id}"] = score.comment
-    return _render_offer(member, offer, form_class(data=data))
+    return _render_offer(member, offer, form_class(data=data), saved=saved)
 
 
 def _changed_criteria() -> set[int] | None:
@@ -245,8 +264,10 @@ def save(procurement_id: int, pseudonym: str):
     sheet = services.score_sheet(user_id=current_user.id, procurement_id=procurement_id, pseudonym=pseudonym)
     if sheet is None or not sheet.may_open:
         abort(404)
-    form = score_form_class(sheet.criteria)()
-    error, result = None, None
+    # The htmx answer is a fragment without a form, and CSRFProtect has checked this request
+    # already: the form need not sign a new token. (The page shown again without htmx needs one.)
+    form = score_form_class(sheet.criteria)(meta={"csrf": False} if is_htmx() and g.get("csrf_valid") else {})
+    error, result, progress = None, None, None
     if form.validate_on_submit():
         only = _changed_criteria()
         answers = {}
@@ -259,6 +280,9 @@ def save(procurement_id: int, pseudonym: str):
                 )
         try:
             result = services.save_answers(sheet, answers)
+            # Counted before the commit, in the write's own transaction (it sees the write):
+            # after it, the count would begin a second transaction just for itself.
+            progress = services.sheet_progress(sheet) if is_htmx() else None
             db.session.commit()
         except services.ScoringError as exc:
             db.session.rollback()
@@ -266,13 +290,13 @@ def save(procurement_id: int, pseudonym: str):
     else:
         error = _("Niet opgeslagen. Kijk bij de vragen wat er mis is.")
     if is_htmx():
-        done, total = services.sheet_progress(sheet)
+        done, total = progress or services.sheet_progress(sheet)
         names = sheet.criteria
         return render_template(
             "scoring/_save_status.html",
             error=error,
             result=result,
-            criteria=[SimpleNamespace(id=criterion_id) for criterion_id in names],
+            criteria=list(names),
             reason_names=[names[c] for c in result.reasons_missing] if result else [],
             unsaved_names=[names[c] for c in result.comment_without_score] if result else [],
             done=done,

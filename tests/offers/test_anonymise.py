@@ -175,3 +175,32 @@ def test_identifiers_include_partners_contacts_and_other_names():
 
 def test_an_email_address_at_the_end_of_a_sentence_leaves_the_next_word():
     assert redact("Mail info@kwispel.nl.\nTweede zin.", []) == f"Mail {MARK}.\nTweede zin."
+
+
+# redact remembers recent answers (the scoring page shows the same texts on every visit) ------
+
+
+def test_a_remembered_redaction_is_never_given_for_another_text():
+    identifiers = ["Stichting Buurtkracht"]
+    first = redact("Stichting Buurtkracht helpt ouderen.", identifiers)
+    second = redact("Stichting Buurtkracht helpt jongeren.", identifiers)
+    assert first == f"{MARK} helpt ouderen."
+    assert second == f"{MARK} helpt jongeren."
+
+
+def test_a_name_declared_after_a_text_was_redacted_is_hidden_the_next_time():
+    text = "Stichting Buurtkracht werkt met Huize Zonnebloem."
+    assert redact(text, ["Stichting Buurtkracht"]) == f"{MARK} werkt met Huize Zonnebloem."
+    assert redact(text, ["Stichting Buurtkracht", "Huize Zonnebloem"]) == f"{MARK} werkt met {MARK}."
+    # and the shorter list again gives the answer for the shorter list, not the remembered one
+    assert redact(text, ["Stichting Buurtkracht"]) == f"{MARK} werkt met Huize Zonnebloem."
+
+
+def test_redact_takes_identifiers_from_any_iterable_and_remembers_a_bounded_number():
+    from committee.offers import anonymise
+
+    text = "Buurtkracht, altijd Buurtkracht."
+    assert redact(text, (i for i in ["Buurtkracht"])) == f"{MARK}, altijd {MARK}."
+    for n in range(anonymise.REDACT_CACHE_SIZE + 10):
+        redact(f"Tekst {n}", ["Buurtkracht"])
+    assert anonymise._redact.cache_info().currsize <= anonymise.REDACT_CACHE_SIZE

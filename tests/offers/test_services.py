@@ -376,3 +376,59 @@ def test_control_characters_in_the_file_name_are_dropped(app_ctx):
     procurement = _open()
     annex = add_annex(procurement, make_bidder(), make_pdf(), filename="\x00plan\x07.pdf")
     assert annex.original_name == "plan.pdf"
+
+
+def _identifiers_through_relationships(offer) -> list[str]:
+    """What identifiers_of gave before it read everything in one query: the same rule over
+    the ORM's relationships."""
+    from committee.offers import anonymise
+    from committee.offers.models import OfferNameKind
+
+    frozen = [
+        variant
+        for n in offer.names
+        for variant in ([n.name] if n.kind == OfferNameKind.ALIAS else anonymise.name_variants(n.name))
+    ]
+    return services.declared_identifiers(
+        offer.organisation, [m.phrase for m in offer.manual_redactions] + frozen
+    )
+
+
+def test_identifiers_of_reads_every_source_in_one_query_and_gives_what_the_relationships_give(app_ctx):
+    from committee.offers.models import ManualRedaction
+    from tests.factories import make_coalition_scoring_procurement
+    from tests.test_performance import counting
+
+    _procurement, moderator, offer = make_coalition_scoring_procurement()
+    organisation = offer.organisation
+    services.add_contact(
+        actor=organisation.users[0],
+        organisation=organisation,
+        name="Karel Kip",
+        email="karel@kip.example",
+        phone="06 1234 5678",
+    )
+    offer.manual_redactions.append(ManualRedaction(phrase="Buurtkamer De Linde", created_by_id=moderator.id))
+    organisation.name = "Samen Sterk Oost en West"  # renamed after offers closed: the old name stays
+    db.session.flush()
+    db.session.expire_all()  # nothing in memory: what the database holds
+    expected = _identifiers_through_relationships(offer)
+    for secret in (
+        "Samen Sterk Oost",
+        "Samen Sterk Oost en West",
+        "Welzijn Oost",
+        "Stichting Partner Oost",
+        "SSO Buurtteam",
+        "Karel Kip",
+        "karel@kip.example",
+        "06 1234 5678",
+        "Buurtkamer De Linde",
+    ):
+        assert secret in expected, secret
+    db.session.expire_all()
+    from flask import current_app
+
+    with counting(current_app) as statements:
+        found = services.identifiers_of(offer)
+    assert found == expected
+    assert len([s for s in statements if "UNION ALL" in s]) == 1

@@ -32,6 +32,38 @@ def _scores(app):
         return db.session.execute(sa.select(Score.criterion_id, Score.value)).all()
 
 
+def test_a_name_the_bidder_declares_after_a_member_read_the_offer_is_hidden_on_the_next_visit(app, client):
+    # The scoring page remembers redacted texts (anonymise.redact); a contact added later changes
+    # the identifiers, so the member must not be shown the remembered, older redaction.
+    from committee.offers import services as offer_services
+    from committee.offers.models import Offer
+
+    with app.test_request_context():
+        procurement, _ = make_scoring_procurement(members=1, offer_count=1)
+        member = procurement.members[0]
+        offer = scoring.offers_for(member)[0]
+        url = f"/commissie/{procurement.id}/aanbod/{offer.pseudonym}"
+        offer_id, user_id = offer.id, member.user_id
+        db.session.commit()
+    _login_user(app, client, user_id)
+    assert "huiskamer in het buurthuis" in client.get(url).get_data(as_text=True)
+    with app.test_request_context():
+        offer = db.session.get(Offer, offer_id)
+        bidder = offer.organisation.users[0]
+        offer_services.add_contact(
+            actor=bidder, organisation=offer.organisation, name="Buurthuis", email=None, phone=None
+        )
+        db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "buurthuis" not in page.lower()
+    assert "huiskamer in het [weggelaten]" in page
+
+
+def _login_user(app, client, user_id: int):
+    with app.test_request_context():
+        login(client, db.session.get(User, user_id))
+
+
 def test_without_javascript_a_normal_submit_saves_and_redirects_back(app, client):
     procurement_id, resident, criteria = _setup(app)
     with app.test_request_context():
