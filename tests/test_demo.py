@@ -145,11 +145,15 @@ def test_the_demo_members_chose_how_bidders_may_reach_them_and_one_has_the_brief
     from committee.procurement.phases import Phase
 
     demo_residents = sa.select(User.id).where(User.name.in_(["Ria Bewoner", "Sem Bewoner", "Fatima Bewoner"]))
-    seats = db.session.scalars(sa.select(CommitteeMember).where(CommitteeMember.user_id.in_(demo_residents))).all()
+    seats = db.session.scalars(
+        sa.select(CommitteeMember).where(CommitteeMember.user_id.in_(demo_residents))
+    ).all()
     assert seats and all(seat.contact_preference is not None for seat in seats)
     scoring_now = db.session.scalars(sa.select(Procurement).where(Procurement.phase == Phase.SCORING)).one()
     unread = [m.user.name for m in scoring_now.members if m.briefing_read_at is None]
     assert len(unread) == 1
-    open_call = db.session.scalars(sa.select(Procurement).where(Procurement.phase == Phase.OFFERS_OPEN)).first()
+    open_call = db.session.scalars(
+        sa.select(Procurement).where(Procurement.phase == Phase.OFFERS_OPEN)
+    ).first()
     page = client.get(f"/uitvragen/{open_call.id}").get_data(as_text=True)
     assert "Contact met de commissie" in page and "1 lid: via de gemeente" in page

@@ -129,7 +129,9 @@ QUESTION_ROUTES = [
 class QuestionForm(FlaskForm):
     # Every route is a valid answer here; whether the committee's house rule opens it is the
     # service's check (``offers.services.ask_question``), so a closed route gets a clear refusal.
-    route = RadioField(_l("Waar is uw vraag voor?"), choices=QUESTION_ROUTES, default="nota", validators=[optional()])
+    route = RadioField(
+        _l("Waar is uw vraag voor?"), choices=QUESTION_ROUTES, default="nota", validators=[optional()]
+    )
     body = TextAreaField(
         _l("Uw vraag"),
         description=_l("Iedereen leest het antwoord, zonder uw naam. Zet geen namen in uw vraag."),

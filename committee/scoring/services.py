@@ -337,7 +337,7 @@ def _check_may_score(sheet: ScoreSheet) -> None:
     if not sheet.briefed:
         raise BriefingUnread(
             _(
-                "Nog niet opgeslagen: lees eerst de uitleg voor het beoordelen en kies \"Gelezen\". "
+                'Nog niet opgeslagen: lees eerst de uitleg voor het beoordelen en kies "Gelezen". '
                 "Wat u invulde, staat hieronder nog."
             )
         )

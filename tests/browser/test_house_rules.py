@@ -12,7 +12,14 @@ from committee.extensions import db
 from committee.panel import services as panel
 from committee.procurement import services as procurement_services
 from tests.browser.test_scoring import _tap, console_expects
-from tests.factories import PASSWORD, make_bidder, make_moderator, make_procurement, make_resident, make_scoring_procurement
+from tests.factories import (
+    PASSWORD,
+    make_bidder,
+    make_moderator,
+    make_procurement,
+    make_resident,
+    make_scoring_procurement,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +33,9 @@ def test_a_member_chooses_how_bidders_may_reach_them_and_a_bidder_sees_only_the_
     with app.test_request_context():
         moderator = make_moderator()
         procurement = make_procurement(moderator)
-        member = panel.seat_existing(actor=moderator, procurement=procurement, user=make_resident(name="Ria Geheim"))
+        member = panel.seat_existing(
+            actor=moderator, procurement=procurement, user=make_resident(name="Ria Geheim")
+        )
         procurement_services.open_offers(actor=moderator, procurement=procurement)
         bidder = make_bidder()
         token = auth.create_invitation(member.user, days=1)

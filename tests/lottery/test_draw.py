@@ -310,7 +310,9 @@ def test_a_draw_reruns_with_the_algorithm_version_it_ran_with():
 
     pool, quotas = _pool(30, 2), _quotas(6)
     inputs = lottery.inputs_json(pool=pool, quotas=quotas, seats=6, seed=11, reserves=6, algorithm="leximin")
-    old = lottery.draw(pool=pool, quotas=quotas, seats=6, seed=11, compare=False, version="wijkiezen-leximin/1")
+    old = lottery.draw(
+        pool=pool, quotas=quotas, seats=6, seed=11, compare=False, version="wijkiezen-leximin/1"
+    )
     new = lottery.draw(pool=pool, quotas=quotas, seats=6, seed=11, compare=False)
     assert new.versions["wijkiezen-lottery"] == leximin.ALGORITHM_VERSION == "wijkiezen-leximin/2"
     assert old.versions["wijkiezen-lottery"] == "wijkiezen-leximin/1"
@@ -321,7 +323,9 @@ def test_a_draw_reruns_with_the_algorithm_version_it_ran_with():
     assert again.chosen == old.chosen and again.reserves == old.reserves
     # A result from before versions were recorded is a /1 result.
     unrecorded = {**lottery.result_json(old), "versions": {}}
-    assert lottery.rerun_arguments({"inputs": inputs, "result": unrecorded})["version"] == "wijkiezen-leximin/1"
+    assert (
+        lottery.rerun_arguments({"inputs": inputs, "result": unrecorded})["version"] == "wijkiezen-leximin/1"
+    )
 
 
 def test_an_unknown_algorithm_version_is_refused_in_words():

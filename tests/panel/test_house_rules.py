@@ -110,6 +110,9 @@ def test_another_resident_cannot_open_or_change_the_members_page(app):
         other = app.test_client()
         login(other, stranger)
     assert other.get(f"/commissie/{pid}/contact").status_code == 404
-    assert other.post(f"/commissie/{pid}/contact", data={"contact_preference": "via_municipality"}).status_code == 404
+    assert (
+        other.post(f"/commissie/{pid}/contact", data={"contact_preference": "via_municipality"}).status_code
+        == 404
+    )
     with app.app_context():
         assert db.session.get(CommitteeMember, member_id).contact_preference is None

@@ -59,7 +59,9 @@ def test_confirming_stores_the_time_once_and_audits_it(app_ctx):
 def test_attack_posting_a_score_without_confirming_saves_nothing_and_keeps_what_was_typed(app):
     client, pid, _member, criteria, _mod = _unbriefed(app)
     url = f"/commissie/{pid}/aanbod/A"
-    response = client.post(url, data={f"score_{criteria[0]}": "2", f"comment_{criteria[0]}": "Mijn eigen woorden"})
+    response = client.post(
+        url, data={f"score_{criteria[0]}": "2", f"comment_{criteria[0]}": "Mijn eigen woorden"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Nog niet opgeslagen: lees eerst de uitleg voor het beoordelen" in page
@@ -86,11 +88,18 @@ def test_the_offers_page_sends_the_member_to_the_briefing_first(app):
 def test_the_briefing_needs_the_box_ticked_then_scoring_works(app):
     client, pid, member_id, criteria, _mod = _unbriefed(app)
     page = client.get(f"/commissie/{pid}/uitleg").get_data(as_text=True)
-    for heading in ("Zo leest u een aanbod", "Wat de vragen betekenen", "Een band met een aanbieder",
-                    "Wat geheim blijft", "De spelregels voor contact met aanbieders"):
+    for heading in (
+        "Zo leest u een aanbod",
+        "Wat de vragen betekenen",
+        "Een band met een aanbieder",
+        "Wat geheim blijft",
+        "De spelregels voor contact met aanbieders",
+    ):
         assert heading in page
     refused = client.post(f"/commissie/{pid}/uitleg", data={})
-    assert refused.status_code == 422 and "Vink dit aan als u de uitleg heeft gelezen." in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Vink dit aan als u de uitleg heeft gelezen." in refused.get_data(
+        as_text=True
+    )
     with app.app_context():
         assert db.session.get(CommitteeMember, member_id).briefing_read_at is None
     assert client.post(f"/commissie/{pid}/uitleg", data={"read": "y"}).status_code == 302

@@ -49,7 +49,9 @@ def _render_call(procurement, question_form=None, status=200):
         question_form=question_form or QuestionForm(),
         # The committee's house rule as numbers only, and only while no member is named
         # (policy.committee_contact_shown): never a member, never one member's answer.
-        house_rule=house_rules.house_rule(procurement) if policy.committee_contact_shown(procurement) else None,
+        house_rule=house_rules.house_rule(procurement)
+        if policy.committee_contact_shown(procurement)
+        else None,
     ), status
 
 
@@ -135,7 +137,9 @@ def _render_questions(procurement, failed: tuple[int, AnswerForm] | None = None,
         publish_form=ConfirmForm(),
         notes=services.published_notes(procurement),
         # Moderators may see members: who a message for the committee may be passed on to.
-        members_reached={route: house_rules.members_reached(procurement, route) for route in house_rules.ROUTES},
+        members_reached={
+            route: house_rules.members_reached(procurement, route) for route in house_rules.ROUTES
+        },
     ), status
 
 
