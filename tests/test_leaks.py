@@ -150,6 +150,10 @@ def _values(world) -> dict[str, list]:
         "draw_id": [world["draw"].id],
         # No story before the decision is published; tests/stories covers who sees a photo.
         "story_id": [999_999],
+        # The calendar's planned items and existing contracts hold nothing of a bidder or member
+        # (tests/planning covers them); none exists in this world.
+        "item_id": [999_999],
+        "entry_id": [999_999],
         # A person's data page and export (privacy): members and bidder contacts.
         "person": [f"account-{m.user_id}" for m in world["members"]]
         + [f"account-{world[b].id}" for b in ("bidder_a", "bidder_b")],
