@@ -89,6 +89,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from committee.privacy.views import bp as privacy_bp
     from committee.procurement.views import bp as procurement_bp
     from committee.publication.views import bp as publication_bp
+    from committee.scoring.presentation_views import bp as presentation_bp
     from committee.scoring.views import bp as scoring_bp
     from committee.wijk.views import bp as wijk_bp
 
@@ -100,6 +101,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         offers_bp,
         panel_bp,
         privacy_bp,
+        presentation_bp,
         procurement_bp,
         publication_bp,
         scoring_bp,
