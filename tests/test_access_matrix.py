@@ -167,6 +167,12 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "scoring.meeting": Access("member_or_moderator", frozenset({"member", "moderator"}), "scores_visible"),
     "scoring.tally": Access("member_or_moderator", MEMBERS | MODERATOR, "scores_visible"),
     "publication.rationale": Access("member_or_moderator", MEMBERS | MODERATOR),
+    # The presentation round: the list and both rounds' result from deliberation on. The crawl's
+    # procurement holds no started round, so a presentation's score page is 404 for everyone
+    # (tests/scoring/test_presentation_views.py opens it in a started round, recused included).
+    "presentation.offers": Access("resident", MEMBERS, "scores_visible"),
+    "presentation.offer": Access("resident", frozenset(), "scores_visible"),
+    "presentation.result": Access("member_or_moderator", MEMBERS | MODERATOR, "scores_visible"),
     # --- the moderator --------------------------------------------------------------------------
     "procurement.dashboard": moderator_page(),
     "procurement.detail": moderator_page(),
@@ -188,6 +194,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "offers.annex_original": moderator_page("offer_exists"),
     "offers.annex_clean": moderator_page("offer_exists"),
     "scoring.reopen": moderator_page(),
+    "presentation.setup": moderator_page("scores_visible"),
     "publication.review": moderator_page(),
     "monitoring.moderate": moderator_page(),
     "audit.log": moderator_page(),
@@ -231,6 +238,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
         for e in [
             "panel.accept_post",
             "panel.confirm_claim",
+            "presentation.save",
             "publication.rationale_post",
             "scoring.declare",
             "scoring.save",
@@ -270,6 +278,11 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "panel.save_quotas",
             "panel.save_recruitment",
             "panel.start_draw",
+            "presentation.add_criterion",
+            "presentation.choose_offers",
+            "presentation.close",
+            "presentation.remove_criterion",
+            "presentation.start",
             "procurement.add_criterion",
             "procurement.create",
             "procurement.criteria_preset",
