@@ -714,7 +714,10 @@ CASES = [
         "member",
         "/commissie/{pid}/presentatie/{pseudonym}",
         "/commissie/{pid}/presentatie/{pseudonym}",
-        [("member", "/commissie/{pid}/presentatie/{pseudonym}"), ("moderator", "/commissie/{pid}/uitslag/twee-rondes")],
+        [
+            ("member", "/commissie/{pid}/presentatie/{pseudonym}"),
+            ("moderator", "/commissie/{pid}/uitslag/twee-rondes"),
+        ],
         prepare=_presentation_started,
     ),
     Case(

@@ -235,7 +235,9 @@ def identities_revealed(procurement) -> bool:
 def presentation_round_of(procurement):
     from committee.scoring.models import PresentationRound
 
-    return db.session.scalar(sa.select(PresentationRound).where(PresentationRound.procurement_id == procurement.id))
+    return db.session.scalar(
+        sa.select(PresentationRound).where(PresentationRound.procurement_id == procurement.id)
+    )
 
 
 def presentation_setup_open(procurement, presentation_round=None) -> bool:
@@ -252,9 +254,12 @@ def paper_scores_frozen(procurement_id: int) -> bool:
 
     return bool(
         db.session.scalar(
-            sa.select(sa.exists().where(
-                PresentationRound.procurement_id == procurement_id, PresentationRound.started_at.is_not(None)
-            ))
+            sa.select(
+                sa.exists().where(
+                    PresentationRound.procurement_id == procurement_id,
+                    PresentationRound.started_at.is_not(None),
+                )
+            )
         )
     )
 

@@ -78,7 +78,9 @@ def paper_tally(procurement) -> list[tally_rules.OfferResult]:
     return tally_rules.tally(_paper_rows(procurement), {c.id: c.weight for c in procurement.criteria})
 
 
-def choose_offers(*, actor, procurement, offer_ids: list[int] | None = None, top: int | None = None) -> list[Offer]:
+def choose_offers(
+    *, actor, procurement, offer_ids: list[int] | None = None, top: int | None = None
+) -> list[Offer]:
     """Invite these released offers to present, or the ``top`` of the paper tally (offers tied
     with the last place come too: a tie is never broken)."""
     presentation_round = _setup_round(procurement)
@@ -176,7 +178,9 @@ def snapshot_hash(rows: list[tuple[int, int, int, int]]) -> str:
 def criteria_hash(presentation_round) -> str:
     """SHA-256 over the criteria as set beforehand: [[position, name, scale], ...] as compact JSON."""
     canonical = json.dumps(
-        [[c.position, c.name, c.scale] for c in presentation_round.criteria], separators=(",", ":"), ensure_ascii=False
+        [[c.position, c.name, c.scale] for c in presentation_round.criteria],
+        separators=(",", ":"),
+        ensure_ascii=False,
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -213,7 +217,9 @@ def start(*, actor, procurement) -> PresentationRound:
         details={
             "paper_scores": len(rows),
             "snapshot_sha256": presentation_round.snapshot_sha256,
-            "offers": sorted((labels[p.offer_id] for p in presentation_round.presenting), key=lambda s: (len(s), s)),
+            "offers": sorted(
+                (labels[p.offer_id] for p in presentation_round.presenting), key=lambda s: (len(s), s)
+            ),
             # The criteria are the moderator's free text: the chain holds their hash, not the words.
             "criteria": len(presentation_round.criteria),
             "criteria_sha256": criteria_hash(presentation_round),
@@ -332,7 +338,9 @@ def save_scores(*, member: CommitteeMember, offer: Offer, values: dict[int, int 
         score = stored.get(criterion_id)
         if score is None:
             db.session.add(
-                PresentationScore(member_id=member.id, offer_id=offer.id, criterion_id=criterion_id, value=value)
+                PresentationScore(
+                    member_id=member.id, offer_id=offer.id, criterion_id=criterion_id, value=value
+                )
             )
         elif score.value != value:
             score.value = value
@@ -376,7 +384,10 @@ def presentation_tally(procurement, presentation_round) -> list[tally_rules.Offe
     labels = {o.id: o.pseudonym for o in scoring.released_offers(procurement)}
     rows = db.session.execute(
         sa.select(
-            PresentationScore.member_id, PresentationScore.offer_id, PresentationScore.criterion_id, PresentationScore.value
+            PresentationScore.member_id,
+            PresentationScore.offer_id,
+            PresentationScore.criterion_id,
+            PresentationScore.value,
         ).where(PresentationScore.criterion_id.in_(criteria))
     ).all()
     return tally_rules.tally(
@@ -395,7 +406,9 @@ def two_rounds(user, procurement) -> TwoRounds:
         presentation=[r for r in presentation_tally(procurement, presentation_round) if r.offer not in hidden]
         if visible
         else [],
-        presenting=[o for o in presenting_offers(procurement, presentation_round) if o.pseudonym not in hidden],
+        presenting=[
+            o for o in presenting_offers(procurement, presentation_round) if o.pseudonym not in hidden
+        ],
     )
 
 

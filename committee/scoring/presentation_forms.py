@@ -12,7 +12,9 @@ from committee.scoring.forms import SCALE_CHOICES
 
 
 class ChooseOffersForm(FlaskForm):
-    offers = MultiCheckboxField(_l("Welke aanbiedingen komen presenteren?"), coerce=int, validators=[optional()])
+    offers = MultiCheckboxField(
+        _l("Welke aanbiedingen komen presenteren?"), coerce=int, validators=[optional()]
+    )
     top = IntegerField(
         _l("Of: de beste van de papieren ronde, hoeveel?"),
         description=_l("Aanbiedingen die gelijk staan met de laatste plaats komen ook."),
@@ -54,5 +56,9 @@ def _form_class(criteria: tuple[tuple[int, str], ...]):
         submit = SubmitField(_l("Opslaan"))
 
     for criterion_id, name in criteria:
-        setattr(PresentationScoreForm, f"score_{criterion_id}", RadioField(name, choices=SCALE_CHOICES, validators=[optional()]))
+        setattr(
+            PresentationScoreForm,
+            f"score_{criterion_id}",
+            RadioField(name, choices=SCALE_CHOICES, validators=[optional()]),
+        )
     return PresentationScoreForm

@@ -39,7 +39,8 @@ def _procurement(procurement_id: int) -> Procurement:
 def _choose_form(procurement, **kwargs) -> ChooseOffersForm:
     form = ChooseOffersForm(**kwargs)
     form.offers.choices = [
-        SelectChoice(o.id, _("Aanbod %(label)s", label=o.pseudonym)) for o in scoring.released_offers(procurement)
+        SelectChoice(o.id, _("Aanbod %(label)s", label=o.pseudonym))
+        for o in scoring.released_offers(procurement)
     ]
     return form
 
@@ -85,7 +86,12 @@ def choose_offers(procurement_id: int):
                     top=form.top.data if not form.offers.data else None,
                 )
                 db.session.commit()
-                flash(_("Deze aanbiedingen komen presenteren: %(labels)s.", labels=", ".join(o.pseudonym for o in chosen)))
+                flash(
+                    _(
+                        "Deze aanbiedingen komen presenteren: %(labels)s.",
+                        labels=", ".join(o.pseudonym for o in chosen),
+                    )
+                )
                 return redirect(url_for("presentation.setup", procurement_id=procurement_id))
             except presentation.PresentationError as exc:
                 db.session.rollback()
@@ -118,7 +124,9 @@ def remove_criterion(procurement_id: int, criterion_id: int):
     procurement = _procurement(procurement_id)
     if RemovePresentationCriterionForm().validate_on_submit():
         try:
-            presentation.remove_criterion(actor=current_user, procurement=procurement, criterion_id=criterion_id)
+            presentation.remove_criterion(
+                actor=current_user, procurement=procurement, criterion_id=criterion_id
+            )
             db.session.commit()
             flash(_("Het criterium is verwijderd."))
         except presentation.PresentationError as exc:
@@ -225,7 +233,9 @@ def save(procurement_id: int, pseudonym: str):
     criteria = presentation.round_of(member.procurement).criteria
     form = presentation_score_form_class(criteria)()
     if form.validate_on_submit():
-        values = {c.id: int(form[f"score_{c.id}"].data) if form[f"score_{c.id}"].data else None for c in criteria}
+        values = {
+            c.id: int(form[f"score_{c.id}"].data) if form[f"score_{c.id}"].data else None for c in criteria
+        }
         try:
             presentation.save_scores(member=member, offer=offer, values=values)
             db.session.commit()

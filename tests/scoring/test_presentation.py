@@ -22,7 +22,9 @@ def _ready(procurement, moderator, labels=("A",)):
     presentation.choose_offers(
         actor=moderator, procurement=procurement, offer_ids=[_offer(procurement, x).id for x in labels]
     )
-    presentation.add_criterion(actor=moderator, procurement=procurement, name="Het team kent de wijk", scale="1 = nee, 5 = goed")
+    presentation.add_criterion(
+        actor=moderator, procurement=procurement, name="Het team kent de wijk", scale="1 = nee, 5 = goed"
+    )
 
 
 def test_the_round_is_set_up_only_in_deliberation(app_ctx):
@@ -54,9 +56,15 @@ def test_starting_freezes_every_counted_paper_score_with_its_hash_in_the_audit_l
         sa.select(Score.member_id, Score.offer_id, Score.criterion_id, Score.value)
     ).all()
     snapshot = presentation.snapshot_rows(presentation_round)
-    assert sorted(snapshot) == sorted(tuple(r) for r in live) and len(snapshot) == 3 * 2 * len(procurement.criteria)
+    assert sorted(snapshot) == sorted(tuple(r) for r in live) and len(snapshot) == 3 * 2 * len(
+        procurement.criteria
+    )
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "presentation.start"))
-    assert event.details["snapshot_sha256"] == presentation.snapshot_hash(snapshot) == presentation_round.snapshot_sha256
+    assert (
+        event.details["snapshot_sha256"]
+        == presentation.snapshot_hash(snapshot)
+        == presentation_round.snapshot_sha256
+    )
     assert event.details["paper_scores"] == len(snapshot) and event.details["offers"] == ["A"]
     assert event.details["criteria_sha256"] == presentation.criteria_hash(presentation_round)
     assert presentation.snapshot_intact(presentation_round)
@@ -70,7 +78,9 @@ def test_after_the_start_nothing_of_the_set_up_can_change(app_ctx):
     criterion_id = presentation_round.criteria[0].id
     for attempt in (
         lambda: presentation.add_criterion(actor=moderator, procurement=procurement, name="Nog een"),
-        lambda: presentation.remove_criterion(actor=moderator, procurement=procurement, criterion_id=criterion_id),
+        lambda: presentation.remove_criterion(
+            actor=moderator, procurement=procurement, criterion_id=criterion_id
+        ),
         lambda: presentation.choose_offers(actor=moderator, procurement=procurement, top=2),
         lambda: presentation.start(actor=moderator, procurement=procurement),
     ):
@@ -85,7 +95,11 @@ def test_after_the_freeze_a_paper_score_cannot_be_saved(app_ctx):
     member = procurement.members[0]
     with pytest.raises(scoring.ScoringError, match="liggen vast"):
         scoring.save_score(
-            member=member, offer=_offer(procurement, "B"), criterion_id=procurement.criteria[0].id, value=5, comment="x"
+            member=member,
+            offer=_offer(procurement, "B"),
+            criterion_id=procurement.criteria[0].id,
+            value=5,
+            comment="x",
         )
 
 
@@ -134,7 +148,9 @@ def test_a_member_cannot_score_an_offer_that_does_not_present(app_ctx):
     presentation_round = presentation.start(actor=moderator, procurement=procurement)
     with pytest.raises(presentation.PresentationError, match="niet"):
         presentation.save_scores(
-            member=procurement.members[0], offer=_offer(procurement, "B"), values={presentation_round.criteria[0].id: 4}
+            member=procurement.members[0],
+            offer=_offer(procurement, "B"),
+            values={presentation_round.criteria[0].id: 4},
         )
 
 
@@ -142,5 +158,7 @@ def test_the_decision_moves_on_and_the_round_stays_recorded(app_ctx):
     procurement, moderator = make_deliberation_procurement(members=3, offer_count=2)
     _ready(procurement, moderator)
     presentation.start(actor=moderator, procurement=procurement)
-    procurement_services.move_to(actor=moderator, procurement=procurement, to=procurement.phase.__class__("decision"))
+    procurement_services.move_to(
+        actor=moderator, procurement=procurement, to=procurement.phase.__class__("decision")
+    )
     assert presentation.public_rounds(procurement, 3).started

@@ -75,7 +75,8 @@ def test_an_empty_criterion_name_is_refused_in_dutch_and_the_scale_text_is_kept(
     world = _deliberation(app, start=False)
     _as(app, client, world["moderator"])
     response = client.post(
-        f"/beheer/aanbesteding/{world['pid']}/presentatie/criteria", data={"name": " ", "scale": "Mijn uitleg"}
+        f"/beheer/aanbesteding/{world['pid']}/presentatie/criteria",
+        data={"name": " ", "scale": "Mijn uitleg"},
     )
     body = response.get_data(as_text=True)
     assert response.status_code == 422 and "Vul dit veld in." in body and "Mijn uitleg" in body
@@ -91,12 +92,14 @@ def test_choosing_no_offer_is_refused_in_dutch(app, client):
 def test_the_criteria_cannot_be_changed_once_the_round_started(app, client):
     world = _deliberation(app)
     _as(app, client, world["moderator"])
-    response = client.post(f"/beheer/aanbesteding/{world['pid']}/presentatie/criteria", data={"name": "Later erbij"})
+    response = client.post(
+        f"/beheer/aanbesteding/{world['pid']}/presentatie/criteria", data={"name": "Later erbij"}
+    )
     assert response.status_code == 422 and "al begonnen" in response.get_data(as_text=True)
     with app.app_context():
-        assert [c.name for c in presentation.round_of(db.session.get(Procurement, world["pid"])).criteria] == [
-            "Het team kent de wijk"
-        ]
+        assert [
+            c.name for c in presentation.round_of(db.session.get(Procurement, world["pid"])).criteria
+        ] == ["Het team kent de wijk"]
 
 
 def test_the_forms_need_their_csrf_token(app, client, csrf_on):
@@ -126,7 +129,8 @@ def test_attack_a_paper_score_saved_after_the_freeze_is_refused_and_unchanged(ap
 
     before = stored()
     response = client.post(
-        f"/commissie/{world['pid']}/aanbod/B", data={f"score_{world['paper_criterion']}": "1", "changed_only": ""}
+        f"/commissie/{world['pid']}/aanbod/B",
+        data={f"score_{world['paper_criterion']}": "1", "changed_only": ""},
     )
     assert response.status_code == 422
     assert "De scores van de papieren ronde liggen vast" in response.get_data(as_text=True)
@@ -196,7 +200,9 @@ def test_a_member_scores_a_presentation(app, client):
 def test_a_score_out_of_the_scale_is_refused_in_dutch(app, client):
     world = _deliberation(app)
     _as(app, client, world["members"][0])
-    response = client.post(f"/commissie/{world['pid']}/presentatie/A", data={f"score_{world['criterion']}": "9"})
+    response = client.post(
+        f"/commissie/{world['pid']}/presentatie/A", data={f"score_{world['criterion']}": "9"}
+    )
     assert response.status_code == 422 and "Niet opgeslagen" in response.get_data(as_text=True)
     assert _presentation_scores(app) == []
 

@@ -46,7 +46,9 @@ def _render_rationale(procurement, form, status=200, conflict=None):
         conflict=conflict,
         # A member recused from an offer does not see its scores here either.
         results=scoring.tally_for(current_user, procurement) if policy.scores_visible(procurement) else [],
-        rounds=presentation.two_rounds(current_user, procurement) if policy.scores_visible(procurement) else None,
+        rounds=presentation.two_rounds(current_user, procurement)
+        if policy.scores_visible(procurement)
+        else None,
     ), status
 
 
