@@ -276,9 +276,11 @@ def presentation_scoring_open(procurement, presentation_round) -> bool:
 
 
 def presentation_tally_visible(procurement, presentation_round) -> bool:
-    """The presentation tally shows once the moderator closed the round (not while members
-    still score: a running mean would steer them)."""
-    return presentation_round is not None and presentation_round.closed_at is not None
+    """The presentation tally shows once the round is over (not while members still score: a
+    running mean would steer them): the moderator closed it, or the decision moved the phase on."""
+    if presentation_round is None or presentation_round.started_at is None:
+        return False
+    return presentation_round.closed_at is not None or procurement.phase.at_or_after(Phase.DECISION)
 
 
 def presenting_offer_ids(presentation_round) -> set[int]:

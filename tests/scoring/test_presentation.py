@@ -8,6 +8,7 @@ from committee.audit.models import AuditEvent
 from committee.extensions import db
 from committee.procurement import policy
 from committee.procurement import services as procurement_services
+from committee.procurement.phases import Phase
 from committee.scoring import presentation
 from committee.scoring import services as scoring
 from committee.scoring.models import PaperScoreSnapshot, Score
@@ -154,11 +155,15 @@ def test_a_member_cannot_score_an_offer_that_does_not_present(app_ctx):
         )
 
 
-def test_the_decision_moves_on_and_the_round_stays_recorded(app_ctx):
+def test_a_decision_without_closing_the_round_ends_it_and_shows_its_tally(app_ctx):
     procurement, moderator = make_deliberation_procurement(members=3, offer_count=2)
     _ready(procurement, moderator)
-    presentation.start(actor=moderator, procurement=procurement)
-    procurement_services.move_to(
-        actor=moderator, procurement=procurement, to=procurement.phase.__class__("decision")
-    )
-    assert presentation.public_rounds(procurement, 3).started
+    presentation_round = presentation.start(actor=moderator, procurement=procurement)
+    for member in procurement.members:
+        presentation.save_scores(
+            member=member, offer=_offer(procurement, "A"), values={presentation_round.criteria[0].id: 3}
+        )
+    procurement_services.move_to(actor=moderator, procurement=procurement, to=Phase.DECISION)
+    assert not policy.presentation_scoring_open(procurement, presentation_round)
+    [result] = presentation.public_rounds(procurement, 3).presentation
+    assert (result.offer, result.mean) == ("A", 3.0)
