@@ -166,7 +166,12 @@ class PaperScoreSnapshot(db.Model):
     """One paper score as it stood when the presentation round started (submitted scores only:
     the ones the tally counts). Its hash is in the audit event ``presentation.start``."""
 
-    __table_args__ = (sa.UniqueConstraint("round_id", "member_id", "offer_id", "criterion_id"),)
+    # Named by hand: the convention's name would be 64 characters, one more than PostgreSQL keeps.
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "round_id", "member_id", "offer_id", "criterion_id", name="uq_paper_score_snapshot_key"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("presentation_round.id"), index=True)

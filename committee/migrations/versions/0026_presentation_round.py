@@ -67,7 +67,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['offer_id'], ['offer.id'], name=op.f('fk_paper_score_snapshot_offer_id_offer')),
     sa.ForeignKeyConstraint(['round_id'], ['presentation_round.id'], name=op.f('fk_paper_score_snapshot_round_id_presentation_round')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_paper_score_snapshot')),
-    sa.UniqueConstraint('round_id', 'member_id', 'offer_id', 'criterion_id', name=op.f('uq_paper_score_snapshot_round_id_member_id_offer_id_criterion_id'))
+    sa.UniqueConstraint('round_id', 'member_id', 'offer_id', 'criterion_id', name='uq_paper_score_snapshot_key')
     )
     with op.batch_alter_table('paper_score_snapshot', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_paper_score_snapshot_round_id'), ['round_id'], unique=False)
