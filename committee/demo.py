@@ -22,6 +22,7 @@ from committee.procurement import services as procurement_services
 from committee.procurement.phases import Phase
 from committee.publication import services as publication
 from committee.publication.models import DecisionMethod, VoteChoice
+from committee.scoring import presentation
 from committee.scoring import services as scoring
 from committee.timeutil import utcnow
 from committee.wijk import services as wijk
@@ -267,6 +268,22 @@ def seed(rng: random.Random | None = None) -> None:
     )
     with_offers(talking, submit_both=True)
     scored_and_closed(talking)
+    # The best offer of the paper round comes to present; the paper scores are frozen, and only
+    # that offer's name is known to the committee now (docs/scoring.md, "De presentatieronde").
+    presentation.choose_offers(actor=moderator, procurement=talking, top=1)
+    presentation.add_criterion(
+        actor=moderator,
+        procurement=talking,
+        name="Het team kent de wijk",
+        scale="1 = het team kent de buurt en de mantelzorgers niet, 5 = het team kent ze goed",
+    )
+    presentation.add_criterion(
+        actor=moderator,
+        procurement=talking,
+        name="De mensen die het werk doen, presenteren zelf",
+        scale="1 = alleen de directie sprak, 5 = de buurtwerkers vertelden zelf",
+    )
+    presentation.start(actor=moderator, procurement=talking)
 
     # Decision: both offers chosen together (within the budget) by a recorded vote; the
     # provisional award went out today, so the standstill runs.

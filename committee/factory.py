@@ -92,6 +92,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from committee.procurement import course_views  # noqa: F401  (its routes join procurement_bp)
     from committee.procurement.views import bp as procurement_bp
     from committee.publication.views import bp as publication_bp
+    from committee.scoring.presentation_views import bp as presentation_bp
     from committee.scoring.views import bp as scoring_bp
     from committee.stories.views import bp as stories_bp
     from committee.wijk.views import bp as wijk_bp
@@ -106,6 +107,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         panel_bp,
         planning_bp,
         privacy_bp,
+        presentation_bp,
         procurement_bp,
         publication_bp,
         scoring_bp,

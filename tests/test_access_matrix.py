@@ -185,6 +185,12 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     # --- everyone logged in: the story bank -----------------------------------------------------
     "stories.new": Access("login", EVERYONE, "decision_public"),
     "stories.mine": Access("login"),
+    # The presentation round: the list and both rounds' result from deliberation on. The crawl's
+    # procurement holds no started round, so a presentation's score page is 404 for everyone
+    # (tests/scoring/test_presentation_views.py opens it in a started round, recused included).
+    "presentation.offers": Access("resident", MEMBERS, "scores_visible"),
+    "presentation.offer": Access("resident", frozenset(), "scores_visible"),
+    "presentation.result": Access("member_or_moderator", MEMBERS | MODERATOR, "scores_visible"),
     # --- the moderator --------------------------------------------------------------------------
     "procurement.dashboard": moderator_page(),
     "procurement.detail": moderator_page(),
@@ -210,6 +216,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "offers.annex_original": moderator_page("offer_exists"),
     "offers.annex_clean": moderator_page("offer_exists"),
     "scoring.reopen": moderator_page(),
+    "presentation.setup": moderator_page("scores_visible"),
     "publication.review": moderator_page(),
     "monitoring.moderate": moderator_page(),
     "contract.manage": moderator_page("contract_open"),
@@ -268,6 +275,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "panel.accept_post",
             "panel.contact_post",
             "panel.confirm_claim",
+            "presentation.save",
             "publication.rationale_post",
             "scoring.briefing_post",
             "scoring.declare",
@@ -318,6 +326,11 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "planning.create_entry",
             "planning.save_entry",
             "planning.delete_entry",
+            "presentation.add_criterion",
+            "presentation.choose_offers",
+            "presentation.close",
+            "presentation.remove_criterion",
+            "presentation.start",
             "procurement.add_criterion",
             "procurement.cancel",
             "procurement.no_award",

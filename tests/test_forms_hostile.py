@@ -56,6 +56,9 @@ Examples are derandomised (the same inputs on every run) and few per form, to ke
 | scoring BriefingForm           | scoring.briefing_post       | member    | scoring       |
 | scoring ReopenForm             | scoring.reopen_post         | moderator | scoring       |
 | scoring MeetingNoteForm        | scoring.meeting_note        | moderator | deliberation  |
+| scoring ChooseOffersForm       | presentation.choose_offers  | moderator | deliberation  |
+| scoring PresentationCriterionForm | presentation.add_criterion | moderator | deliberation |
+| scoring PresentationScoreForm  | presentation.save           | member    | deliberation  |
 | wijk NeighbourhoodForm         | wijk.create                 | moderator | concept       |
 | wijk ProfileImportForm         | wijk.import_profile         | moderator | concept       |
 | wijk ProfileHandForm           | wijk.profile_by_hand        | moderator | concept       |
@@ -464,6 +467,17 @@ def _person_to_erase(world: World, client: FlaskClient) -> None:
     world.person_key = f"account-{world.people['applicant'].id}"
 
 
+def _presentation_started(world: World, client: FlaskClient) -> None:
+    """Offer A presents, with one criterion set beforehand; the round has started."""
+    from committee.scoring import presentation
+
+    procurement, moderator = world.procurement, world.moderator
+    presentation.choose_offers(actor=moderator, procurement=procurement, offer_ids=[world.offer_a.id])
+    presentation.add_criterion(actor=moderator, procurement=procurement, name="Het team kent de wijk")
+    presentation.start(actor=moderator, procurement=procurement)
+    db.session.commit()
+
+
 PUBLIC = "/wijk/{slug}/aanbesteding/{pid}"
 MOD = "/beheer/aanbesteding/{pid}"
 REPORT = "/aanbieder/aanbesteding/{pid}/rapportage"
@@ -799,6 +813,34 @@ CASES = [
         [("member", "/commissie/{pid}/overleg/{pseudonym}")],
     ),
     Case(
+        "ChooseOffersForm",
+        Phase.DELIBERATION,
+        "moderator",
+        MOD + "/presentatie",
+        MOD + "/presentatie/aanbod",
+        [("moderator", MOD + "/presentatie")],
+    ),
+    Case(
+        "PresentationCriterionForm",
+        Phase.DELIBERATION,
+        "moderator",
+        MOD + "/presentatie",
+        MOD + "/presentatie/criteria",
+        [("moderator", MOD + "/presentatie")],
+    ),
+    Case(
+        "PresentationScoreForm",
+        Phase.DELIBERATION,
+        "member",
+        "/commissie/{pid}/presentatie/{pseudonym}",
+        "/commissie/{pid}/presentatie/{pseudonym}",
+        [
+            ("member", "/commissie/{pid}/presentatie/{pseudonym}"),
+            ("moderator", "/commissie/{pid}/uitslag/twee-rondes"),
+        ],
+        prepare=_presentation_started,
+    ),
+    Case(
         "NeighbourhoodForm",
         Phase.CONCEPT,
         "moderator",
@@ -969,6 +1011,9 @@ NO_INPUT = {
     "UnfollowForm",
     "PlanDeleteForm",
     "WithdrawStoryForm",
+    "RemovePresentationCriterionForm",
+    "StartPresentationForm",
+    "ClosePresentationForm",
 }
 
 # Forms that are a part of another form (a FormField): fed through that form's case.

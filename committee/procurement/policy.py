@@ -251,6 +251,75 @@ def identities_revealed(procurement) -> bool:
     return procurement.phase.at_or_after(Phase.PUBLISHED)
 
 
+# --- the presentation round (docs/scoring.md) ------------------------------------------------
+
+
+def presentation_round_of(procurement):
+    from committee.scoring.models import PresentationRound
+
+    return db.session.scalar(
+        sa.select(PresentationRound).where(PresentationRound.procurement_id == procurement.id)
+    )
+
+
+def presentation_setup_open(procurement, presentation_round=None) -> bool:
+    """The moderator sets up a presentation round once scoring has closed (the paper tally is
+    known) and before the decision: in the deliberation phase, until the round starts."""
+    if procurement.phase != Phase.DELIBERATION:
+        return False
+    return presentation_round is None or presentation_round.started_at is None
+
+
+def paper_scores_frozen(procurement_id: int) -> bool:
+    """From the start of a presentation round the paper scores are frozen, whatever the phase."""
+    from committee.scoring.models import PresentationRound
+
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    PresentationRound.procurement_id == procurement_id,
+                    PresentationRound.started_at.is_not(None),
+                )
+            )
+        )
+    )
+
+
+def presentation_scoring_open(procurement, presentation_round) -> bool:
+    """Members score the presentations from the start of the round until the moderator closes
+    it, in the deliberation phase."""
+    return (
+        procurement.phase == Phase.DELIBERATION
+        and presentation_round is not None
+        and presentation_round.started_at is not None
+        and presentation_round.closed_at is None
+    )
+
+
+def presentation_tally_visible(procurement, presentation_round) -> bool:
+    """The presentation tally shows once the round is over (not while members still score: a
+    running mean would steer them): the moderator closed it, or the decision moved the phase on."""
+    if presentation_round is None or presentation_round.started_at is None:
+        return False
+    return presentation_round.closed_at is not None or procurement.phase.at_or_after(Phase.DECISION)
+
+
+def presenting_offer_ids(presentation_round) -> set[int]:
+    if presentation_round is None or presentation_round.started_at is None:
+        return set()
+    return {p.offer_id for p in presentation_round.presenting}
+
+
+def identity_revealed_to_committee(procurement, offer) -> bool:
+    """The committee learns who made an offer at publication, or earlier for an offer that
+    presents: from the moment the presentation round starts. Offers that do not present stay
+    anonymous to the committee until publication."""
+    if identities_revealed(procurement):
+        return True
+    return offer.id in presenting_offer_ids(presentation_round_of(procurement))
+
+
 def call_public(procurement) -> bool:
     """The call for offers (uitvraag) is public from the moment offers open."""
     return procurement.phase.at_or_after(Phase.OFFERS_OPEN)

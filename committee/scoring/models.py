@@ -112,3 +112,86 @@ class MeetingNote(db.Model):
     body: Mapped[str] = mapped_column(sa.Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+
+# -- the presentation round (docs/scoring.md, "De presentatieronde") --------------------------
+
+
+class PresentationRound(db.Model):
+    """A second round after the blind paper round: the people who will do the work present.
+
+    Set up by the moderator in the deliberation phase (offers and criteria); starting it freezes
+    the paper scores (``PaperScoreSnapshot``) and reveals the presenting offers' names to the
+    committee; closing it shows the presentation tally.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(sa.ForeignKey("procurement.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]  # the paper scores were frozen at this moment
+    started_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    snapshot_sha256: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    closed_at: Mapped[datetime | None]
+
+    criteria: Mapped[list[PresentationCriterion]] = relationship(
+        order_by="PresentationCriterion.position", cascade="all, delete-orphan"
+    )
+    presenting: Mapped[list[PresentingOffer]] = relationship(cascade="all, delete-orphan")
+
+
+class PresentationCriterion(db.Model):
+    """What the committee may weigh in the presentation round, set before it starts: a name
+    and what a 1 and a 5 mean on its 1-5 scale."""
+
+    __table_args__ = (sa.UniqueConstraint("round_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("presentation_round.id"), index=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(120))
+    scale: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+
+class PresentingOffer(db.Model):
+    """An offer invited to present."""
+
+    __table_args__ = (sa.UniqueConstraint("round_id", "offer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("presentation_round.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(sa.ForeignKey("offer.id"))
+
+
+class PaperScoreSnapshot(db.Model):
+    """One paper score as it stood when the presentation round started (submitted scores only:
+    the ones the tally counts). Its hash is in the audit event ``presentation.start``."""
+
+    # Named by hand: the convention's name would be 64 characters, one more than PostgreSQL keeps.
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "round_id", "member_id", "offer_id", "criterion_id", name="uq_paper_score_snapshot_key"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("presentation_round.id"), index=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("committee_member.id"))
+    offer_id: Mapped[int] = mapped_column(sa.ForeignKey("offer.id"))
+    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("criterion.id"))
+    value: Mapped[int]
+
+
+class PresentationScore(db.Model):
+    """A member's score for one presentation criterion of one presenting offer."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("member_id", "offer_id", "criterion_id"),
+        sa.CheckConstraint("value BETWEEN 1 AND 5", name="value_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("committee_member.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(sa.ForeignKey("offer.id"), index=True)
+    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("presentation_criterion.id"))
+    value: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -329,6 +329,12 @@ def _sheet_for(member: CommitteeMember, offer: Offer) -> ScoreSheet:
 
 def _check_may_score(sheet: ScoreSheet) -> None:
     if not policy.scoring_open(sheet):
+        # A presentation round starts only after scoring closed (phases never go back), so the
+        # freeze is asked only on a refusal, for its message: no cost per tap.
+        if policy.paper_scores_frozen(sheet.procurement_id):
+            raise ScoringError(
+                _("De scores van de papieren ronde liggen vast: de presentatieronde is begonnen.")
+            )
         raise ScoringError(_("Het beoordelen is gesloten."))
     if sheet.submitted:
         raise ScoringError(_("U heeft uw scores al ingediend. Ze liggen vast."))

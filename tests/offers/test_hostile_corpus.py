@@ -75,6 +75,10 @@ MEMBER_ROUTES = {
     "publication.security_txt",
     "scoring.briefing",
     "scoring.briefing_post",
+    "presentation.offer",
+    "presentation.offers",
+    "presentation.result",
+    "presentation.save",
     "scoring.declaration",
     "scoring.declare",
     "scoring.meeting",
@@ -420,6 +424,12 @@ def _crawl(client, app, pid: int, pseudonyms: list[str], slug: str) -> dict[str,
     get("scoring.tally", f"/commissie/{pid}/uitslag")
     get("scoring.offers", f"/commissie/{pid}/")
     get("publication.rationale", f"/commissie/{pid}/motivering")
+    # No presentation round has started here: its pages must not name anyone either.
+    get("presentation.offers", f"/commissie/{pid}/presentatie")
+    get("presentation.result", f"/commissie/{pid}/uitslag/twee-rondes")
+    for label in [*pseudonyms, "ZZ"]:
+        get("presentation.offer", f"/commissie/{pid}/presentatie/{label}")
+        post("presentation.save", f"/commissie/{pid}/presentatie/{label}", data={"score_0": "9"})
     for label in [*pseudonyms, "ZZ"]:
         get("scoring.meeting", f"/commissie/{pid}/overleg/{label}")
         get("scoring.offer", f"/commissie/{pid}/aanbod/{label}")

@@ -10,6 +10,7 @@ from committee.panel.models import MemberKind
 from committee.procurement import changes, policy
 from committee.procurement.models import Procurement
 from committee.publication import services, timeline
+from committee.scoring import presentation
 from committee.scoring import services as scoring
 
 
@@ -71,4 +72,5 @@ def _public_context(procurement) -> dict:
         "revealed": revealed,
         "counts": _committee_counts(procurement),
         "steps": timeline.steps(procurement),
+        "rounds": presentation.public_rounds(procurement, MIN_GROUP) if published else None,
     }

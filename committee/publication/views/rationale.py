@@ -13,6 +13,7 @@ from committee.procurement.models import Procurement
 from committee.publication import services
 from committee.publication.forms import ApproveRationaleForm, ProvisionalAwardForm, rationale_form_class
 from committee.publication.views.blueprint import bp
+from committee.scoring import presentation
 from committee.scoring import services as scoring
 
 
@@ -45,6 +46,9 @@ def _render_rationale(procurement, form, status=200, conflict=None):
         conflict=conflict,
         # A member recused from an offer does not see its scores here either.
         results=scoring.tally_for(current_user, procurement) if policy.scores_visible(procurement) else [],
+        rounds=presentation.two_rounds(current_user, procurement)
+        if policy.scores_visible(procurement)
+        else None,
     ), status
 
 
