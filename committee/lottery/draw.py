@@ -275,6 +275,12 @@ def parse_inputs(data: dict) -> dict:
                 "this draw ran with sortition-algorithms 0.12.15 (format wijkiezen-draw/1); "
                 "rerun it with the WijKiezen version of that time"
             )
+        if data["format"] == "wijkiezen-draw-public/4":
+            raise LotteryError(
+                "this is the public draw file: it holds no categories, so the draw cannot be rerun "
+                "from it; check it with python -m committee.lottery.verify, or rerun from the "
+                "auditor's file (wijkiezen-draw-audit/4)"
+            )
         if data["format"] not in FORMATS:
             raise LotteryError(f"unknown format {data['format']!r}")
         check_reveal(data)
