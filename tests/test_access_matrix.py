@@ -136,6 +136,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "panel.applied": Access("public", window="recruitment_exists"),
     "panel.public_draw": Access("public", window="draw_exists"),
     "panel.public_draw_json": Access("public", window="draw_exists"),
+    "panel.receipt_check": Access("public", window="draw_exists"),
     "monitoring.new_signal": Access("public", window="signals_open"),
     "switch_language": Fixed("public", 302),
     # --- logging in -----------------------------------------------------------------------------
@@ -208,6 +209,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "needs.respond",
             "panel.apply_post",
             "panel.claim_post",
+            "panel.receipt_check_post",
         ]
     },
     "auth.logout": PostOnly("login"),
@@ -257,6 +259,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "panel.add_person",
             "privacy.erase",
             "privacy.export",
+            "panel.audit_file",
             "panel.discard_draw",
             "panel.invite",
             "panel.letter",

@@ -42,6 +42,7 @@ Examples are derandomised (the same inputs on every run) and few per form, to ke
 | panel QuotaForm                | panel.save_quotas           | moderator | composition   |
 | panel PrepareDrawForm          | panel.prepare_draw          | moderator | composition   |
 | panel AcceptForm               | panel.accept_post           | member    | composition   |
+| panel ReceiptForm              | panel.receipt_check_post    | anonymous | composition   |
 | procurement ProcurementForm    | procurement.create          | moderator | concept       |
 | procurement CriterionForm      | procurement.add_criterion   | moderator | concept       |
 | procurement CriteriaPresetForm | procurement.criteria_preset | moderator | concept       |
@@ -585,6 +586,14 @@ CASES = [
         prepare=_without_a_draw,
     ),
     Case(
+        "ReceiptForm",
+        Phase.COMPOSITION,
+        "anonymous",
+        PUBLIC + "/loting/{draw}/bewijs",
+        PUBLIC + "/loting/{draw}/bewijs",
+        [("anonymous", PUBLIC + "/loting/{draw}")],
+    ),
+    Case(
         "AcceptForm",
         Phase.COMPOSITION,
         "member",
@@ -792,6 +801,7 @@ def _fill(path: str, world: World) -> str:
         question=getattr(world, "question_id", 0),
         signal=getattr(world, "signal_id", 0),
         person=getattr(world, "person_key", ""),
+        draw=world.draw.id if getattr(world, "draw", None) is not None else 0,
     )
 
 
@@ -809,6 +819,7 @@ ONLY_REJECTS = {
     "LoginForm",  # a real password
     "SecondFactorForm",  # a real code from the app
     "ShortCodeForm",  # a real code from the letter
+    "ReceiptForm",  # a real receipt code from the applicant's mail
 }
 
 

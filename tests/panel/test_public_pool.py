@@ -17,6 +17,7 @@ from committee.lottery import verify
 from committee.mail import OutboxMessage
 from committee.panel import draws
 from committee.panel.models import Application, Draw
+from committee.ratelimit import limiter
 from tests.factories import login, make_resident
 from tests.panel.test_draws import _drawn
 
@@ -179,5 +180,16 @@ def test_the_receipt_check_is_rate_limited(app, client):
         procurement, _moderator, draw = _drawn(seats=4, applicants=16, seed=4242)
         public, _ = _urls(procurement, draw)
         db.session.commit()
-    statuses = [client.post(public + "/bewijs", data={"code": f"AAAA-BBBB-CCCC-{i:04d}"}).status_code for i in range(11)]
+    app.config["RATE_LIMIT_RECEIPT"] = "10 per minute; 30 per hour"  # the default
+    try:
+        with app.app_context():
+            limiter.reset()
+        statuses = [
+            client.post(public + "/bewijs", data={"code": f"AAAA-BBBB-CCCC-{i:04d}"}).status_code
+            for i in range(11)
+        ]
+    finally:
+        app.config["RATE_LIMIT_RECEIPT"] = "1000 per minute"
+        with app.app_context():
+            limiter.reset()
     assert statuses[:10] == [422] * 10 and statuses[10] == 429
