@@ -80,7 +80,8 @@ class Application(db.Model):
     # The applicant's personal receipt code (``lottery.public.new_code``): with it, and only with
     # it, they can check their own entry in the published draw. Given when they apply (older
     # applications: when the draw is prepared); erased with the application.
-    receipt_code: Mapped[str | None] = mapped_column(sa.String(16), unique=True)
+    # A unique index rather than a constraint: added without rebuilding the table on SQLite.
+    receipt_code: Mapped[str | None] = mapped_column(sa.String(16), unique=True, index=True)
 
     demographics: Mapped[Demographics | None] = relationship(
         back_populates="application", cascade="all, delete-orphan", uselist=False

@@ -55,18 +55,19 @@ def _backfill(bind):
                 })
 
 
+# Plain ADD/DROP COLUMN and a unique index, no batch mode: on SQLite a batch rebuilds the table,
+# and rebuilding application (which draw_entry and committee_member point to) fails its foreign
+# keys once there is data. SQLite has DROP COLUMN since 3.35.
+
+
 def upgrade():
-    with op.batch_alter_table('application', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('receipt_code', sa.String(length=16), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_application_receipt_code'), ['receipt_code'])
-    with op.batch_alter_table('draw_entry', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('receipt', sa.String(length=64), nullable=True))
+    op.add_column('application', sa.Column('receipt_code', sa.String(length=16), nullable=True))
+    op.create_index(op.f('ix_application_receipt_code'), 'application', ['receipt_code'], unique=True)
+    op.add_column('draw_entry', sa.Column('receipt', sa.String(length=64), nullable=True))
     _backfill(op.get_bind())
 
 
 def downgrade():
-    with op.batch_alter_table('draw_entry', schema=None) as batch_op:
-        batch_op.drop_column('receipt')
-    with op.batch_alter_table('application', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_application_receipt_code'), type_='unique')
-        batch_op.drop_column('receipt_code')
+    op.drop_column('draw_entry', 'receipt')
+    op.drop_index(op.f('ix_application_receipt_code'), table_name='application')
+    op.drop_column('application', 'receipt_code')
