@@ -1,5 +1,5 @@
-"""The draws: preparing, starting and setting aside a draw, its progress page, and the public
-draw page with its JSON (inputs and result, to rerun it)."""
+"""The draws: preparing, starting and setting aside a draw, its progress page, the public draw
+page with its JSON (receipts, no one's categories), the receipt check, and the auditor's file."""
 
 import json
 
