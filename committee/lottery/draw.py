@@ -3,7 +3,8 @@
 Inputs are plain data (a pseudonymised pool, quotas, seats, a seed), so whoever holds the full
 inputs (the named auditor, ``committee.lottery.public``) can rerun a draw:
 ``python -m committee.lottery < controle.json`` prints the same committee. The public file has
-receipts instead of the pool's values; ``committee.lottery.verify`` checks the sampling from it. The algorithms are our own LEXIMIN (the default: everyone as equal a chance as
+receipts instead of the pool's values; ``committee.lottery.verify`` checks the sampling from it.
+The algorithms are our own LEXIMIN (the default: everyone as equal a chance as
 the quotas allow) and maximin, both in ``committee.lottery.leximin`` on the open HiGHS solver,
 single-threaded with a fixed solver seed. The result does not depend on Python's hash seed or on
 the order of the pool: the solver sees the people sorted by pseudonym.

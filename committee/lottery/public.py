@@ -150,6 +150,8 @@ def unique_rows(public: dict) -> int:
     inputs = public.get("inputs", public)
     categories = list(inputs.get("categories", []))
     combos = Counter(
-        tuple(row.get(c) for c in categories) for row in inputs.get("pool", []) if any(c in row for c in categories)
+        tuple(row.get(c) for c in categories)
+        for row in inputs.get("pool", [])
+        if any(c in row for c in categories)
     )
     return sum(n for n in combos.values() if n == 1)

@@ -152,7 +152,9 @@ def _check_receipts(data: dict, report: Report) -> None:
         report.add(WARN, f"{missing} aanmelder(s) zonder bewijscode (gewist of van vóór de bewijsjes)")
     pairs = [{"id": pid, "receipt": e["receipt"]} for pid, e in receipts.items() if e.get("receipt")]
     report.receipts_sha256 = published_file.receipts_sha256(pairs)
-    report.add(OK, f"vingerafdruk van de bewijsjes (vergelijk met het openbare bestand): {report.receipts_sha256}")
+    report.add(
+        OK, f"vingerafdruk van de bewijsjes (vergelijk met het openbare bestand): {report.receipts_sha256}"
+    )
 
 
 def _check_sampling(inputs: dict, result: dict, report: Report) -> None:

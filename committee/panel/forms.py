@@ -199,7 +199,9 @@ class ReceiptForm(FlaskForm):
     code = StringField(
         _l("Uw bewijscode"),
         validators=[required(), max_length(40)],
-        description=_l("16 letters en cijfers, bijvoorbeeld ABCD-EFGH-JKLM-NPQR. Streepjes en spaties mogen."),
+        description=_l(
+            "16 letters en cijfers, bijvoorbeeld ABCD-EFGH-JKLM-NPQR. Streepjes en spaties mogen."
+        ),
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
 

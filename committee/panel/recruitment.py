@@ -18,8 +18,8 @@ from committee.audit import services as audit
 from committee.categories import AGE_LABELS
 from committee.exceptions import ProcessError
 from committee.extensions import db
-from committee.lottery import public as receipts
 from committee.lottery import draw as lottery
+from committee.lottery import public as receipts
 from committee.lottery.draw import UNKNOWN
 from committee.panel.models import (
     Application,

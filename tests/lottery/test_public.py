@@ -10,14 +10,19 @@ from committee.lottery import public
 def test_a_receipt_is_sha256_of_the_code_and_the_values_as_documented():
     values = {"leeftijd": "25-45", "buurt": "Noord"}
     text = 'wijkiezen-receipt/1:ABCDEFGHJKMNPQRS:{"buurt":"Noord","leeftijd":"25-45"}'
-    assert public.receipt("abcd-efgh jkmn-pqrs", values, ["leeftijd", "buurt"]) == hashlib.sha256(text.encode()).hexdigest()
+    assert (
+        public.receipt("abcd-efgh jkmn-pqrs", values, ["leeftijd", "buurt"])
+        == hashlib.sha256(text.encode()).hexdigest()
+    )
 
 
 def test_a_receipt_changes_with_any_value_or_another_code():
     base = public.receipt("A" * 16, {"buurt": "Noord"}, ["buurt"])
     assert public.receipt("B" * 16, {"buurt": "Noord"}, ["buurt"]) != base
     assert public.receipt("A" * 16, {"buurt": "Zuid"}, ["buurt"]) != base
-    assert public.receipt("A" * 16, {}, ["buurt"]) == public.receipt("A" * 16, {"buurt": "onbekend"}, ["buurt"])
+    assert public.receipt("A" * 16, {}, ["buurt"]) == public.receipt(
+        "A" * 16, {"buurt": "onbekend"}, ["buurt"]
+    )
 
 
 def test_new_codes_are_sixteen_easy_characters_and_differ():
@@ -70,6 +75,9 @@ def test_the_public_inputs_keep_no_value_of_anyone_and_fingerprint_the_receipts(
     assert out["format"] == public.PUBLIC_FORMAT and out["source_format"] == "wijkiezen-draw/3"
     assert out["pool"] == [{"id": "P1", "receipt": "a" * 64}, {"id": "P2", "receipt": "b" * 64}]
     assert out["counts"] == {"buurt": {"Noord": None, "Zuid": None}}  # one each: both hidden
-    assert out["receipts_sha256"] == hashlib.sha256(
-        json.dumps([["P1", "a" * 64], ["P2", "b" * 64]], separators=(",", ":")).encode()
-    ).hexdigest()
+    assert (
+        out["receipts_sha256"]
+        == hashlib.sha256(
+            json.dumps([["P1", "a" * 64], ["P2", "b" * 64]], separators=(",", ":")).encode()
+        ).hexdigest()
+    )

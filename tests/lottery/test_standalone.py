@@ -162,4 +162,7 @@ def test_the_verifier_checks_public_and_auditor_files_without_the_app(tmp_path):
         checked = _python(VERIFY, str(tmp_path / name))
         assert checked.returncode == 0, name + checked.stdout + checked.stderr
         assert "Alles klopt." in checked.stdout
-    assert "niet te controleren zonder de volledige invoer" in _python(VERIFY, str(tmp_path / "loting.json")).stdout
+    assert (
+        "niet te controleren zonder de volledige invoer"
+        in _python(VERIFY, str(tmp_path / "loting.json")).stdout
+    )

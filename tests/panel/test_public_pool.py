@@ -2,7 +2,6 @@
 the whole input only for a named auditor (issue 19, item 4; docs/privacy.md)."""
 
 import json
-import re
 import subprocess
 import sys
 from collections import Counter
@@ -28,14 +27,22 @@ def singled_out(published: dict) -> int:
     """The neighbour's attack: read every pseudonym's published row (all but the pseudonym and
     its opaque receipt) and count the rows no other pseudonym shares."""
     rows = published["inputs"]["pool"]
-    keys = Counter(tuple(sorted((k, v) for k, v in row.items() if k not in ("id", "receipt"))) for row in rows)
-    return sum(1 for row in rows if keys[tuple(sorted((k, v) for k, v in row.items() if k not in ("id", "receipt")))] == 1)
+    keys = Counter(
+        tuple(sorted((k, v) for k, v in row.items() if k not in ("id", "receipt"))) for row in rows
+    )
+    return sum(
+        1
+        for row in rows
+        if keys[tuple(sorted((k, v) for k, v in row.items() if k not in ("id", "receipt")))] == 1
+    )
 
 
 def small_counts(published: dict) -> list:
     """Every published count of people that is 1 or 2."""
     counts = published["inputs"].get("counts", {})
-    return [(c, v, n) for c, values in counts.items() for v, n in values.items() if n is not None and 0 < n < 3]
+    return [
+        (c, v, n) for c, values in counts.items() for v, n in values.items() if n is not None and 0 < n < 3
+    ]
 
 
 def _urls(procurement, draw):
@@ -105,7 +112,9 @@ def test_the_named_auditor_gets_the_whole_input_and_reruns_the_draw_exactly(app,
     (tmp_path / "controle.json").write_text(json.dumps(full))
     rerun = subprocess.run(  # the rerun as the standalone verifier does it, in a fresh Python
         [sys.executable, "-m", "committee.lottery.verify", str(tmp_path / "controle.json")],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     with app.app_context():
@@ -136,7 +145,9 @@ def test_applying_mails_the_applicant_their_receipt_code(app, client):
     assert client.post(url, data=_apply_data(email="ria@bewoner.example")).status_code == 302
     with app.app_context():
         application = db.session.scalars(sa.select(Application)).one()
-        (mail,) = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.to == "ria@bewoner.example")).all()
+        (mail,) = db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.to == "ria@bewoner.example")
+        ).all()
         assert len(application.receipt_code) == 16
         assert f"bewijscode voor de loting: {public_file.show_code(application.receipt_code)}" in mail.body
 

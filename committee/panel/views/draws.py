@@ -12,9 +12,9 @@ from committee.access import rule
 from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.htmx import is_htmx
+from committee.lottery import public as public_file
 from committee.panel import draws, recruitment
 from committee.panel import jobs as draw_jobs
-from committee.lottery import public as public_file
 from committee.panel.forms import DrawActionForm, PrepareDrawForm, ReceiptForm
 from committee.panel.models import Draw, DrawStatus
 from committee.panel.views._helpers import STATUS_LABELS, _public_procurement

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from committee.access import rule
 from committee.exceptions import ProcessError
 from committee.extensions import db
+from committee.lottery import public as receipts
 from committee.mail import send_mail
 from committee.panel import recruitment
 from committee.panel.forms import RecruitmentForm, application_form_class
@@ -16,7 +17,6 @@ from committee.panel.views._helpers import _public_procurement
 from committee.panel.views.blueprint import bp
 from committee.procurement import policy
 from committee.procurement.views import get_procurement
-from committee.lottery import public as receipts
 from committee.ratelimit import limiter
 from committee.timeutil import utcnow
 
