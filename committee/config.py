@@ -105,6 +105,8 @@ def load_config(app, test_config: dict | None = None) -> None:
         RATE_LIMIT_CODE=env.get("RATE_LIMIT_CODE", "10 per hour"),
         # Asking to follow a theme on the procurement calendar (each ask sends one mail).
         RATE_LIMIT_FOLLOW=env.get("RATE_LIMIT_FOLLOW", "5 per hour;20 per day"),
+        # Checking a receipt code on a public draw: a person needs a few tries at most.
+        RATE_LIMIT_RECEIPT=env.get("RATE_LIMIT_RECEIPT", "10 per minute; 30 per hour"),
         # Annex uploads, per bidding organisation and per address. Every attempt counts, also a
         # refused one: each costs the site a stored file and a check on the job queue.
         RATE_LIMIT_UPLOAD=env.get("RATE_LIMIT_UPLOAD", "10 per 10 minutes;30 per day"),

@@ -463,4 +463,9 @@ def login_links(url_for) -> list[str]:
             continue
         token = auth.create_invitation(resident, days=7)
         lines.append(f"bewoner:    {url_for('auth.invitation', token=token, _external=True)}  ({name})")
+    from committee.panel import demo as resident_voice
+
+    receipt = resident_voice.receipt_link(url_for)
+    if receipt:
+        lines.append(receipt)
     return lines

@@ -137,6 +137,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "panel.applied": Access("public", window="recruitment_exists"),
     "panel.public_draw": Access("public", window="draw_exists"),
     "panel.public_draw_json": Access("public", window="draw_exists"),
+    "panel.receipt_check": Access("public", window="draw_exists"),
     "monitoring.new_signal": Access("public", window="signals_open"),
     "planning.calendar": Access("public"),
     "planning.neighbourhood": Access("public"),
@@ -248,6 +249,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "planning.follow_post",
             "planning.confirm_follow_post",
             "planning.unfollow_post",
+            "panel.receipt_check_post",
         ]
     },
     "auth.logout": PostOnly("login"),
@@ -307,6 +309,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "panel.add_person",
             "privacy.erase",
             "privacy.export",
+            "panel.audit_file",
             "panel.discard_draw",
             "panel.invite",
             "panel.letter",

@@ -65,18 +65,28 @@ def test_seed_demo_if_empty_loads_into_an_empty_database(runner, app_ctx):
     assert counts()["Neighbourhood"] == 1
 
 
-def test_demo_links_prints_six_links(runner, seeded):
+def test_demo_links_prints_seven_links(runner, seeded):
     printed = links(runner)
-    assert sum(len(group) for group in printed.values()) == 6
+    assert sum(len(group) for group in printed.values()) == 7
 
 
-def test_demo_links_are_one_moderator_two_bidders_three_residents(runner, seeded):
+def test_demo_links_are_one_moderator_two_bidders_three_residents_and_an_applicants_receipt(runner, seeded):
     printed = links(runner)
     assert {role: len(group) for role, group in printed.items()} == {
         "moderator": 1,
         "aanbieder": 2,
         "bewoner": 3,
+        "aanmelder": 1,
     }
+
+
+def test_the_printed_receipt_code_shows_that_applicants_own_entry(app, runner, seeded):
+    result = runner.invoke(args=["demo-links"])
+    line = next(line for line in result.output.splitlines() if line.strip().startswith("aanmelder"))
+    path = urlsplit(LINK.search(line).group(0)).path
+    code = re.search(r"bewijscode: ([A-Z2-7-]+)", line).group(1)
+    page = app.test_client().post(path, data={"code": code})
+    assert page.status_code == 200 and "Het bewijsje klopt." in page.get_data(as_text=True)
 
 
 def test_every_printed_resident_link_logs_in_by_post(app, runner, seeded):

@@ -43,6 +43,7 @@ Examples are derandomised (the same inputs on every run) and few per form, to ke
 | panel PrepareDrawForm          | panel.prepare_draw          | moderator | composition   |
 | panel AcceptForm               | panel.accept_post           | member    | composition   |
 | panel ContactPreferenceForm    | panel.contact_post          | member    | offers_open   |
+| panel ReceiptForm              | panel.receipt_check_post    | anonymous | composition   |
 | procurement ProcurementForm    | procurement.create          | moderator | concept       |
 | procurement CriterionForm      | procurement.add_criterion   | moderator | concept       |
 | procurement CriteriaPresetForm | procurement.criteria_preset | moderator | concept       |
@@ -663,6 +664,14 @@ CASES = [
         prepare=_without_a_draw,
     ),
     Case(
+        "ReceiptForm",
+        Phase.COMPOSITION,
+        "anonymous",
+        PUBLIC + "/loting/{draw}/bewijs",
+        PUBLIC + "/loting/{draw}/bewijs",
+        [("anonymous", PUBLIC + "/loting/{draw}")],
+    ),
+    Case(
         "AcceptForm",
         Phase.COMPOSITION,
         "member",
@@ -1048,6 +1057,7 @@ def _fill(path: str, world: World) -> str:
         contract=getattr(world, "contract_id", 0),
         story=getattr(world, "story_id", 0),
         person=getattr(world, "person_key", ""),
+        draw=world.draw.id if getattr(world, "draw", None) is not None else 0,
     )
 
 
@@ -1065,6 +1075,7 @@ ONLY_REJECTS = {
     "LoginForm",  # a real password
     "SecondFactorForm",  # a real code from the app
     "ShortCodeForm",  # a real code from the letter
+    "ReceiptForm",  # a real receipt code from the applicant's mail
 }
 
 

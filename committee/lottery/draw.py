@@ -1,8 +1,10 @@
 """The committee lottery: one function, ``draw``, whatever algorithm runs behind it.
 
-Inputs are plain data (a pseudonymised pool, quotas, seats, a seed), so anyone holding the
-published inputs can rerun a draw: ``python -m committee.lottery < inputs.json`` prints the same
-committee. The algorithms are our own LEXIMIN (the default: everyone as equal a chance as
+Inputs are plain data (a pseudonymised pool, quotas, seats, a seed), so whoever holds the full
+inputs (the named auditor, ``committee.lottery.public``) can rerun a draw:
+``python -m committee.lottery < controle.json`` prints the same committee. The public file has
+receipts instead of the pool's values; ``committee.lottery.verify`` checks the sampling from it.
+The algorithms are our own LEXIMIN (the default: everyone as equal a chance as
 the quotas allow) and maximin, both in ``committee.lottery.leximin`` on the open HiGHS solver,
 single-threaded with a fixed solver seed. The result does not depend on Python's hash seed or on
 the order of the pool: the solver sees the people sorted by pseudonym.
@@ -274,6 +276,12 @@ def parse_inputs(data: dict) -> dict:
             raise LotteryError(
                 "this draw ran with sortition-algorithms 0.12.15 (format wijkiezen-draw/1); "
                 "rerun it with the WijKiezen version of that time"
+            )
+        if data["format"] == "wijkiezen-draw-public/4":
+            raise LotteryError(
+                "this is the public draw file: it holds no categories, so the draw cannot be rerun "
+                "from it; check it with python -m committee.lottery.verify, or rerun from the "
+                "auditor's file (wijkiezen-draw-audit/4)"
             )
         if data["format"] not in FORMATS:
             raise LotteryError(f"unknown format {data['format']!r}")

@@ -100,3 +100,27 @@ def seed(*, moderator, place, rng: random.Random, today: date) -> None:
     draws.start_draw(actor=moderator, draw=draw)
     db.session.flush()
     draws.run_draw(draw_id=draw.id)
+
+
+def receipt_link(url_for) -> str | None:
+    """A line for ``flask demo-links``: the demo draw's receipt page and one fictional applicant's
+    receipt code, so a newcomer can try the check."""
+    import sqlalchemy as sa
+
+    from committee.lottery.public import show_code
+    from committee.panel.models import Application, Draw
+
+    draw = db.session.scalars(sa.select(Draw).order_by(Draw.id)).first()
+    entry = next((e for e in draw.entries if e.application_id), None) if draw else None
+    application = db.session.get(Application, entry.application_id) if entry else None
+    if application is None or not application.receipt_code:
+        return None
+    procurement = draws.draw_procurement(draw)
+    url = url_for(
+        "panel.receipt_check",
+        slug=procurement.neighbourhood.slug,
+        procurement_id=procurement.id,
+        draw_id=draw.id,
+        _external=True,
+    )
+    return f"aanmelder:  {url}  (bewijscode: {show_code(application.receipt_code)}; {application.name})"

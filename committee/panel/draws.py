@@ -18,6 +18,7 @@ from committee.audit import services as audit
 from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.lottery import draw as lottery
+from committee.lottery import public as public_file
 from committee.panel import quotas as quota_rules
 from committee.panel import recruitment, services
 from committee.panel.models import (
@@ -219,6 +220,16 @@ def prepare_draw(*, actor, procurement, algorithm: str | None = None, seed: int 
         commitment={"sha256": setup.seed_commitment, "committed_at": iso(setup.seed_committed_at)},
         pool_at_close=closed,
     )
+    for application, _values in pool:
+        if not application.receipt_code:  # applied before receipts existed
+            application.receipt_code = public_file.new_code()
+    rows = {row["id"]: row for row in inputs["pool"]}
+
+    def entry(application):
+        pseudonym = pseudonyms[application.id]
+        receipt = public_file.receipt(application.receipt_code, rows[pseudonym], inputs["categories"])
+        return DrawEntry(pseudonym=pseudonym, application_id=application.id, receipt=receipt)
+
     draw = Draw(
         procurement_id=procurement.id,
         status=DrawStatus.PREPARED,
@@ -227,7 +238,7 @@ def prepare_draw(*, actor, procurement, algorithm: str | None = None, seed: int 
         inputs=inputs,
         inputs_sha256=lottery.inputs_sha256(inputs),
         prepared_by_id=actor.id,
-        entries=[DrawEntry(pseudonym=pseudonyms[a.id], application_id=a.id) for a, _ in pool],
+        entries=[entry(a) for a, _ in pool],
     )
     db.session.add(draw)
     db.session.flush()
@@ -408,6 +419,105 @@ def _finish(draw: Draw, status: DrawStatus, *, problems=None, error=None) -> Dra
 
 def _seat_applicant(procurement, application: Application, source: MemberSource) -> CommitteeMember:
     return seat_application(procurement=procurement, application=application, source=source)
+
+
+# --- what is published, and to whom (docs/privacy.md) -------------------------------------------
+
+
+def full_file(draw: Draw) -> dict:
+    """The draw with its whole inputs (categories per pseudonym) and result: never published as
+    such; the public and the auditor's file are made from it."""
+    return {
+        "status": draw.status.value,
+        "inputs_sha256": draw.inputs_sha256,
+        "inputs": draw.inputs,
+        "result": draw.result if draw.status == DrawStatus.DONE else None,
+        "prepared_at": iso(draw.prepared_at),
+        "revealed_at": iso(draw.revealed_at),
+        "started_at": iso(draw.started_at),
+        "finished_at": iso(draw.finished_at),
+    }
+
+
+def public_draw_file(draw: Draw) -> dict:
+    """The file anyone may download (``wijkiezen-draw-public/4``): receipts instead of anyone's
+    categories, counts below 3 hidden. Every draw, also one prepared before receipts existed."""
+    return public_file.public_file(full_file(draw), {e.pseudonym: e.receipt for e in draw.entries})
+
+
+def audit_draw_file(*, actor, draw: Draw) -> dict:
+    """The file for the named auditor (``wijkiezen-draw-audit/4``): the whole input and every
+    receipt code, so the draw can be rerun exactly. Writes ``draw.audit_export`` naming who
+    downloaded it (the actor); the file itself is not kept."""
+    codes = {}
+    for e in draw.entries:
+        application = db.session.get(Application, e.application_id) if e.application_id else None
+        codes[e.pseudonym] = application.receipt_code if application else None
+    data = public_file.audit_file(
+        full_file(draw), codes, auditor={"account": actor.id, "downloaded_at": iso(utcnow())}
+    )
+    audit.record(
+        "draw.audit_export",
+        actor=actor,
+        obj=draw,
+        procurement_id=draw.procurement_id,
+        details={"inputs_sha256": draw.inputs_sha256, "pool": len(draw.entries)},
+    )
+    return data
+
+
+@dataclass
+class ReceiptCheck:
+    """What the holder of a receipt code sees: their pseudonym, the values the draw used for them,
+    and whether those give the published receipt."""
+
+    pseudonym: str
+    values: dict[str, str]
+    receipt: str | None
+    matches: bool
+    outcome: str  # "chosen", "reserve", "none" or "" (not drawn yet)
+    reserve_place: int | None = None
+    canonical: str = ""  # the values as the receipt hashes them, to recompute by hand
+
+
+def check_receipt(draw: Draw, code: str) -> ReceiptCheck | None:
+    """The entry in ``draw`` of whoever holds ``code``, or None (a wrong code, or not in this draw).
+
+    The code is looked up as stored (unique); the values shown are the draw's stored inputs for
+    that pseudonym, and ``matches`` says whether they and the code give the published receipt —
+    what the applicant can also recompute themselves (docs/privacy.md)."""
+    normal = public_file.normalise_code(code)
+    if len(normal) != public_file.CODE_LENGTH:
+        return None
+    application = db.session.scalar(sa.select(Application).where(Application.receipt_code == normal))
+    if application is None:
+        return None
+    entry = next((e for e in draw.entries if e.application_id == application.id), None)
+    if entry is None:
+        return None
+    row = next((r for r in draw.inputs["pool"] if r["id"] == entry.pseudonym), None)
+    if row is None:
+        return None
+    categories = draw.inputs["categories"]
+    values = {c: row[c] for c in categories}
+    matches = secrets.compare_digest(public_file.receipt(normal, row, categories), entry.receipt or "")
+    outcome, place = "", None
+    if draw.status == DrawStatus.DONE and draw.result:
+        if entry.pseudonym in draw.result["chosen"]:
+            outcome = "chosen"
+        elif entry.pseudonym in draw.result["reserves"]:
+            outcome, place = "reserve", draw.result["reserves"].index(entry.pseudonym) + 1
+        else:
+            outcome = "none"
+    return ReceiptCheck(
+        entry.pseudonym,
+        values,
+        entry.receipt,
+        matches,
+        outcome,
+        place,
+        public_file.canonical_values(row, categories),
+    )
 
 
 # --- after the draw: who is who, and replacing a member -------------------------------------------

@@ -193,6 +193,19 @@ class DrawActionForm(FlaskForm):
     pass
 
 
+class ReceiptForm(FlaskForm):
+    """An applicant checks their own entry in a published draw with their receipt code."""
+
+    code = StringField(
+        _l("Uw bewijscode"),
+        validators=[required(), max_length(40)],
+        description=_l(
+            "16 letters en cijfers, bijvoorbeeld ABCD-EFGH-JKLM-NPQR. Streepjes en spaties mogen."
+        ),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+
 def reason_fields(cls):
     """Add the reason (a fixed list) and a note to a form: every deviation needs both."""
     from committee.panel.services import REASONS

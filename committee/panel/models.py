@@ -77,6 +77,11 @@ class Application(db.Model):
     # Existing rows (paper applications before this column) count as consented when migrated.
     consented_at: Mapped[datetime] = mapped_column(server_default=sa.func.current_timestamp())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The applicant's personal receipt code (``lottery.public.new_code``): with it, and only with
+    # it, they can check their own entry in the published draw. Given when they apply (older
+    # applications: when the draw is prepared); erased with the application.
+    # A unique index rather than a constraint: added without rebuilding the table on SQLite.
+    receipt_code: Mapped[str | None] = mapped_column(sa.String(16), unique=True, index=True)
 
     demographics: Mapped[Demographics | None] = relationship(
         back_populates="application", cascade="all, delete-orphan", uselist=False
@@ -174,6 +179,9 @@ class DrawEntry(db.Model):
     application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application.id", ondelete="SET NULL"))
     # Set when this person left the committee (declined, replaced): the reserve list skips them.
     left_at: Mapped[datetime | None]
+    # The published entry: SHA-256 of the receipt code and the categories (``lottery.public.receipt``),
+    # fixed when the draw is prepared, so the public file stays the same after an erasure.
+    receipt: Mapped[str | None] = mapped_column(sa.String(64))
 
     draw: Mapped[Draw] = relationship(back_populates="entries")
 

@@ -19,6 +19,7 @@ from committee.categories import AGE_LABELS
 from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.lottery import draw as lottery
+from committee.lottery import public as receipts
 from committee.lottery.draw import UNKNOWN
 from committee.panel.models import (
     Application,
@@ -350,6 +351,7 @@ def submit_application(
         source="paper" if entered_by is not None else "web",
         entered_by_id=entered_by.id if entered_by is not None else None,
         consented_at=utcnow(),
+        receipt_code=receipts.new_code(),
         demographics=Demographics(procurement_id=procurement.id, values=values),
     )
     db.session.add(application)

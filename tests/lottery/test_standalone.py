@@ -130,3 +130,39 @@ def test_the_verifier_runs_without_flask_sqlalchemy_or_the_app(tmp_path):
     checked = _python(VERIFY, str(tmp_path / "loting.json"))
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "Commissie: " + ", ".join(first["chosen"]) in checked.stdout
+
+
+# A public file (receipts, no categories) made in a blocked process, then checked by the verifier.
+PUBLIC = """
+import json, sys
+
+from committee.lottery import draw, public
+
+pool = [draw.Person(f"P{i:02d}", {"buurt": "AB"[i % 3 == 0]}) for i in range(1, 13)]
+quotas = [draw.Quota("buurt", "A", 2, 2)]
+result = draw.draw(pool=pool, quotas=quotas, seats=4, seed=2026, reserves=3)
+inputs = draw.inputs_json(
+    pool=pool, quotas=quotas, seats=4, seed=2026, reserves=3, algorithm=result.algorithm
+)
+codes = {p.id: public.new_code() for p in pool}
+receipts = {p.id: public.receipt(codes[p.id], p.values, ["buurt"]) for p in pool}
+full = {"inputs": inputs, "result": draw.result_json(result)}
+with open(sys.argv[1], "w") as f:
+    json.dump(public.public_file(full, receipts), f)
+with open(sys.argv[2], "w") as f:
+    json.dump(public.audit_file(full, codes), f)
+"""
+
+
+def test_the_verifier_checks_public_and_auditor_files_without_the_app(tmp_path):
+    made = _python(PUBLIC, str(tmp_path / "loting.json"), str(tmp_path / "controle.json"))
+    assert made.returncode == 0, made.stderr
+    assert '"buurt": "A"' not in (tmp_path / "loting.json").read_text()
+    for name in ("loting.json", "controle.json"):
+        checked = _python(VERIFY, str(tmp_path / name))
+        assert checked.returncode == 0, name + checked.stdout + checked.stderr
+        assert "Alles klopt." in checked.stdout
+    assert (
+        "niet te controleren zonder de volledige invoer"
+        in _python(VERIFY, str(tmp_path / "loting.json")).stdout
+    )

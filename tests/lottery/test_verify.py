@@ -24,6 +24,18 @@ def _published(app, client, **kwargs) -> dict:
     return client.get(url).get_json()
 
 
+def _audit_file(app, client, **kwargs) -> dict:
+    """The named auditor's file (the moderator's download), with the whole input."""
+    from tests.factories import login
+
+    with app.test_request_context():
+        _procurement, moderator, draw = _drawn(seats=4, applicants=16, **kwargs)
+        db.session.commit()
+        login(client, moderator)
+        url = f"/beheer/loting/{draw.id}/controlebestand"
+    return json.loads(client.post(url).get_data(as_text=True))
+
+
 def _statuses(report) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for status, text in report.lines:
@@ -53,17 +65,30 @@ def test_the_verifier_says_exactly_what_differs(app, client):
     assert any(f.startswith("reservelijst verschilt") for f in failures)
 
 
-def test_a_seed_that_does_not_match_its_commitment_or_a_changed_pool_fails(app, client):
+def test_a_seed_that_does_not_match_its_commitment_or_a_changed_receipt_fails(app, client):
     data = _published(app, client)
     forged = json.loads(json.dumps(data))
     forged["inputs"]["seed"] += 1
     assert any("past NIET bij de vingerafdruk" in f for f in _statuses(verify.verify(forged))[verify.FAIL])
+    changed = json.loads(json.dumps(data))
+    changed["inputs"]["pool"][0]["receipt"] = "0" * 64
+    failures = _statuses(verify.verify(changed))[verify.FAIL]
+    assert any("vingerafdruk van de bewijsjes klopt niet" in f for f in failures)
+
+
+def test_the_auditors_file_reruns_and_a_changed_pool_fails_there(app, client):
+    data = _audit_file(app, client)
+    report = verify.verify(data)
+    assert not report.failed, report.lines
+    texts = " ".join(text for _status, text in report.lines)
+    assert "dezelfde als toen het aanmelden sloot" in texts and "bewijsjes passen bij de categorieën" in texts
     changed = json.loads(json.dumps(data))
     row = changed["inputs"]["pool"][0]
     row["buurt"] = "Zuid" if row["buurt"] == "Noord" else "Noord"
     failures = _statuses(verify.verify(changed))[verify.FAIL]
     assert any("vingerafdruk van de pool klopt niet" in f for f in failures)
     assert any("controlegetal van de invoer klopt niet" in f for f in failures)
+    assert any(f"bewijsjes passen niet bij de categorieën van: {row['id']}" in f for f in failures)
 
 
 @pytest.mark.slow

@@ -80,13 +80,28 @@ def test_the_drawn_people_are_seated_and_meet_the_quotas(app_ctx):
     assert {m.source.value for m in procurement.members} == {"draw"}
 
 
-def test_anyone_can_rerun_a_published_draw_and_get_the_same_committee(app, client):
+def _auditors_file(client, moderator, draw) -> dict:
+    from tests.factories import login
+
+    login(client, moderator)
+    return json.loads(client.post(f"/beheer/loting/{draw.id}/controlebestand").get_data(as_text=True))
+
+
+def test_the_auditor_can_rerun_a_published_draw_and_get_the_same_committee(app, client):
     with app.test_request_context():
-        procurement, _moderator, draw = _drawn(seats=5, applicants=24, seed=31337)
+        procurement, moderator, draw = _drawn(seats=5, applicants=24, seed=31337)
         url = f"/wijk/{procurement.neighbourhood.slug}/aanbesteding/{procurement.id}/loting/{draw.id}.json"
         db.session.commit()
-    published = client.get(url).get_json()  # no login: it is public
+        published = _auditors_file(client, moderator, draw)
     assert published["result"]["algorithm"] == "leximin"
+    refused = subprocess.run(  # the public file holds no categories: it points to the verifier
+        [sys.executable, "-m", "committee.lottery"],
+        input=json.dumps(client.get(url).get_json()),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert refused.returncode == 1 and "committee.lottery.verify" in refused.stdout
     for hash_seed, given in (("1", published), ("2", published["inputs"])):
         rerun = subprocess.run(  # as the public page tells people to do it, in a fresh Python
             [sys.executable, "-m", "committee.lottery"],
@@ -108,12 +123,12 @@ def test_a_draw_that_hit_its_time_limit_says_so_and_reruns_the_same(app, client,
     with app.test_request_context():
         # Three in four applicants live in Noord, the quotas want half from each buurt: people in
         # Noord get the lowest chance (level 1), people in Zuid a higher one (level 2).
-        procurement, _moderator, draw = _drawn(
+        procurement, moderator, draw = _drawn(
             seats=5, applicants=24, seed=4242, buurten=("Noord", "Noord", "Noord", "Zuid")
         )
         url = f"/wijk/{procurement.neighbourhood.slug}/aanbesteding/{procurement.id}/loting/{draw.id}"
         db.session.commit()
-    published = client.get(url + ".json").get_json()
+        published = _auditors_file(client, moderator, draw)
     if not published["result"]["time_limit_hit"]:
         pytest.fail("this pool needs one level only; the test needs a pool with two or more")
     assert published["result"]["levels_fixed"] == 1

@@ -1,7 +1,9 @@
-"""The draws: preparing, starting and setting aside a draw, its progress page, and the public
-draw page with its JSON (inputs and result, to rerun it)."""
+"""The draws: preparing, starting and setting aside a draw, its progress page, the public draw
+page with its JSON (receipts, no one's categories), the receipt check, and the auditor's file."""
 
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+import json
+
+from flask import abort, current_app, flash, jsonify, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,15 +12,17 @@ from committee.access import rule
 from committee.exceptions import ProcessError
 from committee.extensions import db
 from committee.htmx import is_htmx
+from committee.lottery import public as public_file
 from committee.panel import draws, recruitment
 from committee.panel import jobs as draw_jobs
-from committee.panel.forms import DrawActionForm, PrepareDrawForm
+from committee.panel.forms import DrawActionForm, PrepareDrawForm, ReceiptForm
 from committee.panel.models import Draw, DrawStatus
 from committee.panel.views._helpers import STATUS_LABELS, _public_procurement
 from committee.panel.views.blueprint import bp
 from committee.panel.views.composition import _render_composition
 from committee.procurement import policy
 from committee.procurement.views import get_procurement
+from committee.ratelimit import limiter
 from committee.timeutil import utcnow
 
 STEP_LABELS = {
@@ -163,24 +167,70 @@ def _public_draw(slug: str, procurement_id: int, draw_id: int) -> Draw:
 @rule("public")
 def public_draw(slug: str, procurement_id: int, draw_id: int):
     draw = _public_draw(slug, procurement_id, draw_id)
-    return render_template("panel/public_draw.html", **_draw_context(draw))
+    return render_template(
+        "panel/public_draw.html", published=draws.public_draw_file(draw)["inputs"], **_draw_context(draw)
+    )
 
 
 @bp.get("/wijk/<slug>/aanbesteding/<int:procurement_id>/loting/<int:draw_id>.json")
 @rule("public")
 def public_draw_json(slug: str, procurement_id: int, draw_id: int):
-    """The published inputs (to rerun with ``python -m committee.lottery``) and result."""
-    draw = _public_draw(slug, procurement_id, draw_id)
-    result = draw.result if draw.status == DrawStatus.DONE else None
-    return jsonify(
-        {
-            "status": draw.status.value,
-            "inputs_sha256": draw.inputs_sha256,
-            "inputs": draw.inputs,
-            "result": result,
-            "prepared_at": draws.iso(draw.prepared_at),
-            "revealed_at": draws.iso(draw.revealed_at),
-            "started_at": draws.iso(draw.started_at),
-            "finished_at": draws.iso(draw.finished_at),
-        }
+    """The public draw file (``wijkiezen-draw-public/4``): receipts instead of anyone's
+    categories; ``python -m committee.lottery.verify`` checks the sampling from it."""
+    return jsonify(draws.public_draw_file(_public_draw(slug, procurement_id, draw_id)))
+
+
+@bp.post("/beheer/loting/<int:draw_id>/controlebestand")
+@rule("moderator")
+def audit_file(draw_id: int):
+    """The whole input with every receipt code, for the named auditor; the download is logged."""
+    draw = _draw(draw_id)
+    if not DrawActionForm().validate_on_submit():
+        abort(400)
+    data = draws.audit_draw_file(actor=current_user, draw=draw)
+    db.session.commit()
+    response = make_response(json.dumps(data, indent=1, ensure_ascii=False))
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="loting-{draw.id}-controle.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _render_receipt(draw: Draw, form: ReceiptForm, check=None, status: int = 200):
+    context = _draw_context(draw)
+    return (
+        render_template(
+            "panel/receipt.html", form=form, check=check, show_code=public_file.show_code, **context
+        ),
+        status,
     )
+
+
+@bp.get("/wijk/<slug>/aanbesteding/<int:procurement_id>/loting/<int:draw_id>/bewijs")
+@rule("public")
+def receipt_check(slug: str, procurement_id: int, draw_id: int):
+    """An applicant checks their own entry with their receipt code (the form posts it, so the
+    code never sits in an address, a log or a browser's history)."""
+    return _render_receipt(_public_draw(slug, procurement_id, draw_id), ReceiptForm(formdata=None))
+
+
+@bp.post("/wijk/<slug>/aanbesteding/<int:procurement_id>/loting/<int:draw_id>/bewijs")
+@rule("public")
+@limiter.limit(lambda: current_app.config["RATE_LIMIT_RECEIPT"])
+def receipt_check_post(slug: str, procurement_id: int, draw_id: int):
+    draw = _public_draw(slug, procurement_id, draw_id)
+    form = ReceiptForm()
+    if not form.validate_on_submit():
+        return _render_receipt(draw, form, status=422)
+    check = draws.check_receipt(draw, form.code.data)
+    if check is None:
+        form.code.errors = [
+            _(
+                "Deze bewijscode hoort niet bij deze loting. Kijk of u de code goed hebt "
+                "overgenomen uit de mail. Klopt hij, neem dan contact op met de gemeente."
+            )
+        ]
+        return _render_receipt(draw, form, status=422)
+    response = make_response(_render_receipt(draw, form, check))
+    response.headers["Cache-Control"] = "no-store"
+    return response

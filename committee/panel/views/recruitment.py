@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from committee.access import rule
 from committee.exceptions import ProcessError
 from committee.extensions import db
+from committee.lottery import public as receipts
 from committee.mail import send_mail
 from committee.panel import recruitment
 from committee.panel.forms import RecruitmentForm, application_form_class
@@ -169,9 +170,12 @@ def apply_post(slug: str, procurement_id: int):
     form = application_form_class(categories, paper=False)()
     if not form.validate_on_submit():
         return _render_apply(procurement, form, 422)
-    again = False
+    again, code = False, None
     try:
-        recruitment.submit_application(procurement=procurement, **_application_data(form, categories))
+        application = recruitment.submit_application(
+            procurement=procurement, **_application_data(form, categories)
+        )
+        code = application.receipt_code
     except recruitment.DuplicateApplication:
         # The same answer as a new application, so the form does not tell who applied.
         db.session.rollback()
@@ -181,13 +185,14 @@ def apply_post(slug: str, procurement_id: int):
         form.form_errors.append(str(exc))
         return _render_apply(procurement, form, 422)
     if form.email.data:
-        _mail_applicant(procurement, form.email.data, again=again)
+        _mail_applicant(procurement, form.email.data, again=again, code=code)
     db.session.commit()
     return redirect(url_for("panel.applied", slug=slug, procurement_id=procurement.id))
 
 
-def _mail_applicant(procurement, email: str, *, again: bool) -> None:
-    """Tell the address what happened: thanks, or that someone applied again with it."""
+def _mail_applicant(procurement, email: str, *, again: bool, code: str | None = None) -> None:
+    """Tell the address what happened: thanks with the receipt code, or that someone applied
+    again with it (then no code: the first application keeps its own)."""
     send_mail(
         to=email.strip().lower(),
         subject=(
@@ -195,7 +200,12 @@ def _mail_applicant(procurement, email: str, *, again: bool) -> None:
             if again
             else _("Bedankt voor uw aanmelding: %(title)s", title=procurement.title)
         ),
-        body=render_template("panel/applied.txt", procurement=procurement, again=again),
+        body=render_template(
+            "panel/applied.txt",
+            procurement=procurement,
+            again=again,
+            code=receipts.show_code(code) if code else None,
+        ),
     )
 
 
