@@ -46,6 +46,25 @@ def test_a_resident_applies_without_an_account(app, client):
         assert application.demographics.values == {"buurt": "Zuid", "leeftijd": "65+"}
 
 
+def test_without_an_email_address_the_thanks_page_shows_the_receipt_code_once(app, client):
+    """The receipt code lets an applicant check their own entry in the published draw; one who
+    left no address gets it on the thanks page, once, and one with an address by mail only."""
+    from committee.lottery.public import show_code
+
+    pid, slug, _ = _recruiting(app)
+    url = f"/wijk/{slug}/aanbesteding/{pid}/aanmelden"
+    thanks = client.post(url, data=_apply_data(), follow_redirects=True).get_data(as_text=True)
+    with app.app_context():
+        code = show_code(db.session.query(Application).one().receipt_code)
+    assert "Uw bewijscode voor de loting:" in thanks and code in thanks
+    again = client.get(f"/wijk/{slug}/aanbesteding/{pid}/aanmelden/bedankt").get_data(as_text=True)
+    assert code not in again and "Uw bewijscode" not in again
+    mailed = client.post(
+        url, data=_apply_data(name="Sem Proef", email="sem@bewoner.example"), follow_redirects=True
+    )
+    assert "Uw bewijscode voor de loting:" not in mailed.get_data(as_text=True)
+
+
 def test_an_application_without_consent_is_shown_again_with_the_reason(app, client):
     pid, slug, _ = _recruiting(app)
     response = client.post(f"/wijk/{slug}/aanbesteding/{pid}/aanmelden", data=_apply_data(consent=""))
@@ -202,7 +221,14 @@ def test_the_moderator_enters_a_paper_application(app, client):
     )
     assert response.status_code == 302
     with app.app_context():
-        assert db.session.query(Application).one().source == "paper"
+        from committee.lottery.public import show_code
+
+        application = db.session.query(Application).one()
+        assert application.source == "paper"
+        code = show_code(application.receipt_code)
+    # The moderator passes the receipt code on in the letter: the page after saving shows it.
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Geef Ria Proef deze bewijscode voor de loting door, bijvoorbeeld in de brief: {code}" in page
 
 
 def _composing_draw(app):

@@ -1,7 +1,7 @@
 """Recruitment: the moderator's settings and the applications (on paper, by the moderator), and
 the public application form with its thank-you page."""
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -121,7 +121,7 @@ def paper_post(procurement_id: int):
     if not form.validate_on_submit():
         return _render_paper(procurement, form, 422)
     try:
-        recruitment.submit_application(
+        application = recruitment.submit_application(
             procurement=procurement, entered_by=current_user, **_application_data(form, categories)
         )
     except ProcessError as exc:
@@ -130,6 +130,15 @@ def paper_post(procurement_id: int):
         return _render_paper(procurement, form, 422)
     db.session.commit()
     flash(_("De aanmelding van %(name)s is opgeslagen.", name=form.name.data))
+    # The applicant never sees this screen: the moderator passes the receipt code on (in the
+    # letter that confirms the application), so they too can check their entry in the draw.
+    flash(
+        _(
+            "Geef %(name)s deze bewijscode voor de loting door, bijvoorbeeld in de brief: %(code)s",
+            name=form.name.data,
+            code=receipts.show_code(application.receipt_code),
+        )
+    )
     return redirect(url_for("panel.recruitment_page", procurement_id=procurement.id) + "#aanmeldingen")
 
 
@@ -186,8 +195,15 @@ def apply_post(slug: str, procurement_id: int):
         return _render_apply(procurement, form, 422)
     if form.email.data:
         _mail_applicant(procurement, form.email.data, again=again, code=code)
+    elif code:
+        # No address to mail the receipt code to: the thanks page shows it, once. (Without an
+        # address there is no "applied again" either, so this tells nothing about anyone else.)
+        session[RECEIPT_SHOWN] = code
     db.session.commit()
     return redirect(url_for("panel.applied", slug=slug, procurement_id=procurement.id))
+
+
+RECEIPT_SHOWN = "receipt_code_once"
 
 
 def _mail_applicant(procurement, email: str, *, again: bool, code: str | None = None) -> None:
@@ -216,6 +232,10 @@ def applied(slug: str, procurement_id: int):
     # Like the form itself: no thanks for applying where there is nothing to apply for.
     if recruitment.recruitment_of(procurement) is None:
         abort(404)
+    code = session.pop(RECEIPT_SHOWN, None)
     return render_template(
-        "panel/applied.html", procurement=procurement, setup=recruitment.recruitment_of(procurement)
+        "panel/applied.html",
+        procurement=procurement,
+        setup=recruitment.recruitment_of(procurement),
+        code=receipts.show_code(code) if code else None,
     )
