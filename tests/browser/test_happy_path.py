@@ -64,6 +64,11 @@ def _declare(person, link: str, title: str):
 def _score_all(person):
     page = person.page
     person.goto(page.url.replace(person.base_url, ""))  # the declaration is now confirmed
+    # Before the first score: the briefing and reading guide, confirmed "gelezen".
+    person.click("link", name="Uitleg lezen")
+    page.get_by_label("Ik heb de uitleg gelezen.").check()
+    person.click("button", name="Gelezen")
+    expect(page.get_by_text("U kunt nu scores geven.")).to_be_visible()
     expect(page.get_by_text("0 van 2 beoordeeld")).to_be_visible()
     for label in ("A", "B"):
         person.click("link", name=f"Aanbod {label}", exact=True)
