@@ -75,6 +75,25 @@ MEMBER_ROUTES = {
     "publication.security_txt",
     "scoring.briefing",
     "scoring.briefing_post",
+    "panel.receipt_check",
+    "panel.receipt_check_post",
+    "planning.calendar",
+    "planning.confirm_follow",
+    "planning.confirm_follow_post",
+    "planning.feed",
+    "planning.follow",
+    "planning.follow_post",
+    "planning.follow_sent",
+    "planning.neighbourhood",
+    "planning.neighbourhood_feed",
+    "planning.unfollow",
+    "planning.unfollow_post",
+    "stories.create",
+    "stories.mine",
+    "stories.neighbourhood",
+    "stories.new",
+    "stories.photo",
+    "stories.withdraw",
     "presentation.offer",
     "presentation.offers",
     "presentation.result",
@@ -453,6 +472,26 @@ def _crawl(client, app, pid: int, pseudonyms: list[str], slug: str) -> dict[str,
     post("panel.claim_post", "/commissie/koppelen/geraden-token")
     post("panel.confirm_claim", "/commissie/koppelen/bevestigen/1")
     post("auth.login_post", "/inloggen", data={"email": "x@y.example", "password": "fout"})
+    # The draw's receipt check, the calendar and the story bank: public or any login.
+    get("panel.receipt_check", f"/wijk/{slug}/aanbesteding/{pid}/loting/1/bewijs")
+    post("panel.receipt_check_post", f"/wijk/{slug}/aanbesteding/{pid}/loting/1/bewijs", data={"code": "x"})
+    get("planning.calendar", "/kalender")
+    get("planning.feed", "/kalender.ics")
+    get("planning.neighbourhood", f"/kalender/wijk/{slug}")
+    get("planning.neighbourhood_feed", f"/kalender/wijk/{slug}.ics")
+    get("planning.follow", "/kalender/volgen")
+    post("planning.follow_post", "/kalender/volgen", data={})
+    get("planning.follow_sent", "/kalender/volgen/verstuurd")
+    get("planning.confirm_follow", "/kalender/volgen/bevestigen/geraden-token")
+    post("planning.confirm_follow_post", "/kalender/volgen/bevestigen/geraden-token")
+    get("planning.unfollow", "/kalender/afmelden/geraden-token")
+    post("planning.unfollow_post", "/kalender/afmelden/geraden-token")
+    get("stories.neighbourhood", f"/wijk/{slug}/verhalen")
+    get("stories.new", f"/wijk/{slug}/aanbesteding/{pid}/verhaal")
+    post("stories.create", f"/wijk/{slug}/aanbesteding/{pid}/verhaal", data={})
+    get("stories.mine", "/verhalen/mijn")
+    get("stories.photo", "/verhalen/1/foto.jpg")
+    post("stories.withdraw", "/verhalen/1/intrekken")
     assert visited == MEMBER_ROUTES - {"auth.logout"}
     return seen
 
