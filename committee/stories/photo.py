@@ -61,7 +61,9 @@ def clean(data: bytes, limits: PhotoLimits = DEFAULT_LIMITS) -> bytes:
         raise PhotoRefused("not_a_photo")
     try:
         with Image.open(io.BytesIO(data)) as probe:
-            if probe.format != kind:
+            # A phone's JPEG with a depth map or an HDR gain map (MPF) opens as "MPO": still a
+            # JPEG, of which only the first picture is used.
+            if probe.format != kind and not (kind == "JPEG" and probe.format == "MPO"):
                 raise PhotoRefused("not_a_photo")
             width, height = probe.size
             if width < 1 or height < 1 or width * height > limits.max_pixels:
@@ -80,7 +82,10 @@ def clean(data: bytes, limits: PhotoLimits = DEFAULT_LIMITS) -> bytes:
             return out.getvalue()
     except PhotoRefused:
         raise
-    except (Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError):
+    except Exception:  # noqa: BLE001
+        # Whatever a crafted file makes Pillow raise (OSError, ValueError, struct.error from a
+        # malformed EXIF block while turning the picture upright, …): the file is refused as
+        # broken, never a 500.
         raise PhotoRefused("broken") from None
 
 

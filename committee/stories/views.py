@@ -1,7 +1,18 @@
 """The story bank's pages: tell a story, my stories (withdraw), moderation, the neighbourhood's
 story page and the photos."""
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -49,7 +60,9 @@ def _per_account() -> str:
 @limiter.limit(
     lambda: current_app.config["STORY_RATE_LIMIT"],
     key_func=_per_account,
-    deduct_when=lambda response: response.status_code == 302,
+    # A stored story counts, and so does every try with a photo: decoding one is the heavy part,
+    # and a refused photo must not be free to send again and again.
+    deduct_when=lambda response: response.status_code == 302 or g.get("story_photo_sent", False),
 )
 def create(slug: str, procurement_id: int):
     procurement = _story_procurement(slug, procurement_id)
@@ -57,6 +70,7 @@ def create(slug: str, procurement_id: int):
     if form.validate_on_submit():
         upload = form.photo.data
         data = upload.read() if upload and getattr(upload, "filename", "") else None
+        g.story_photo_sent = bool(data)
         try:
             services.add_story(
                 author=current_user,

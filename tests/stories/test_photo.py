@@ -71,3 +71,32 @@ def test_a_decompression_bomb_is_refused_by_its_size_before_decoding():
     with pytest.raises(photo.PhotoRefused) as refused:
         photo.clean(png(size=(3000, 3000), mode="RGB"), photo.PhotoLimits(max_pixels=1_000_000))
     assert refused.value.reason == "too_many_pixels"
+
+
+def _malformed_exif_jpeg() -> bytes:
+    """A JPEG whose EXIF says "rotate" and has one entry of the wrong type: turning it upright
+    made Pillow raise struct.error, which was a 500 before."""
+    image = Image.new("RGB", (8, 8), (1, 2, 3))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x010F] = "cam"
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    data = bytearray(out.getvalue())
+    data[41] = 23  # the type of one EXIF entry
+    return bytes(data)
+
+
+def test_a_jpeg_with_malformed_exif_is_refused_as_broken_not_a_crash():
+    with pytest.raises(photo.PhotoRefused) as refused:
+        photo.clean(_malformed_exif_jpeg())
+    assert refused.value.reason == "broken"
+
+
+def test_a_phones_multi_picture_jpeg_is_accepted_as_its_first_picture():
+    frames = [Image.new("RGB", (16, 16), (9, 9, 9)), Image.new("RGB", (16, 16), (50, 50, 50))]
+    out = io.BytesIO()
+    frames[0].save(out, "MPO", save_all=True, append_images=frames[1:])
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+    cleaned = Image.open(io.BytesIO(photo.clean(out.getvalue())))
+    assert cleaned.format == "JPEG" and cleaned.size == (16, 16)

@@ -234,3 +234,28 @@ def test_the_story_form_is_only_for_a_published_decision(app, app_ctx):
     db.session.commit()
     url = f"/wijk/{procurement.neighbourhood.slug}/aanbesteding/{procurement.id}/verhaal"
     assert _client(app, user).get(url).status_code == 404
+
+
+def test_refused_photos_count_towards_the_limit_too(app, app_ctx):
+    """Decoding a photo is the heavy part: a crafted file that is refused (422) must not be free
+    to send again and again, so every try with a photo counts, not only a stored story."""
+    import io
+
+    w = _world(app)
+    client = _client(app, w["author"])
+    app.config["STORY_RATE_LIMIT"] = "2 per hour"
+    try:
+        statuses = [
+            client.post(
+                w["public"] + "/verhaal",
+                data=_form(
+                    photo=(io.BytesIO(b"\xff\xd8\xff" + b"kapot" * 50), "x.jpg"), photo_alt="Een foto"
+                ),
+                content_type="multipart/form-data",
+            ).status_code
+            for _ in range(3)
+        ]
+    finally:
+        app.config["STORY_RATE_LIMIT"] = "1000 per minute"
+    assert statuses == [422, 422, 429]
+    assert services.stories_of(w["author"]) == []
