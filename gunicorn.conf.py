@@ -1,7 +1,7 @@
 """gunicorn settings for WijKiezen: ``gunicorn app:app`` reads this file from the working directory.
 
 Workers: (cores + 1) **sync** processes, chosen by measurement (``python -m bench.web
---compare-workers``; figures in bench/results.md, the reasons in docs/deploy.md under "gunicorn
+--compare-workers``; figures in bench/results-2026-12-06.md, the reasons in docs/deploy.md under "gunicorn
 behind a reverse proxy"). In short: relative to hello world, gthread workers saved scores no
 faster than sync workers and with a longer tail than 3 sync workers; 3 sync workers on 2 cores
 saved at least as fast as 5 with a much shorter tail.
