@@ -29,6 +29,7 @@ from committee.monitoring.models import ProgressReport, Signal
 from committee.offers.models import Question
 from committee.panel import recruitment
 from committee.panel.models import Application, CommitteeMember, DrawEntry, SeatClaim
+from committee.planning.models import ThemeFollower
 from committee.privacy.models import Erasure
 from committee.procurement import policy
 from committee.publication.models import DecisionVote
@@ -214,6 +215,18 @@ def _membership_data(member: CommitteeMember) -> dict:
     return data
 
 
+def _follows_of(subject: Person) -> list[ThemeFollower]:
+    """The calendar themes followed with this person's e-mail address (committee/planning). A
+    follower who is neither an account nor an applicant is only an address: they stop with the
+    link in every mail, and an unconfirmed address is deleted after a week."""
+    email = (subject.email or "").strip().lower()
+    if not email:
+        return []
+    return db.session.scalars(
+        sa.select(ThemeFollower).where(sa.func.lower(ThemeFollower.email) == email).order_by(ThemeFollower.id)
+    ).all()
+
+
 def export(subject: Person) -> dict:
     """Everything we hold about this person, as plain data for a JSON file.
 
@@ -222,6 +235,10 @@ def export(subject: Person) -> dict:
     """
     data: dict = {"format": FORMAT, "person": subject.key, "exported_at": _when(utcnow())}
     data["applications"] = [_application_data(a) for a in applications_of(subject)]
+    data["theme_follows"] = [
+        {"theme": f.theme, "asked_at": _when(f.created_at), "confirmed_at": _when(f.confirmed_at)}
+        for f in _follows_of(subject)
+    ]
     user = subject.user
     if user is None:
         return data
@@ -302,7 +319,8 @@ def erase(*, actor, subject: Person, reason: str, note: str) -> Erasure:
     Erased: name, e-mail address, password and second factor, invitation links and login
     sessions (so they are logged out), applications with their answers, free text about the
     person (declaration note, connections, reasons for reopening their scores), their stories
-    with their photos (committee/stories) and mail to them.
+    with their photos (committee/stories), the calendar themes they follow with their address
+    (committee/planning) and mail to them.
     Kept, tied to the account id only: seats, scores, votes, declared connections (they decide
     recusals), questions asked for a bidder, and audit events. The committee's published make-up
     is kept as counts when the composition is already fixed.
@@ -319,6 +337,10 @@ def erase(*, actor, subject: Person, reason: str, note: str) -> Erasure:
     if user is not None and user.role == Role.MODERATOR:
         raise ProcessError(_("De gegevens van een beheerder kunt u hier niet wissen."))
 
+    # The calendar themes followed with their address go too (before the address is erased).
+    follows = _follows_of(subject)
+    for follow in follows:
+        db.session.delete(follow)
     applications = applications_of(subject)
     for procurement_id in {a.procurement_id for a in applications}:
         from committee.procurement.models import Procurement
@@ -327,7 +349,12 @@ def erase(*, actor, subject: Person, reason: str, note: str) -> Erasure:
             recruitment.keep_makeup(procurement_id)
     erased_applications = recruitment.erase_applications([a.id for a in applications])
 
-    details = {"kind": subject.kind, "reason": reason, "applications": erased_applications}
+    details = {
+        "kind": subject.kind,
+        "reason": reason,
+        "applications": erased_applications,
+        "theme_follows": len(follows),
+    }
     if user is not None:
         members = db.session.scalars(
             sa.select(CommitteeMember).where(CommitteeMember.user_id == user.id)

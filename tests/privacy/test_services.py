@@ -314,3 +314,21 @@ def test_while_the_committee_can_change_an_erased_member_counts_as_unknown(app_c
     assert recruitment.recruitment_of(procurement).makeup_snapshot is None
     counts = recruitment.makeup_counts(procurement)
     assert counts["buurt"].get("onbekend") == 1
+
+
+def test_the_calendar_themes_a_bidder_follows_are_in_the_export_and_go_with_the_erasure(app_ctx):
+    """A social entrepreneur who follows a theme with the address of their account: the export
+    lists the theme, and erasing the account removes the follow (no more mail to that address)."""
+    from committee.planning.models import ThemeFollower
+    from tests.planning.helpers import make_follower
+
+    moderator = make_moderator()
+    bidder = make_bidder(email="Ondernemer@Sociaal.Example")
+    make_follower(email="ondernemer@sociaal.example", theme="ontmoeting")
+    make_follower(email="iemand.anders@sociaal.example", theme="ontmoeting")
+    subject = privacy.person(f"account-{bidder.id}")
+    follows = privacy.export(subject)["theme_follows"]
+    assert [f["theme"] for f in follows] == ["ontmoeting"] and follows[0]["confirmed_at"]
+    privacy.erase(actor=moderator, subject=subject, reason="request", note="")
+    left = db.session.scalars(sa.select(ThemeFollower.email)).all()
+    assert left == ["iemand.anders@sociaal.example"]
