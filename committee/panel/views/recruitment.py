@@ -20,6 +20,9 @@ from committee.procurement.views import get_procurement
 from committee.ratelimit import limiter
 from committee.timeutil import utcnow
 
+# The session key that carries a receipt code to the thank-you page, shown there once.
+RECEIPT_SHOWN = "receipt_code_once"
+
 
 def _recruitment_form(procurement, data=None):
     setup = recruitment.recruitment_of(procurement)
@@ -201,9 +204,6 @@ def apply_post(slug: str, procurement_id: int):
         session[RECEIPT_SHOWN] = code
     db.session.commit()
     return redirect(url_for("panel.applied", slug=slug, procurement_id=procurement.id))
-
-
-RECEIPT_SHOWN = "receipt_code_once"
 
 
 def _mail_applicant(procurement, email: str, *, again: bool, code: str | None = None) -> None:
