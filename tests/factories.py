@@ -81,6 +81,7 @@ def make_procurement(moderator=None, **overrides):
         budget_ceiling=overrides.get("budget_ceiling", 100_000),
         criteria_preset=overrides.get("criteria", "public_value"),
         dates=overrides.get("dates", {Phase.OFFERS_OPEN: (today, today + timedelta(days=14))}),
+        kind=overrides.get("kind", "procurement"),
     )
 
 

@@ -300,6 +300,34 @@ def test_a_valid_new_procurement_is_created(client, app_ctx):
     assert count(Procurement) == 1
 
 
+def test_a_new_challenge_keeps_its_kind_and_says_so_on_every_page(client, app_ctx):
+    moderator = make_moderator()
+    place = make_neighbourhood(moderator)
+    login(client, moderator)
+    form = _procurement_form(title="Samen tegen eenzaamheid", kind="challenge_action")
+    response = client.post(f"/beheer/wijken/{place.id}/aanbesteding/nieuw", data=form)
+    assert response.status_code == 302
+    procurement = db.session.execute(db.select(Procurement)).scalar_one()
+    assert procurement.kind.value == "challenge_action"
+    detail = html_of(client.get(response.headers["Location"]))
+    assert "De challenge is aangemaakt." in detail
+    assert 'data-kind="challenge_action"' in detail and "Challenge: uitvraag voor actie" in detail
+
+
+def test_a_procurement_is_the_default_kind_and_an_unknown_kind_is_refused(client, app_ctx):
+    moderator = make_moderator()
+    place = make_neighbourhood(moderator)
+    login(client, moderator)
+    client.post(f"/beheer/wijken/{place.id}/aanbesteding/nieuw", data=_procurement_form(title="Gewoon"))
+    assert db.session.execute(db.select(Procurement)).scalar_one().kind.value == "procurement"
+    refused = client.post(
+        f"/beheer/wijken/{place.id}/aanbesteding/nieuw", data=_procurement_form(title="Raar", kind="lottery")
+    )
+    assert refused.status_code == 422
+    assert "Not a valid" not in html_of(refused)
+    assert count(Procurement) == 1
+
+
 def _new_procurement(client, **fields):
     """A moderator sends the new-procurement form with these fields changed."""
     moderator = make_moderator()

@@ -22,6 +22,7 @@ from wtforms.widgets import HiddenInput
 
 from committee.forms import EuroField, MultiCheckboxField, max_length, optional, required, whole_euros
 from committee.panel.models import MemberKind
+from committee.procurement.models import Kind
 from committee.procurement.phases import PLANNED_PHASES
 
 
@@ -40,6 +41,28 @@ class PhaseDatesForm(FlaskForm):
             raise ValidationError(_l("De einddatum ligt vóór de begindatum."))
 
 
+KIND_CHOICES = [
+    SelectChoice(
+        Kind.PROCUREMENT.value,
+        _l("Aanbesteding: een organisatie voert het werk uit, met een budget per jaar"),
+    ),
+    SelectChoice(
+        Kind.CHALLENGE_ACTION.value,
+        _l(
+            "Challenge, uitvraag voor actie: een open oproep, de commissie kiest finalisten, "
+            "zij krijgen begeleiding en pitchen in een finale; de jury verdeelt de startfinanciering "
+            "(vul die in als budget)"
+        ),
+    ),
+    SelectChoice(
+        Kind.CHALLENGE_COALITION.value,
+        _l(
+            "Challenge, een coalitie vormen: partijen vinden elkaar rond een vraag, vormen samen een "
+            "coalitie en presenteren hun oplossing; de presentatie start de pilot"
+        ),
+    ),
+]
+
 CRITERIA_CHOICES = [
     SelectChoice(
         "public_value",
@@ -53,6 +76,13 @@ def _procurement_form_class():
     """Build the form with one date pair per planned phase."""
 
     class ProcurementForm(FlaskForm):
+        kind = RadioField(
+            _l("Wat voor uitvraag is het?"),
+            choices=KIND_CHOICES,
+            default=Kind.PROCUREMENT.value,
+            description=_l("Dit kan later niet meer veranderen."),
+            validators=[required()],
+        )
         title = StringField(_l("Titel"), validators=[required(), max_length(200)])
         task = TextAreaField(
             _l("De opgave in gewone woorden"),

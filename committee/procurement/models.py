@@ -24,12 +24,42 @@ class Outcome(enum.StrEnum):
 OUTCOME_LABELS = {Outcome.CANCELLED: _l("Ingetrokken"), Outcome.NO_AWARD: _l("Geen gunning")}
 
 
+class Kind(enum.StrEnum):
+    """What is being chosen (docs/challenges.md). Set when the procurement is made, never changed:
+    bidders, the committee and the public read the call as one kind from start to end."""
+
+    PROCUREMENT = "procurement"  # an aanbesteding: the work is contracted, paid per year
+    CHALLENGE_ACTION = "challenge_action"  # a challenge by open call: finalists, coaching, a final
+    CHALLENGE_COALITION = "challenge_coalition"  # a challenge by coalition: parties find each other
+
+    @property
+    def label(self) -> str:
+        return str(KIND_LABELS[self])
+
+    @property
+    def is_challenge(self) -> bool:
+        return self is not Kind.PROCUREMENT
+
+
+KIND_LABELS = {
+    Kind.PROCUREMENT: _l("Aanbesteding"),
+    Kind.CHALLENGE_ACTION: _l("Challenge: uitvraag voor actie"),
+    Kind.CHALLENGE_COALITION: _l("Challenge: een coalitie vormen"),
+}
+
+
 class Procurement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     neighbourhood_id: Mapped[int] = mapped_column(sa.ForeignKey("neighbourhood.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[Kind] = mapped_column(
+        sa.Enum(Kind, native_enum=False, length=20),
+        default=Kind.PROCUREMENT,
+        server_default=Kind.PROCUREMENT.value,
+    )
     task: Mapped[str] = mapped_column(sa.Text)  # the task in plain words (opgave)
-    budget_ceiling: Mapped[int]  # whole euros per year
+    # Whole euros per year; for a challenge the start financing to divide, once.
+    budget_ceiling: Mapped[int]
     phase: Mapped[Phase] = mapped_column(
         sa.Enum(Phase, native_enum=False, length=20), default=Phase.CONCEPT, index=True
     )

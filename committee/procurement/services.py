@@ -18,7 +18,7 @@ from committee.offers import review
 from committee.offers import services as offer_services
 from committee.offers.models import Offer, OfferStatus
 from committee.procurement import phase_checks, policy
-from committee.procurement.models import Criterion, PhaseDate, Procurement
+from committee.procurement.models import Criterion, Kind, PhaseDate, Procurement
 from committee.procurement.phase_checks import Step
 from committee.procurement.phases import PLANNED_PHASES, Phase
 from committee.timeutil import local_today
@@ -109,9 +109,11 @@ def create_procurement(
     budget_ceiling: int,
     criteria_preset: str,
     dates: dict[Phase, tuple[date | None, date | None]],
+    kind: Kind = Kind.PROCUREMENT,
 ) -> Procurement:
     procurement = Procurement(
         neighbourhood=neighbourhood,
+        kind=Kind(kind),
         title=title.strip(),
         task=task.strip(),
         budget_ceiling=budget_ceiling,
@@ -130,7 +132,11 @@ def create_procurement(
         actor=actor,
         obj=procurement,
         procurement_id=procurement.id,
-        details={"criteria": criteria_preset, "budget_ceiling": budget_ceiling},
+        details={
+            "criteria": criteria_preset,
+            "budget_ceiling": budget_ceiling,
+            "kind": procurement.kind.value,
+        },
     )
     return procurement
 

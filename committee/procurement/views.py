@@ -128,9 +128,14 @@ def create(neighbourhood_id: int):
         budget_ceiling=form.budget_ceiling.data,
         criteria_preset=form.criteria.data,
         dates=dates,
+        kind=form.kind.data,
     )
     db.session.commit()
-    flash(_("De aanbesteding is aangemaakt."))
+    flash(
+        _("De challenge is aangemaakt.")
+        if procurement.kind.is_challenge
+        else _("De aanbesteding is aangemaakt.")
+    )
     return redirect(url_for("procurement.detail", procurement_id=procurement.id))
 
 
