@@ -105,6 +105,8 @@ def load_config(app, test_config: dict | None = None) -> None:
         RATE_LIMIT_CODE=env.get("RATE_LIMIT_CODE", "10 per hour"),
         # Asking to follow a theme on the procurement calendar (each ask sends one mail).
         RATE_LIMIT_FOLLOW=env.get("RATE_LIMIT_FOLLOW", "5 per hour;20 per day"),
+        # Per address mailed, whoever asks: confirmation mails for following a theme.
+        RATE_LIMIT_FOLLOW_RECIPIENT=env.get("RATE_LIMIT_FOLLOW_RECIPIENT", "3 per day"),
         # Checking a receipt code on a public draw: a person needs a few tries at most.
         RATE_LIMIT_RECEIPT=env.get("RATE_LIMIT_RECEIPT", "10 per minute; 30 per hour"),
         # Annex uploads, per bidding organisation and per address. Every attempt counts, also a

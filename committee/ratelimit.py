@@ -7,6 +7,8 @@ library so that a deployment without Redis still shares its counters across guni
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 
 import sqlalchemy as sa
@@ -109,6 +111,25 @@ def per_organisation() -> str:
 
     organisation_id = getattr(current_user, "organisation_id", None)
     return f"organisation:{organisation_id}" if organisation_id else f"address:{get_remote_address()}"
+
+
+def per_recipient_allows(scope: str, recipient: str, limit: str) -> bool:
+    """Count one mail to ``recipient`` against ``limit`` (e.g. "3 per day") and say whether it
+    may go. For limits that follow the person mailed, not the sender: a sender can change
+    address at will, the person mailed cannot. The storage only sees a keyed hash of the
+    address, never the address itself."""
+    from flask import current_app
+    from limits import parse_many
+
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return True
+    digest = hmac.new(
+        current_app.config["SECRET_KEY"].encode(), recipient.encode(), hashlib.sha256
+    ).hexdigest()[:32]
+    allowed = True
+    for item in parse_many(limit):
+        allowed = limiter.limiter.hit(item, scope, digest) and allowed
+    return allowed
 
 
 def init_app(app) -> None:

@@ -71,6 +71,7 @@ def app(database_url, tmp_path_factory):
             "RATE_LIMIT_APPLY": "1000 per minute",
             "RATE_LIMIT_CODE": "1000 per minute",
             "RATE_LIMIT_FOLLOW": "1000 per minute",
+            "RATE_LIMIT_FOLLOW_RECIPIENT": "1000 per minute",
             "RATE_LIMIT_RECEIPT": "1000 per minute",
             "RATE_LIMIT_UPLOAD": "1000 per minute",
             "RATE_LIMIT_UPLOAD_ADDRESS": "1000 per minute",

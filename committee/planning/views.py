@@ -24,7 +24,7 @@ from committee.planning.forms import (
     UnfollowForm,
 )
 from committee.planning.models import THEMES, InventoryEntry, PlanKind, PlannedItem, PlanStatus, ProviderKind
-from committee.ratelimit import limiter
+from committee.ratelimit import limiter, per_recipient_allows
 from committee.timeutil import utcnow
 from committee.wijk.services import neighbourhoods
 
@@ -161,13 +161,26 @@ def follow_post():
     """The same answer whether or not the address follows the theme already (the mail differs)."""
     form = FollowForm().fill_choices()
     if form.validate_on_submit():
-        try:
-            services.request_follow(email=form.email.data, theme=form.theme.data)
-            db.session.commit()
-            return redirect(url_for("planning.follow_sent"))
-        except services.PlanError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
+        # However many senders ask, one address gets only a few of these mails a day.
+        if not per_recipient_allows(
+            "follow-recipient",
+            services.normalise_email(form.email.data),
+            current_app.config["RATE_LIMIT_FOLLOW_RECIPIENT"],
+        ):
+            form.form_errors.append(
+                _(
+                    "Naar dit e-mailadres zijn vandaag al genoeg berichten gestuurd over het volgen "
+                    "van een thema. Kijk in uw mailbox, of probeer het morgen opnieuw."
+                )
+            )
+        else:
+            try:
+                services.request_follow(email=form.email.data, theme=form.theme.data)
+                db.session.commit()
+                return redirect(url_for("planning.follow_sent"))
+            except services.PlanError as exc:
+                db.session.rollback()
+                form.form_errors.append(str(exc))
     return render_template("planning/follow.html", form=form), 422
 
 

@@ -16,7 +16,8 @@ class Erasure(db.Model):
     the person or quote their letter) stays here, outside the hashed payload."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # "account" or "aanmelding", and the id the person had; no name or address.
+    # "account", "aanmelding" or "volger" (an address that only followed calendar themes: the id
+    # of its first follow), and the id the person had; no name or address.
     subject_kind: Mapped[str] = mapped_column(sa.String(20))
     subject_id: Mapped[int]
     reason: Mapped[str] = mapped_column(sa.String(20))

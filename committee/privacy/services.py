@@ -37,7 +37,7 @@ from committee.scoring.models import Declaration, Reopening, Score
 from committee.stories import services as stories
 from committee.timeutil import utcnow
 
-ACCOUNT, APPLICATION = "account", "aanmelding"
+ACCOUNT, APPLICATION, FOLLOWER = "account", "aanmelding", "volger"
 ERASED_NAME = "Gewiste persoon"
 FORMAT = "wijkiezen-person-export/1"
 
@@ -51,12 +51,15 @@ REASONS = {
 
 @dataclass
 class Person:
-    """Who the moderator found: an account, or an application without an account."""
+    """Who the moderator found: an account, an application without an account, or an address
+    that only follows calendar themes (``follower`` is its first follow; the key stays the same
+    while the address follows anything)."""
 
     kind: str
     id: int
     user: User | None = None
     application: Application | None = None
+    follower: ThemeFollower | None = None
 
     @property
     def key(self) -> str:
@@ -64,10 +67,14 @@ class Person:
 
     @property
     def name(self) -> str:
+        if self.follower is not None:
+            return self.follower.email  # an address is all we know of them
         return self.user.name if self.user is not None else self.application.name
 
     @property
     def email(self) -> str | None:
+        if self.follower is not None:
+            return self.follower.email
         return self.user.email if self.user is not None else self.application.email
 
     @property
@@ -88,7 +95,32 @@ def person(key: str) -> Person | None:
         if application is None or _owner_of(application) is not None:
             return None  # an applicant with an account is found through the account
         return Person(APPLICATION, application.id, application=application)
+    if kind == FOLLOWER:
+        follower = db.session.get(ThemeFollower, int(number))
+        if follower is None or _known_address(follower.email) or _first_follow(follower.email) != follower:
+            return None  # an account or applicant is found as such; one key per address
+        return Person(FOLLOWER, follower.id, follower=follower)
     return None
+
+
+def _known_address(email: str) -> bool:
+    """Whether an account or an application has this address (then the follows are theirs)."""
+    email = (email or "").strip().lower()
+    return bool(
+        db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email).limit(1))
+        or db.session.scalar(
+            sa.select(Application.id).where(sa.func.lower(Application.email) == email).limit(1)
+        )
+    )
+
+
+def _first_follow(email: str) -> ThemeFollower | None:
+    return db.session.scalar(
+        sa.select(ThemeFollower)
+        .where(sa.func.lower(ThemeFollower.email) == (email or "").strip().lower())
+        .order_by(ThemeFollower.id)
+        .limit(1)
+    )
 
 
 def _owner_of(application: Application) -> User | None:
@@ -120,10 +152,22 @@ def find(query: str = "", limit: int = 50) -> list[Person]:
         for a in db.session.scalars(applications)
         if _owner_of(a) is None
     ]
+    followers = sa.select(ThemeFollower).order_by(ThemeFollower.id.desc()).limit(limit * 4)
+    if words:
+        followers = followers.where(ThemeFollower.email.like(f"%{words.lower()}%"))
+    seen: set[str] = set()
+    for follow in db.session.scalars(followers):
+        email = follow.email.lower()
+        if email in seen or _known_address(email):
+            continue
+        seen.add(email)
+        found.append(Person(FOLLOWER, _first_follow(email).id, follower=_first_follow(email)))
     return found[:limit]
 
 
 def applications_of(subject: Person) -> list[Application]:
+    if subject.follower is not None:
+        return []
     if subject.user is None:
         return [subject.application]
     seated = sa.select(CommitteeMember.application_id).where(
@@ -215,7 +259,7 @@ def _membership_data(member: CommitteeMember) -> dict:
     return data
 
 
-def _follows_of(subject: Person) -> list[ThemeFollower]:
+def follows_of(subject: Person) -> list[ThemeFollower]:
     """The calendar themes followed with this person's e-mail address (committee/planning). A
     follower who is neither an account nor an applicant is only an address: they stop with the
     link in every mail, and an unconfirmed address is deleted after a week."""
@@ -237,9 +281,11 @@ def export(subject: Person) -> dict:
     data["applications"] = [_application_data(a) for a in applications_of(subject)]
     data["theme_follows"] = [
         {"theme": f.theme, "asked_at": _when(f.created_at), "confirmed_at": _when(f.confirmed_at)}
-        for f in _follows_of(subject)
+        for f in follows_of(subject)
     ]
     user = subject.user
+    if subject.follower is not None:
+        data["mail"] = _mail_to(subject.follower.email)
     if user is None:
         return data
     data["account"] = {
@@ -287,14 +333,7 @@ def export(subject: Person) -> dict:
         )
     ]
     data["stories"] = stories.export_of(user)
-    data["mail"] = (
-        [
-            {"subject": m.subject, "sent_at": _when(m.created_at)}
-            for m in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.to == user.email))
-        ]
-        if user.email
-        else []
-    )
+    data["mail"] = _mail_to(user.email) if user.email else []
     data["actions"] = [
         {"seq": e.seq, "at": _when(e.at), "action": e.action, "procurement_id": e.procurement_id}
         for e in db.session.scalars(
@@ -304,11 +343,18 @@ def export(subject: Person) -> dict:
     return data
 
 
+def _mail_to(email: str) -> list[dict]:
+    return [
+        {"subject": m.subject, "sent_at": _when(m.created_at)}
+        for m in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.to == email))
+    ]
+
+
 def record_export(*, actor, subject: Person) -> None:
     audit.record(
         "privacy.export",
         actor=actor,
-        obj=subject.user or subject.application,
+        obj=subject.user or subject.application or subject.follower,
         details={"kind": subject.kind},
     )
 
@@ -338,9 +384,11 @@ def erase(*, actor, subject: Person, reason: str, note: str) -> Erasure:
         raise ProcessError(_("De gegevens van een beheerder kunt u hier niet wissen."))
 
     # The calendar themes followed with their address go too (before the address is erased).
-    follows = _follows_of(subject)
+    follows = follows_of(subject)
     for follow in follows:
         db.session.delete(follow)
+    if subject.follower is not None:  # an address only: the mail to it goes with it
+        db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.to == subject.follower.email))
     applications = applications_of(subject)
     for procurement_id in {a.procurement_id for a in applications}:
         from committee.procurement.models import Procurement

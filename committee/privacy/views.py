@@ -37,6 +37,7 @@ def _render_person(subject, form, status=200):
         form=form,
         export_form=ExportForm(),
         applications=services.applications_of(subject),
+        follows=services.follows_of(subject),
         erasures=services.erasures_of(subject),
     ), status
 

@@ -85,3 +85,29 @@ def test_moderator_exports_and_erases_a_member_and_the_public_timeline_holds(peo
         user = db.session.get(User, user_id)
         assert user.email is None and user.erased_at is not None
         assert verify_chain().ok
+
+
+def test_moderator_finds_and_erases_an_address_that_only_follows_a_theme(people, app):
+    from tests.factories import make_moderator
+    from tests.planning.helpers import make_follower
+
+    with app.test_request_context():
+        moderator = make_moderator()
+        make_follower(email="alleen.volgen@sociaal.example", theme="jeugd")
+        mod_email = moderator.email
+        db.session.commit()
+
+    mod = people("beheerder")
+    _log_in(mod, mod_email)
+    mod.click("link", name="Personen")
+    mod.page.get_by_label("Naam of e-mailadres").fill("alleen.volgen")
+    mod.click("button", name="Zoeken")
+    expect(mod.page.get_by_text("alleen een e-mailadres dat thema’s van de kalender volgt")).to_be_visible()
+    mod.click("link", name="alleen.volgen@sociaal.example")
+    expect(mod.page.get_by_text("Jeugd en jongeren")).to_be_visible()
+    mod.check_narrow()
+    mod.page.get_by_label("De persoon vroeg het zelf (recht op vergetelheid)").check()
+    mod.page.get_by_label("Ik begrijp dat dit niet terug te draaien is.").check()
+    mod.click("button", name="Gegevens definitief wissen")
+    expect(mod.page.get_by_text("De gegevens zijn gewist.")).to_be_visible()
+    expect(mod.page.get_by_text("alleen.volgen@sociaal.example")).to_have_count(0)

@@ -240,3 +240,39 @@ def test_the_demo_shows_plans_and_what_exists(app, client, runner):
         slug = neighbourhoods()[0].slug
     page = client.get(f"/kalender/wijk/{slug}").get_data(as_text=True)
     assert "Buurtkeuken De Pan (fictief)" in page and "Fietsmakerij Op Weg (fictief)" in page
+
+
+def test_one_address_cannot_be_flooded_with_confirmation_mails_from_many_addresses(app, client):
+    """The attack: someone types a victim's address into the follow form again and again, from
+    ever new IP addresses (so the per-address-of-the-sender limit never bites), to fill the
+    victim's mailbox with confirmation mails. Only the first few reach the victim; after that the
+    form says so in Dutch, keeps what was typed, and sends nothing."""
+    app.config["RATE_LIMIT_FOLLOW_RECIPIENT"] = "3 per day"
+    try:
+        responses = [
+            client.post(
+                "/kalender/volgen",
+                data={
+                    "email": ("Slachtoffer@Sociaal.example", "slachtoffer@sociaal.EXAMPLE")[n % 2],
+                    "theme": ("jeugd", "zorg", "ouderen")[n % 3],
+                },
+                environ_base={"REMOTE_ADDR": f"198.51.100.{n + 1}"},
+            )
+            for n in range(8)
+        ]
+        other = client.post(
+            "/kalender/volgen",
+            data={"email": "iemand-anders@sociaal.example", "theme": "jeugd"},
+            environ_base={"REMOTE_ADDR": "198.51.100.1"},
+        )
+    finally:
+        app.config["RATE_LIMIT_FOLLOW_RECIPIENT"] = "1000 per minute"
+    assert [r.status_code for r in responses] == [302, 302, 302] + [422] * 5
+    refused = responses[-1].get_data(as_text=True)
+    assert "Naar dit e-mailadres zijn vandaag al genoeg berichten gestuurd" in refused
+    assert "slachtoffer@sociaal.EXAMPLE" in refused  # what was typed stays in the form
+    with app.app_context():
+        to_victim = [m for m in outbox() if m.to == "slachtoffer@sociaal.example"]
+        assert len(to_victim) == 3
+        assert any(m.to == "iemand-anders@sociaal.example" for m in outbox())
+    assert other.status_code == 302  # another address is not held back by the victim's limit

@@ -332,3 +332,43 @@ def test_the_calendar_themes_a_bidder_follows_are_in_the_export_and_go_with_the_
     privacy.erase(actor=moderator, subject=subject, reason="request", note="")
     left = db.session.scalars(sa.select(ThemeFollower.email)).all()
     assert left == ["iemand.anders@sociaal.example"]
+
+
+def test_someone_who_only_follows_themes_is_found_exported_and_erased_by_address(app_ctx):
+    """Before: an address with follows but no account or application was on no privacy page, so
+    a moderator asked for its data could neither export nor erase it. Now it is one person (one
+    key for all its themes), found by its address."""
+    from committee.planning.models import ThemeFollower
+    from tests.planning.helpers import make_follower
+
+    moderator = make_moderator()
+    first = make_follower(email="alleen.volgen@sociaal.example", theme="jeugd")
+    make_follower(email="alleen.volgen@sociaal.example", theme="groen")
+    make_follower(email="buurman@sociaal.example", theme="jeugd")
+    make_bidder(email="heeft.account@sociaal.example")
+    make_follower(email="heeft.account@sociaal.example", theme="jeugd")
+
+    found = privacy.find("alleen.volgen")
+    assert [(p.kind, p.key, p.email) for p in found] == [
+        ("volger", f"volger-{first.id}", "alleen.volgen@sociaal.example")
+    ]
+    # The account's address is found as the account, not a second time as a follower.
+    assert [p.kind for p in privacy.find("heeft.account")] == ["account"]
+    # One key per address: the second follow's id is no key of its own.
+    second = db.session.scalar(sa.select(ThemeFollower).where(ThemeFollower.theme == "groen"))
+    assert privacy.person(f"volger-{second.id}") is None
+
+    subject = privacy.person(f"volger-{first.id}")
+    data = privacy.export(subject)
+    assert sorted(f["theme"] for f in data["theme_follows"]) == ["groen", "jeugd"]
+    assert len(data["mail"]) == 2 and "account" not in data  # the two confirmation mails
+
+    erasure = privacy.erase(actor=moderator, subject=subject, reason="request", note="")
+    assert erasure.subject_kind == "volger"
+    left = sorted(db.session.scalars(sa.select(ThemeFollower.email)).all())
+    assert left == ["buurman@sociaal.example", "heeft.account@sociaal.example"]
+    assert not db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.to == "alleen.volgen@sociaal.example")
+    ).all()
+    assert privacy.person(f"volger-{first.id}") is None
+    assert verify_chain().ok

@@ -138,3 +138,26 @@ def test_the_export_button_posts_a_form_with_a_csrf_token(client, app_ctx, reque
     response = client.post(f"/beheer/personen/account-{resident.id}/export", data={"csrf_token": token})
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert json.loads(response.get_data())["account"]["email"] == "ria@bewoner.example"
+
+
+def test_the_moderator_finds_and_erases_an_address_that_only_follows_themes(client, app_ctx):
+    from tests.planning.helpers import make_follower
+
+    follower = make_follower(email="alleen.volgen@sociaal.example", theme="jeugd")
+    db.session.commit()
+    _moderator_client(client)
+    listing = client.get("/beheer/personen?q=alleen.volgen").get_data(as_text=True)
+    assert f"/beheer/personen/volger-{follower.id}" in listing
+    assert "alleen een e-mailadres dat thema’s van de kalender volgt" in listing
+    page = client.get(f"/beheer/personen/volger-{follower.id}").get_data(as_text=True)
+    assert "Jeugd en jongeren" in page and "Wat we wissen: dit e-mailadres" in page
+    export = json.loads(client.post(f"/beheer/personen/volger-{follower.id}/export").get_data())
+    assert export["person"] == f"volger-{follower.id}" and export["theme_follows"][0]["theme"] == "jeugd"
+    done = client.post(
+        f"/beheer/personen/volger-{follower.id}/wissen",
+        data={"reason": "request", "note": "", "confirm": "y"},
+        follow_redirects=True,
+    )
+    assert done.status_code == 200 and "zijn gewist" in done.get_data(as_text=True)
+    assert "alleen.volgen@sociaal.example" not in done.get_data(as_text=True)
+    assert client.get(f"/beheer/personen/volger-{follower.id}").status_code == 404
