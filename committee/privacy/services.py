@@ -161,7 +161,8 @@ def find(query: str = "", limit: int = 50) -> list[Person]:
         if email in seen or _known_address(email):
             continue
         seen.add(email)
-        found.append(Person(FOLLOWER, _first_follow(email).id, follower=_first_follow(email)))
+        first = _first_follow(email)
+        found.append(Person(FOLLOWER, first.id, follower=first))
     return found[:limit]
 
 
