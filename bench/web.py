@@ -337,14 +337,15 @@ def _measure_size(app, url, targets, size, args, log, worker_env=None) -> SizeRe
         }
         # Every worker renders the page once for its own cache: warm them all first.
         wrk("warm", server.base + targets.public_url, duration=5, connections=args.connections, headers=gz)
-        wrk(
-            "warm",
-            server.base + targets.scoring_url,
-            duration=2,
-            connections=args.connections,
-            headers=member,
-        )
         wanted = set(args.only.split(",")) if args.only else set(REQUESTS)
+        if wanted & {"scoring", "save"}:
+            wrk(
+                "warm",
+                server.base + targets.scoring_url,
+                duration=2,
+                connections=args.connections,
+                headers=member,
+            )
         if "public" in wanted:
             runs["public page"] = wrk("public", server.base + targets.public_url, headers=gz, **load)
         if "scoring" in wanted:
