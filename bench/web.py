@@ -337,20 +337,31 @@ def _measure_size(app, url, targets, size, args, log, worker_env=None) -> SizeRe
         }
         # Every worker renders the page once for its own cache: warm them all first.
         wrk("warm", server.base + targets.public_url, duration=5, connections=args.connections, headers=gz)
-        wrk(
-            "warm",
-            server.base + targets.scoring_url,
-            duration=2,
-            connections=args.connections,
-            headers=member,
-        )
-        runs["public page"] = wrk("public", server.base + targets.public_url, headers=gz, **load)
-        runs["scoring page"] = wrk("scoring", server.base + targets.scoring_url, headers=member, **load)
-        runs["score save"] = wrk(
-            "save", server.base + targets.scoring_url, method="POST", body=body, headers=save_headers, **load
-        )
-        # The floor under every page a member opens: a logged-in request that only asks SELECT 1.
-        runs["logged-in no-op"] = wrk("no-op", server.base + "/healthz", headers=member, **load)
+        wanted = set(args.only.split(",")) if args.only else set(REQUESTS)
+        if wanted & {"scoring", "save"}:
+            wrk(
+                "warm",
+                server.base + targets.scoring_url,
+                duration=2,
+                connections=args.connections,
+                headers=member,
+            )
+        if "public" in wanted:
+            runs["public page"] = wrk("public", server.base + targets.public_url, headers=gz, **load)
+        if "scoring" in wanted:
+            runs["scoring page"] = wrk("scoring", server.base + targets.scoring_url, headers=member, **load)
+        if "save" in wanted:
+            runs["score save"] = wrk(
+                "save",
+                server.base + targets.scoring_url,
+                method="POST",
+                body=body,
+                headers=save_headers,
+                **load,
+            )
+        if "noop" in wanted:
+            # The floor under every page a member opens: a logged-in request that only asks SELECT 1.
+            runs["logged-in no-op"] = wrk("no-op", server.base + "/healthz", headers=member, **load)
         weight = {
             "public page": _weight(server.base, targets.public_url),
             "scoring page": _weight(server.base, targets.scoring_url, cookie),
@@ -397,6 +408,8 @@ def bench_database(kind: str, args, log: Path) -> list[SizeResult]:
         db.engine.dispose()
     return results, compare
 
+
+REQUESTS = ("public", "scoring", "save", "noop")
 
 WORKER_MODELS = {
     "sync, 5 workers": {"GUNICORN_WORKER_CLASS": "sync", "GUNICORN_WORKERS": "5", "GUNICORN_THREADS": "1"},
@@ -498,6 +511,10 @@ def main(argv=None) -> None:
     parser.add_argument("--sizes", default="10,100,1000", help="comma-separated numbers of procurements")
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--only",
+        help=f"comma-separated requests to load, of {','.join(REQUESTS)} (a quick look; the report then has gaps)",
+    )
     parser.add_argument("--compare-workers", action="store_true", help="also compare worker models")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.md"))
     args = parser.parse_args(argv)

@@ -142,6 +142,9 @@ def load_config(app, test_config: dict | None = None) -> None:
         # ... and answered for cookie-less visitors before Flask runs at all, for this many seconds
         # (0: off). See EdgeCache in committee/pagecache.py.
         PAGE_CACHE_EDGE_SECONDS=float(env.get("PAGE_CACHE_EDGE_SECONDS", "2")),
+        # Rendered pieces of templates (the menu, each criterion's fixed part) kept per process,
+        # keyed by what they show (committee/fragments.py); 0: render them every time.
+        FRAGMENT_CACHE_SIZE=int(env.get("FRAGMENT_CACHE_SIZE", "4096")),
         # A new gunicorn worker asks for the home page and this many of the most recently
         # published decision pages before it takes a request (committee/publication/warmup.py).
         PAGE_WARM_COUNT=int(env.get("PAGE_WARM_COUNT", "3")),

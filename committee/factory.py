@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import Flask, has_request_context, redirect, request, session
 from flask_login import current_user
 
-from committee import assets, ratelimit, security
+from committee import assets, fragments, ratelimit, security
 from committee.config import load_config
 from committee.extensions import babel, compress, csrf, db, login_manager, migrate
 from committee.extensions import mail as mailman
@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     ratelimit.init_app(app)
     assets.init_app(app)
+    fragments.init_app(app)
     compress.init_app(app)
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -18,12 +19,21 @@ def membership(user, procurement) -> CommitteeMember | None:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_resident:
         return None
     procurement_id = procurement if isinstance(procurement, int) else procurement.id
-    return db.session.scalar(
+    return db.session.scalar(_membership_query(), {"procurement_id": procurement_id, "user_id": user.id})
+
+
+@functools.cache
+def _membership_query() -> sa.Select:
+    """Asked on nearly every page a member opens: built once per process."""
+    return (
         sa.select(CommitteeMember)
         # Loaded with the seat: the caller's procurement object may be gone by the time
         # member.procurement is read, and loading it again would cost a query.
         .options(sa.orm.joinedload(CommitteeMember.procurement))
-        .where(CommitteeMember.procurement_id == procurement_id, CommitteeMember.user_id == user.id)
+        .where(
+            CommitteeMember.procurement_id == sa.bindparam("procurement_id"),
+            CommitteeMember.user_id == sa.bindparam("user_id"),
+        )
     )
 
 

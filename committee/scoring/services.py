@@ -73,6 +73,31 @@ def released_offer(procurement, pseudonym: str) -> Offer | None:
     return db.session.scalar(sa.select(Offer).where(*_released(procurement.id), Offer.pseudonym == pseudonym))
 
 
+def openable_offer(member: CommitteeMember, pseudonym: str) -> Offer | None:
+    """The released offer with this pseudonym if ``policy.may_open_offer`` lets this member open
+    it, else None: the offer and the permission in one query (the scoring page asks this on
+    every visit)."""
+    if not policy.offers_released(member.procurement):
+        return None
+    row = db.session.execute(
+        _openable_offer_query(),
+        {"member_id": member.id, "procurement_id": member.procurement_id, "pseudonym": pseudonym},
+    ).first()
+    if row is None or not row[1]:
+        return None
+    return row[0]
+
+
+@functools.cache
+def _openable_offer_query() -> sa.Select:
+    """Built once per process; only the parameters change."""
+    return (
+        sa.select(Offer, policy.opens_offer(sa.bindparam("member_id"), Offer.id))
+        .options(sa.orm.joinedload(Offer.review))  # the page reads the approved text
+        .where(*_released(sa.bindparam("procurement_id")), Offer.pseudonym == sa.bindparam("pseudonym"))
+    )
+
+
 def offers_for(member: CommitteeMember) -> list[Offer]:
     """The offers this member reads and scores: released ones, minus those recused from."""
     recused = policy.recused_offers(member)
@@ -212,10 +237,15 @@ def confirm_briefing(*, member: CommitteeMember) -> None:
 
 
 def scores_of(member: CommitteeMember, offer: Offer) -> dict[int, Score]:
-    rows = db.session.scalars(
-        sa.select(Score).where(Score.member_id == member.id, Score.offer_id == offer.id)
-    )
+    rows = db.session.scalars(_scores_query(), {"member_id": member.id, "offer_id": offer.id})
     return {score.criterion_id: score for score in rows}
+
+
+@functools.cache
+def _scores_query() -> sa.Select:
+    return sa.select(Score).where(
+        Score.member_id == sa.bindparam("member_id"), Score.offer_id == sa.bindparam("offer_id")
+    )
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,8 @@ def _membership(procurement_id: int) -> CommitteeMember:
 
 def _offer(member: CommitteeMember, pseudonym: str):
     """The offer, if this member may open it; a recused member gets the same 404 as anyone."""
-    offer = services.released_offer(member.procurement, pseudonym)
-    if offer is None or not policy.may_open_offer(member, offer):
+    offer = services.openable_offer(member, pseudonym)
+    if offer is None:
         abort(404)
     return offer
 

@@ -1,0 +1,79 @@
+"""Rendered pieces of a template, kept per process and keyed by **what they show**.
+
+A page a member opens again and again (the scoring page) spends much of its time writing the same
+HTML: the menu and footer around every page, and per criterion the question, the five radio
+buttons with their labels and the scale words. ``cached`` keeps such a piece once rendered:
+
+    {% call cached("criterion", c.id, c.name, c.question, c.weight, f.data) %} … {% endcall %}
+
+The key is the piece's name, the language, the application root and the values given: everything
+the piece shows must be among them. So nothing needs to be told when something changes: a
+criterion edited, renamed or reworded, another score chosen or another language gives another key,
+and the old piece is never shown again (it ages out, least recently used first). Nothing per
+person or per session goes in a cached piece: no CSRF token, no flashed message, no typed text.
+
+Each app keeps its own pieces (``app.extensions``), at most ``FRAGMENT_CACHE_SIZE`` of them; with
+``FRAGMENT_CACHE_SIZE = 0`` every piece is rendered each time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from flask import current_app, request
+from flask_babel import get_locale
+from markupsafe import Markup
+
+EXTENSION = "wijkiezen_fragments"
+
+
+class FragmentCache:
+    def __init__(self, size: int):
+        self.size = size
+        self._pieces: OrderedDict[tuple, Markup] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Markup | None:
+        with self._lock:
+            piece = self._pieces.get(key)
+            if piece is not None:
+                self._pieces.move_to_end(key)
+            return piece
+
+    def put(self, key: tuple, piece: Markup) -> None:
+        with self._lock:
+            self._pieces[key] = piece
+            while len(self._pieces) > self.size:
+                self._pieces.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._pieces)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pieces.clear()
+
+
+def cached(name: str, *values, caller) -> Markup:
+    """The template global behind ``{% call cached(name, *values) %}``: the body rendered once
+    per name, language, application root and values."""
+    store: FragmentCache = current_app.extensions[EXTENSION]
+    if store.size <= 0:
+        return caller()
+    key = (name, str(get_locale()), request.script_root, *values)
+    piece = store.get(key)
+    if piece is None:
+        piece = caller()  # a macro's output in an autoescaped template: Markup already
+        store.put(key, piece)
+    return piece
+
+
+def init_app(app) -> None:
+    app.config.setdefault("FRAGMENT_CACHE_SIZE", 4096)
+    app.extensions[EXTENSION] = FragmentCache(app.config["FRAGMENT_CACHE_SIZE"])
+    app.jinja_env.globals["cached"] = cached
+
+
+def clear(app) -> None:
+    app.extensions[EXTENSION].clear()
