@@ -26,5 +26,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('procurement', schema=None) as batch_op:
-        batch_op.drop_column('kind')
+    # Not in batch mode: on SQLite that copies and drops the procurement table, which the tables
+    # that point at it refuse. SQLite (3.35 on) and PostgreSQL both drop a column in place.
+    op.execute('ALTER TABLE procurement DROP COLUMN kind')
