@@ -9,8 +9,6 @@ from wtforms.fields.choices import SelectChoice
 from committee.challenges.services import ADVICE_MAX, NOTE_MAX, TITLE_MAX
 from committee.forms import EuroField, a_day_between, max_length, optional, required, whole_euros
 
-DATE_MESSAGE = _l("Vul een datum in, zoals 15-03-2027.")
-
 
 class PeriodForm(FlaskForm):
     starts_on = DateField(_l("Eerste dag van de begeleiding"), validators=[required(), a_day_between()])
