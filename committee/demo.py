@@ -389,6 +389,16 @@ def seed(rng: random.Random | None = None) -> None:
 
     stories.seed(moderator=moderator, procurement=done, residents=residents, party=party)
 
+    from committee.challenges import demo as challenge
+
+    challenge.seed(
+        moderator=moderator,
+        place=place,
+        today=today,
+        with_offers=with_offers,
+        scored_and_closed=scored_and_closed,
+    )
+
     from committee.panel import demo as resident_voice
 
     resident_voice.seed(moderator=moderator, place=place, rng=rng, today=today)

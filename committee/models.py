@@ -2,6 +2,7 @@
 
 from committee.audit.models import AuditEvent
 from committee.auth.models import Invitation, LoginSession, Role, User
+from committee.challenges.models import Advice, Coaching, Grant, Milestone, MilestoneProgress
 from committee.mail import OutboxMessage
 from committee.monitoring.models import (
     Contract,
@@ -63,6 +64,11 @@ from committee.stories.models import PhotoPeople, Story, StoryStatus
 from committee.wijk.models import Buurt, Neighbourhood, ProfileShare
 
 __all__ = [
+    "Advice",
+    "Coaching",
+    "Grant",
+    "Milestone",
+    "MilestoneProgress",
     "Annex",
     "AnnexPage",
     "Application",

@@ -154,8 +154,9 @@ def test_moderator_area_answers_each_role_as_expected(app, client, app_ctx, role
     if role == "moderator":
         # Pages of a later phase (the contract after publication, the presentation round in
         # deliberation) are 404 for the moderator too while offers are open; the access matrix
-        # (tests/test_access_matrix.py) opens each in its own phase.
-        for endpoint in ("contract.manage", "presentation.setup"):
+        # (tests/test_access_matrix.py) opens each in its own phase. The challenge page exists
+        # only for a call-for-action challenge (tests/challenges/test_action_access.py).
+        for endpoint in ("contract.manage", "presentation.setup", "challenges.manage"):
             expected_answers[url_for(endpoint, procurement_id=procurement.id)] = 404
     assert answers == expected_answers
 

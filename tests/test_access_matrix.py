@@ -192,6 +192,10 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "presentation.offers": Access("resident", MEMBERS, "scores_visible"),
     "presentation.offer": Access("resident", frozenset(), "scores_visible"),
     "presentation.result": Access("member_or_moderator", MEMBERS | MODERATOR, "scores_visible"),
+    # The call-for-action challenge's pages exist only for that kind of procurement: the crawl's
+    # procurement is an aanbesteding, so they are 404 for every role the rule admits
+    # (tests/challenges/test_action_access.py opens them on a challenge, phase by phase).
+    "challenges.committee": Access("resident", frozenset()),
     # --- the moderator --------------------------------------------------------------------------
     "procurement.dashboard": moderator_page(),
     "procurement.detail": moderator_page(),
@@ -218,6 +222,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "offers.annex_clean": moderator_page("offer_exists"),
     "scoring.reopen": moderator_page(),
     "presentation.setup": moderator_page("scores_visible"),
+    "challenges.manage": Access("moderator", frozenset()),
     "publication.review": moderator_page(),
     "monitoring.moderate": moderator_page(),
     "contract.manage": moderator_page("contract_open"),
@@ -278,6 +283,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "panel.contact_post",
             "panel.confirm_claim",
             "presentation.save",
+            "challenges.advice",
             "publication.rationale_post",
             "scoring.briefing_post",
             "scoring.declare",
@@ -329,6 +335,11 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
             "planning.create_entry",
             "planning.save_entry",
             "planning.delete_entry",
+            "challenges.add_milestone",
+            "challenges.announce",
+            "challenges.period",
+            "challenges.progress",
+            "challenges.remove_milestone",
             "presentation.add_criterion",
             "presentation.choose_offers",
             "presentation.close",

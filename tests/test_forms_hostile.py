@@ -60,6 +60,10 @@ Examples are derandomised (the same inputs on every run) and few per form, to ke
 | scoring ChooseOffersForm       | presentation.choose_offers  | moderator | deliberation  |
 | scoring PresentationCriterionForm | presentation.add_criterion | moderator | deliberation |
 | scoring PresentationScoreForm  | presentation.save           | member    | deliberation  |
+| challenges PeriodForm          | challenges.period           | moderator | deliberation  |
+| challenges MilestoneForm       | challenges.add_milestone    | moderator | deliberation  |
+| challenges ProgressForm        | challenges.progress         | moderator | deliberation  |
+| challenges AdviceForm          | challenges.advice           | member (adviser) | deliberation |
 | wijk NeighbourhoodForm         | wijk.create                 | moderator | concept       |
 | wijk ProfileImportForm         | wijk.import_profile         | moderator | concept       |
 | wijk ProfileHandForm           | wijk.profile_by_hand        | moderator | concept       |
@@ -479,6 +483,37 @@ def _presentation_started(world: World, client: FlaskClient) -> None:
     db.session.commit()
 
 
+def _challenge_announced(world: World, client: FlaskClient) -> None:
+    """The procurement is a call-for-action challenge: offers A and B are announced finalists,
+    the coaching period runs 60 days with one milestone, and the member is an adviser."""
+    from committee.challenges import services as challenges
+    from committee.panel.models import MemberKind
+    from committee.procurement.models import Kind
+    from committee.scoring import presentation
+
+    procurement, moderator = world.procurement, world.moderator
+    procurement.kind = Kind.CHALLENGE_ACTION
+    world.member.kind = MemberKind.ADVISER
+    presentation.choose_offers(
+        actor=moderator, procurement=procurement, offer_ids=[world.offer_a.id, world.offer_b.id]
+    )
+    presentation.add_criterion(actor=moderator, procurement=procurement, name="De pitch")
+    challenges.announce_finalists(actor=moderator, procurement=procurement)
+    today = local_today()
+    challenges.set_period(
+        actor=moderator, procurement=procurement, starts_on=today, ends_on=today + timedelta(days=60)
+    )
+    milestone = challenges.add_milestone(
+        actor=moderator,
+        procurement=procurement,
+        title="Eerste gesprek",
+        expected="",
+        due_on=today + timedelta(days=9),
+    )
+    world.milestone_id = milestone.id
+    db.session.commit()
+
+
 PUBLIC = "/wijk/{slug}/aanbesteding/{pid}"
 MOD = "/beheer/aanbesteding/{pid}"
 REPORT = "/aanbieder/aanbesteding/{pid}/rapportage"
@@ -850,6 +885,51 @@ CASES = [
         prepare=_presentation_started,
     ),
     Case(
+        "PeriodForm",
+        Phase.DELIBERATION,
+        "moderator",
+        "/beheer/challenge/{pid}",
+        "/beheer/challenge/{pid}/periode",
+        [("moderator", "/beheer/challenge/{pid}"), ("anonymous", PUBLIC)],
+        prepare=_challenge_announced,
+        valid={
+            "starts_on": local_today().isoformat(),
+            "ends_on": (local_today() + timedelta(days=30)).isoformat(),
+        },
+    ),
+    Case(
+        "MilestoneForm",
+        Phase.DELIBERATION,
+        "moderator",
+        "/beheer/challenge/{pid}",
+        "/beheer/challenge/{pid}/mijlpalen",
+        [
+            ("moderator", "/beheer/challenge/{pid}"),
+            ("anonymous", PUBLIC),
+            ("bidder_a", "/aanbieder/aanbesteding/{pid}/aanbod"),
+        ],
+        prepare=_challenge_announced,
+        valid={"due_on": (local_today() + timedelta(days=20)).isoformat()},
+    ),
+    Case(
+        "ProgressForm",
+        Phase.DELIBERATION,
+        "moderator",
+        "/beheer/challenge/{pid}",
+        "/beheer/challenge/{pid}/voortgang/{offer}/{milestone}",
+        [("moderator", "/beheer/challenge/{pid}"), ("bidder_a", "/aanbieder/aanbesteding/{pid}/aanbod")],
+        prepare=_challenge_announced,
+    ),
+    Case(
+        "AdviceForm",
+        Phase.DELIBERATION,
+        "member",
+        "/commissie/{pid}/challenge",
+        "/commissie/{pid}/challenge/advies/{offer}",
+        [("member", "/commissie/{pid}/challenge"), ("moderator", "/beheer/challenge/{pid}")],
+        prepare=_challenge_announced,
+    ),
+    Case(
         "NeighbourhoodForm",
         Phase.CONCEPT,
         "moderator",
@@ -1023,6 +1103,8 @@ NO_INPUT = {
     "RemovePresentationCriterionForm",
     "StartPresentationForm",
     "ClosePresentationForm",
+    "AnnounceForm",
+    "RemoveForm",
 }
 
 # Forms that are a part of another form (a FormField): fed through that form's case.
@@ -1058,6 +1140,7 @@ def _fill(path: str, world: World) -> str:
         story=getattr(world, "story_id", 0),
         person=getattr(world, "person_key", ""),
         draw=world.draw.id if getattr(world, "draw", None) is not None else 0,
+        milestone=getattr(world, "milestone_id", 0),
     )
 
 

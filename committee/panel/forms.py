@@ -243,6 +243,9 @@ class AddPersonForm(FlaskForm):
         choices=[
             SelectChoice(MemberKind.RESIDENT.value, _l("Bewoner")),
             SelectChoice(MemberKind.OTHER.value, _l("Ondersteunend (deskundige of ambtenaar)")),
+            SelectChoice(
+                MemberKind.ADVISER.value, _l("Adviseur van de gemeente, zonder stem (geeft geen scores)")
+            ),
         ],
         default=MemberKind.RESIDENT.value,
         validators=[required()],

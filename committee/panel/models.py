@@ -189,6 +189,9 @@ class DrawEntry(db.Model):
 class MemberKind(enum.StrEnum):
     RESIDENT = "resident"
     OTHER = "other"  # an expert or official who supports the residents
+    # The municipality's adviser without a vote (docs/challenges.md): reads the offers and gives
+    # advice, but never scores or votes (``policy.has_vote``).
+    ADVISER = "adviser"
 
 
 class MemberSource(enum.StrEnum):

@@ -87,6 +87,14 @@ def connected_offers(member_id) -> sa.Select:
     )
 
 
+def has_vote(member: CommitteeMember) -> bool:
+    """The one rule for "adviser without a vote": a member of kind ADVISER reads the offers and
+    gives advice, but never scores (paper or presentation) and never votes on the decision."""
+    from committee.panel.models import MemberKind
+
+    return member.kind != MemberKind.ADVISER
+
+
 def may_read_offers(member: CommitteeMember) -> bool:
     """A member reads offers only after declaring, and after the moderator confirmed it."""
     if not offers_released(member.procurement):

@@ -7,6 +7,8 @@ from wtforms.fields.choices import SelectChoice
 
 from committee import mail
 from committee.access import rule
+from committee.challenges import forms as challenge_forms
+from committee.challenges import services as challenges
 from committee.extensions import db
 from committee.panel.forms import InviteMemberForm, ReissueInvitationForm
 from committee.panel.services import CONTACT_PREFERENCES
@@ -79,12 +81,16 @@ def offer_choices(procurement) -> list[SelectChoice]:
 
 
 def voters(procurement):
-    """Members who may vote: not those with a declared connection (see publication.voting)."""
-    return [m for m in procurement.members if not policy.recused_offers(m)]
+    """Members who may vote: not advisers without a vote, not those with a declared connection
+    (see publication.voting)."""
+    return [m for m in procurement.members if policy.has_vote(m) and not policy.recused_offers(m)]
 
 
 def decision_form(procurement, **kwargs):
-    return decision_form_class(offer_choices(procurement), voters(procurement))(**kwargs)
+    form_class = decision_form_class(offer_choices(procurement), voters(procurement))
+    if challenges.is_action(procurement):  # the jury divides the start financing
+        form_class = challenge_forms.with_grants(form_class, scoring.released_offers(procurement))
+    return form_class(**kwargs)
 
 
 def get_procurement(procurement_id: int) -> Procurement:
@@ -228,8 +234,18 @@ def decide(procurement_id: int):
             for m in voters(procurement)
             if form[f"vote_{m.id}"].data
         }
+        amounts = None
+        if challenges.is_action(procurement):
+            amounts = challenge_forms.grant_amounts(form, scoring.released_offers(procurement))
+            problem = challenges.check_grants(procurement, form.offers.data, amounts)
+            for offer_id, message in problem.per_offer.items():
+                form[f"grant_{offer_id}"].errors.append(message)
+            if problem:
+                if problem.total:
+                    form.form_errors.append(problem.total)
+                return render_detail(procurement, decision_form_=form, status=422)
         try:
-            publication.record_decision(
+            decision = publication.record_decision(
                 actor=current_user,
                 procurement=procurement,
                 offer_ids=form.offers.data,
@@ -237,6 +253,10 @@ def decide(procurement_id: int):
                 reasons=form.reasons.data,
                 votes=votes if method == DecisionMethod.VOTE else None,
             )
+            if amounts is not None:
+                challenges.record_grants(
+                    actor=current_user, procurement=procurement, decision=decision, amounts=amounts
+                )
             db.session.commit()
             flash(_("Het besluit is vastgelegd."))
             return redirect(url_for("procurement.detail", procurement_id=procurement_id))

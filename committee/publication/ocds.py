@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from committee.monitoring import contracts as after_award
-from committee.procurement.models import Outcome
+from committee.procurement.models import Kind, Outcome
 from committee.procurement.phases import Phase
 from committee.publication import merge
 from committee.publication import services as publication
@@ -350,6 +350,10 @@ def release_package(
     }
     if contracts:
         release["contracts"] = contracts
+    if procurement.kind == Kind.CHALLENGE_ACTION:  # the award is a grant (committee/challenges/ocds.py)
+        from committee.challenges import ocds as challenge_ocds
+
+        challenge_ocds.apply(release, procurement, iso=iso)
     return {
         "uri": package_url,
         "version": OCDS_VERSION,

@@ -309,7 +309,9 @@ def record_decision(
         raise ProcessError(_("Kies een of meer van de ingediende aanbiedingen."))
     chosen = sorted((released[i] for i in set(offer_ids)), key=lambda o: (len(o.pseudonym), o.pseudonym))
     asked = sum(o.budget_asked or 0 for o in chosen)
-    if asked > procurement.budget_ceiling:
+    # A challenge's jury divides the start financing itself (committee.challenges.services.
+    # record_grants): what the entrants asked does not bind it.
+    if not procurement.kind.is_challenge and asked > procurement.budget_ceiling:
         raise ProcessError(
             _(
                 "Samen vragen deze aanbiedingen %(asked)s; het budget is %(ceiling)s.",
@@ -351,6 +353,8 @@ def _recorded_vote(procurement, decision: Decision, votes: dict[int, VoteChoice]
     members = {m.id: m for m in procurement.members}
     if not set(votes) <= members.keys():
         raise ProcessError(_("Alleen leden van de commissie stemmen."))
+    if not all(policy.has_vote(members[m]) for m in votes):
+        raise ProcessError(_("Een adviseur zonder stem stemt niet mee."))
     ballots = [
         voting.Ballot(kind=members[m].kind, choice=choice, conflicted=bool(policy.recused_offers(members[m])))
         for m, choice in votes.items()

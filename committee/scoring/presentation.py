@@ -314,6 +314,10 @@ def save_scores(*, member: CommitteeMember, offer: Offer, values: dict[int, int 
     leave it); returns how many were written."""
     procurement = member.procurement
     presentation_round = round_of(procurement)
+    if not policy.has_vote(member):
+        raise PresentationError(
+            _("U bent adviseur zonder stem: u leest en geeft advies, maar geeft geen scores.")
+        )
     if not policy.presentation_scoring_open(procurement, presentation_round):
         raise PresentationError(_("Het beoordelen van de presentaties is gesloten."))
     if presenting_offer_for(member, offer.pseudonym or "") is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -259,6 +260,7 @@ class ScoreSheet:
     ended_as: object  # of the procurement, and so its ``policy.ended`` (None while it runs)
     submitted: bool
     briefed: bool  # the member confirmed the briefing and reading guide (``confirm_briefing``)
+    votes: bool  # ``policy.has_vote``: an adviser without a vote never scores
     opens: bool  # policy.opens_offer: declaration confirmed, no connection declared
     criteria: dict[int, str]  # id -> name, in the procurement's order
     stored: dict[int, tuple[int, str]]  # criterion id -> (value, comment) saved so far
@@ -287,6 +289,7 @@ def _sheet_query(by: str) -> sa.Select:
             member.id,
             member.submitted_at,
             member.briefing_read_at,
+            member.kind,
             procurement.phase,
             procurement.ended_as,
             Offer.id,
@@ -327,7 +330,7 @@ def score_sheet(
     rows = db.session.connection().execute(_sheet_query(by), params).all()
     if not rows:
         return None
-    member_id, submitted_at, briefing_read_at, phase, ended_as, found_offer_id, opens = rows[0][:7]
+    member_id, submitted_at, briefing_read_at, kind, phase, ended_as, found_offer_id, opens = rows[0][:8]
     criteria, stored = {}, {}
     for *_seat, criterion_id, name, value, comment in rows:
         if criterion_id is not None:
@@ -342,6 +345,7 @@ def score_sheet(
         ended_as=ended_as,
         submitted=submitted_at is not None,
         briefed=briefing_read_at is not None,
+        votes=policy.has_vote(SimpleNamespace(kind=kind)),
         opens=bool(opens),
         criteria=criteria,
         stored=stored,
@@ -358,6 +362,8 @@ def _sheet_for(member: CommitteeMember, offer: Offer) -> ScoreSheet:
 
 
 def _check_may_score(sheet: ScoreSheet) -> None:
+    if not sheet.votes:
+        raise ScoringError(_("U bent adviseur zonder stem: u leest en geeft advies, maar geeft geen scores."))
     if not policy.scoring_open(sheet):
         # A presentation round starts only after scoring closed (phases never go back), so the
         # freeze is asked only on a refusal, for its message: no cost per tap.
@@ -621,6 +627,8 @@ def submit_scores(*, member: CommitteeMember) -> None:
         raise ScoringError(_("Het beoordelen is gesloten."))
     if member.submitted_at is not None:
         return
+    if not policy.has_vote(member):
+        raise ScoringError(_("U bent adviseur zonder stem: u geeft geen scores."))
     if not policy.may_read_offers(member):
         raise ScoringError(_("Leg eerst uw verklaring af."))
     done, total = progress(member)
