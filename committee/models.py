@@ -2,6 +2,7 @@
 
 from committee.audit.models import AuditEvent
 from committee.auth.models import Invitation, LoginSession, Role, User
+from committee.coalitions.models import Coalition, CoalitionInvitation, ListEntry
 from committee.mail import OutboxMessage
 from committee.monitoring.models import (
     Contract,
@@ -73,6 +74,8 @@ __all__ = [
     "CommitteeMember",
     "CompositionChange",
     "Contact",
+    "Coalition",
+    "CoalitionInvitation",
     "Contract",
     "Criterion",
     "Decision",
@@ -92,6 +95,7 @@ __all__ = [
     "Indicator",
     "Invitation",
     "InventoryEntry",
+    "ListEntry",
     "LoginSession",
     "ManualRedaction",
     "MeetingNote",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from committee.coalitions import ocds as coalition_ocds
 from committee.monitoring import contracts as after_award
 from committee.procurement.models import Outcome
 from committee.procurement.phases import Phase
@@ -350,6 +351,7 @@ def release_package(
     }
     if contracts:
         release["contracts"] = contracts
+    coalition_ocds.as_grant(release, procurement)  # a coalition challenge: a grant to the coalition
     return {
         "uri": package_url,
         "version": OCDS_VERSION,
