@@ -52,7 +52,6 @@ def published_challenge(members: int = 3, stop_at: str = "published", conflict_n
     from committee.panel import services as panel
     from committee.procurement import services as procurement_services
     from committee.scoring import presentation
-    from committee.scoring import services as scoring
     from tests.factories import (
         decide_by_consensus,
         declare_all,
