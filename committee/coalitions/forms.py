@@ -58,7 +58,7 @@ class InviteForm(FlaskForm):
     submit = SubmitField(_l("Uitnodigen"))
 
 
-class AnswerForm(FlaskForm):
+class InvitationAnswerForm(FlaskForm):
     """Two buttons: accept or decline; the invitation is in the address."""
 
     accept = SubmitField(_l("Aannemen"))

@@ -11,7 +11,7 @@ from flask_login import current_user
 from committee.access import rule
 from committee.coalitions import services
 from committee.coalitions.forms import (
-    AnswerForm,
+    InvitationAnswerForm,
     CoalitionForm,
     EntryForm,
     HideEntryForm,
@@ -105,7 +105,7 @@ def _render_mine(
         message_form=message_form,
         coalition_form=coalition_form or CoalitionForm(),
         invite_form=invite_form,
-        answer_form=AnswerForm(),
+        answer_form=InvitationAnswerForm(),
         offer=offer,
         Status=InvitationStatus,
     ), status
@@ -252,7 +252,7 @@ def invite(procurement_id: int):
 @rule("bidder")
 def answer(procurement_id: int, invitation_id: int):
     procurement = _challenge(procurement_id)
-    form = AnswerForm()
+    form = InvitationAnswerForm()
     if not form.validate_on_submit():
         abort(400)
     accept = bool(form.accept.data)
