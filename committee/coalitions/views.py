@@ -11,10 +11,10 @@ from flask_login import current_user
 from committee.access import rule
 from committee.coalitions import services
 from committee.coalitions.forms import (
-    InvitationAnswerForm,
     CoalitionForm,
     EntryForm,
     HideEntryForm,
+    InvitationAnswerForm,
     InviteForm,
     MessageForm,
     WithdrawEntryForm,

@@ -26,7 +26,7 @@ def test_a_party_joins_the_list_and_another_accepts_an_invitation_on_a_phone(app
         services.create_coalition(
             actor=lead, procurement=procurement, name="Coalitie Oost", today=local_today()
         )
-        newcomer = make_bidder(organisation="Stichting Fietsmaatjes", email="fiets@maatjes.example")
+        make_bidder(organisation="Stichting Fietsmaatjes", email="fiets@maatjes.example")
         pid, lead_email, lead_org = procurement.id, lead.email, lead.organisation_id
         db.session.commit()
 
