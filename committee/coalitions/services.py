@@ -22,7 +22,6 @@ from committee.offers import services as offers
 from committee.offers.models import Offer, OfferNameKind, OfferStatus, Organisation
 from committee.procurement import policy
 from committee.procurement.models import Kind
-from committee.procurement.phases import Phase
 from committee.timeutil import utcnow
 
 MAX_NAME = 200
@@ -62,10 +61,6 @@ def _open_or_refuse(procurement, today: date) -> None:
         raise CoalitionError(
             _("Dit kan niet meer: de termijn van deze challenge is voorbij. De lijst ligt nu vast.")
         )
-
-
-def _text(value: str | None, limit: int) -> str:
-    return " ".join((value or "").replace("\x00", "").split(" ")).strip()[:limit]
 
 
 # --- the list -----------------------------------------------------------------------------------
@@ -481,7 +476,3 @@ def pilots(procurement) -> list[Pilot]:
         if coalition is not None:
             found.append(Pilot(coalition, offer, members(coalition), starts.date() if starts else None))
     return found
-
-
-def pilot_phase_reached(procurement) -> bool:
-    return procurement.phase.at_or_after(Phase.PUBLISHED)
