@@ -385,6 +385,9 @@ def seed(rng: random.Random | None = None) -> None:
 
     party = next(b for b in bidders if b.organisation_id == winner.organisation_id)
     _after_the_award(done, moderator=moderator, party=party, winner=winner, today=today)
+    from committee.coalitions import demo as coalitions
+
+    coalitions.seed(moderator=moderator, place=place, bidders=bidders, today=today)
     from committee.stories import demo as stories
 
     stories.seed(moderator=moderator, procurement=done, residents=residents, party=party)

@@ -84,6 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from committee.audit.views import bp as audit_bp
     from committee.auth.views import bp as auth_bp
     from committee.challenges.views import bp as challenges_bp
+    from committee.coalitions.views import bp as coalitions_bp
     from committee.monitoring.contract_views import bp as contract_bp
     from committee.monitoring.views import bp as monitoring_bp
     from committee.needs.views import bp as needs_bp
@@ -103,6 +104,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         auth_bp,
         audit_bp,
         challenges_bp,
+        coalitions_bp,
         contract_bp,
         monitoring_bp,
         needs_bp,

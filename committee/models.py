@@ -3,6 +3,7 @@
 from committee.audit.models import AuditEvent
 from committee.auth.models import Invitation, LoginSession, Role, User
 from committee.challenges.models import Advice, Coaching, Grant, Milestone, MilestoneProgress
+from committee.coalitions.models import Coalition, CoalitionInvitation, ListEntry
 from committee.mail import OutboxMessage
 from committee.monitoring.models import (
     Contract,
@@ -79,6 +80,8 @@ __all__ = [
     "CommitteeMember",
     "CompositionChange",
     "Contact",
+    "Coalition",
+    "CoalitionInvitation",
     "Contract",
     "Criterion",
     "Decision",
@@ -98,6 +101,7 @@ __all__ = [
     "Indicator",
     "Invitation",
     "InventoryEntry",
+    "ListEntry",
     "LoginSession",
     "ManualRedaction",
     "MeetingNote",

@@ -76,6 +76,8 @@ def app(database_url, tmp_path_factory):
             "RATE_LIMIT_UPLOAD": "1000 per minute",
             "RATE_LIMIT_UPLOAD_ADDRESS": "1000 per minute",
             "STORY_RATE_LIMIT": "1000 per minute",
+            "RATE_LIMIT_COALITION_ENTRY": "1000 per minute",
+            "RATE_LIMIT_COALITION_MESSAGE": "1000 per minute",
             # Draws run in the test process (the browser tests use the real detached job).
             # Jobs run at once in the test process; tests/test_jobs.py runs real consumers.
             "JOBS_IMMEDIATE": True,

@@ -155,8 +155,9 @@ def test_moderator_area_answers_each_role_as_expected(app, client, app_ctx, role
         # Pages of a later phase (the contract after publication, the presentation round in
         # deliberation) are 404 for the moderator too while offers are open; the access matrix
         # (tests/test_access_matrix.py) opens each in its own phase. The challenge page exists
-        # only for a call-for-action challenge (tests/challenges/test_action_access.py).
-        for endpoint in ("contract.manage", "presentation.setup", "challenges.manage"):
+        # only for a call-for-action challenge (tests/challenges/test_action_access.py), the
+        # coalition list only for a coalition challenge (tests/coalitions).
+        for endpoint in ("contract.manage", "presentation.setup", "challenges.manage", "coalitions.manage"):
             expected_answers[url_for(endpoint, procurement_id=procurement.id)] = 404
     assert answers == expected_answers
 
@@ -325,6 +326,8 @@ def test_bidder_pages_never_name_committee_members(app, client, app_ctx, phase):
     for url in pages:
         response = client.get(url)
         expected = 200 if url != feedback or policy.feedback_visible(procurement) else 404
+        if url == url_for("coalitions.mine", procurement_id=procurement.id):
+            expected = 404  # only in a coalition challenge (tests/coalitions/test_views.py)
         if url == url_for("contract.report", procurement_id=procurement.id):
             # Only the awarded party reports, once the contract is recorded (none is, here).
             expected = 404

@@ -168,6 +168,9 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "offers.receipt": Access("bidder", BIDDERS, "offer_exists"),  # each has an offer from then on
     "publication.feedback": Access("bidder", BIDDERS, "feedback_visible"),
     "monitoring.party_signals": Access("bidder", BIDDERS),
+    # The coalition challenge's pages: the crawled procurement is an aanbesteding, so 404 for all
+    # (tests/coalitions/test_views.py opens them in a coalition challenge).
+    "coalitions.mine": Access("bidder", frozenset()),
     # Only the finally awarded party (bidder B in the crawl) reports on its contract.
     "contract.report": Access("bidder", frozenset({"bidder_b"}), "contract_open"),
     # --- residents and the committee ------------------------------------------------------------
@@ -229,6 +232,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     "planning.manage": moderator_page(),
     "planning.new_item": moderator_page(),
     "planning.new_entry": moderator_page(),
+    "coalitions.manage": Access("moderator", frozenset()),  # only for a coalition challenge
     # The crawled world has no calendar item or contract: 404 for the moderator too.
     "planning.edit_item": Access("moderator", frozenset()),
     "planning.edit_entry": Access("moderator", frozenset()),
@@ -264,6 +268,12 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
         e: PostOnly("bidder")
         for e in [
             "contract.report_post",
+            "coalitions.answer",
+            "coalitions.create",
+            "coalitions.entry_save",
+            "coalitions.entry_withdraw",
+            "coalitions.invite",
+            "coalitions.message",
             "monitoring.respond",
             "offers.annex_remove",
             "offers.annex_upload",
@@ -294,6 +304,7 @@ TABLE: dict[str, Access | Fixed | PostOnly] = {
     **{
         e: PostOnly("moderator")
         for e in [
+            "coalitions.hide",
             "contract.add_commitment",
             "contract.add_indicator",
             "contract.add_talk",

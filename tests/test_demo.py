@@ -49,7 +49,9 @@ def test_seed_demo_loads_data(seeded):
     loaded = counts()
     assert loaded["Neighbourhood"] == 1
     assert loaded["Procurement"] >= 3
-    assert loaded["User"] == 6 + 8  # the six demo logins and the eight residents drawn by the demo's lottery
+    # The six demo logins, the eight residents drawn by the demo's lottery and the coalition
+    # challenge's two other parties (committee/coalitions/demo.py).
+    assert loaded["User"] == 6 + 8 + 2
 
 
 def test_seed_demo_if_empty_loads_nothing_more(runner, seeded):

@@ -68,6 +68,11 @@ Examples are derandomised (the same inputs on every run) and few per form, to ke
 | wijk ProfileImportForm         | wijk.import_profile         | moderator | concept       |
 | wijk ProfileHandForm           | wijk.profile_by_hand        | moderator | concept       |
 | offers AnswerForm              | offers.answer               | moderator | offers_open   |
+| coalitions EntryForm          | coalitions.entry_save       | bidder A  | offers_open   |
+| coalitions MessageForm        | coalitions.message          | bidder A  | offers_open   |
+| coalitions CoalitionForm      | coalitions.create           | bidder A  | offers_open   |
+| coalitions InviteForm         | coalitions.invite           | bidder A  | offers_open   |
+| coalitions HideEntryForm      | coalitions.hide             | moderator | offers_open   |
 | monitoring ResponseForm        | monitoring.respond          | bidder B  | published     |
 | monitoring ContractForm        | contract.save               | moderator | published     |
 | monitoring CommitmentForm      | contract.add_commitment     | moderator | published     |
@@ -511,6 +516,34 @@ def _challenge_announced(world: World, client: FlaskClient) -> None:
         due_on=today + timedelta(days=9),
     )
     world.milestone_id = milestone.id
+
+
+def _a_coalition_challenge(world: World, client: FlaskClient) -> None:
+    """The world's procurement is a coalition challenge with bidders A and B on its list."""
+    from committee.coalitions import services as coalitions
+    from committee.procurement.models import Kind
+
+    world.procurement.kind = Kind.CHALLENGE_COALITION
+    for who in ("bidder_a", "bidder_b"):
+        coalitions.save_entry(
+            actor=world.people[who],
+            procurement=world.procurement,
+            shown_name=f"Partij {who}",
+            brings="Een ruimte.",
+            seeks="Vrijwilligers.",
+            today=local_today(),
+        )
+    db.session.commit()
+
+
+def _a_coalition_started(world: World, client: FlaskClient) -> None:
+    """As ``_a_coalition_challenge``, and bidder A leads a coalition (the invitation form)."""
+    from committee.coalitions import services as coalitions
+
+    _a_coalition_challenge(world, client)
+    coalitions.create_coalition(
+        actor=world.people["bidder_a"], procurement=world.procurement, name="Samen", today=local_today()
+    )
     db.session.commit()
 
 
@@ -519,6 +552,51 @@ MOD = "/beheer/aanbesteding/{pid}"
 REPORT = "/aanbieder/aanbesteding/{pid}/rapportage"
 
 CASES = [
+    Case(
+        "EntryForm",
+        Phase.OFFERS_OPEN,
+        "bidder_a",
+        "/aanbieder/challenge/{pid}/coalitie",
+        "/aanbieder/challenge/{pid}/lijst",
+        [("anonymous", "/uitvragen/{pid}"), ("moderator", MOD + "/wie-doet-mee")],
+        prepare=_a_coalition_challenge,
+    ),
+    Case(
+        "MessageForm",
+        Phase.OFFERS_OPEN,
+        "bidder_a",
+        "/aanbieder/challenge/{pid}/coalitie",
+        "/aanbieder/challenge/{pid}/bericht",
+        [("moderator", "/beheer/uitgaande-post")],
+        prepare=_a_coalition_challenge,
+    ),
+    Case(
+        "CoalitionForm",
+        Phase.OFFERS_OPEN,
+        "bidder_a",
+        "/aanbieder/challenge/{pid}/coalitie",
+        "/aanbieder/challenge/{pid}/coalitie",
+        [("bidder_a", "/aanbieder/challenge/{pid}/coalitie")],
+        prepare=_a_coalition_challenge,
+    ),
+    Case(
+        "InviteForm",
+        Phase.OFFERS_OPEN,
+        "bidder_a",
+        "/aanbieder/challenge/{pid}/coalitie",
+        "/aanbieder/challenge/{pid}/uitnodigen",
+        [("bidder_b", "/aanbieder/challenge/{pid}/coalitie")],
+        prepare=_a_coalition_started,
+    ),
+    Case(
+        "HideEntryForm",
+        Phase.OFFERS_OPEN,
+        "moderator",
+        MOD + "/wie-doet-mee",
+        MOD + "/wie-doet-mee/",
+        [("moderator", MOD + "/wie-doet-mee")],
+        prepare=_a_coalition_challenge,
+    ),
     Case("LoginForm", Phase.CONCEPT, "anonymous", "/inloggen", "/inloggen"),
     Case(
         "BidderRegistrationForm",
@@ -1078,6 +1156,8 @@ CASES = [
 
 # Forms with nothing to type: a button and the CSRF token, or only an id in a hidden field.
 NO_INPUT = {
+    "InvitationAnswerForm",
+    "WithdrawEntryForm",
     "ContinueForm",
     "LogoutForm",
     "ModerateSignalForm",

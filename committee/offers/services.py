@@ -47,6 +47,14 @@ class OfferError(Exception):
     """The offer cannot be saved as asked; the message is for the bidder, in plain Dutch."""
 
 
+# Hooks for the kinds of procurement that add to an offer (a coalition challenge: the parties
+# that accepted the lead's invitation, ``coalitions/services.py``). Each gets the offer (the
+# procurement and actor for ``submit_checks``); this module imports none of them.
+name_sources: list = []  # offer -> [(OfferNameKind, name)]: more names to freeze at the close
+identifier_sources: list = []  # offer -> [str]: more words the anonymisation hides
+submit_checks: list = []  # (actor, procurement) -> a refusal in plain Dutch, or None
+
+
 DEFAULT_HOUSE_RULES = (
     "Alle vragen over deze uitvraag stelt u via deze pagina. De antwoorden verschijnen voor "
     "iedereen tegelijk in de nota van inlichtingen, zonder te zeggen wie de vraag stelde.\n"
@@ -247,6 +255,8 @@ def identifiers_of(offer: Offer) -> list[str]:
             extra.append(a)
         elif source == "name":  # stays hidden after a rename, with and without its legal form
             extra += anonymise.name_variants(a)
+    for source in identifier_sources:
+        extra += source(offer)
     return declared_identifiers(SimpleNamespace(**vars(organisation), users=users), extra)
 
 
@@ -519,6 +529,10 @@ def save_offer(
         organisation = db.session.get(Organisation, actor.organisation_id)
         if organisation.kind == OrganisationKind.COALITION and organisation.lead_partner is None:
             raise OfferError(_("Kies eerst bij ‘Uw organisatie’ welke partner de penvoerder is."))
+        for check in submit_checks:
+            refusal = check(actor, procurement)
+            if refusal:
+                raise OfferError(refusal)
         offer.status = OfferStatus.SUBMITTED
         offer.submitted_at = utcnow()
     db.session.flush()
@@ -621,7 +635,8 @@ def freeze_names(procurement) -> int:
         if offer.status != OfferStatus.SUBMITTED or offer.names:
             continue
         seen = set()
-        for kind, name in names_of(offer.organisation):
+        extra = [found for source in name_sources for found in source(offer)]
+        for kind, name in names_of(offer.organisation) + extra:
             name = " ".join(name.split())[:200]
             key = name_key(name)
             if key and key not in seen:

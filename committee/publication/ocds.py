@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from committee.coalitions import ocds as coalition_ocds
 from committee.monitoring import contracts as after_award
 from committee.procurement.models import Kind, Outcome
 from committee.procurement.phases import Phase
@@ -354,6 +355,7 @@ def release_package(
         from committee.challenges import ocds as challenge_ocds
 
         challenge_ocds.apply(release, procurement, iso=iso)
+    coalition_ocds.as_grant(release, procurement)  # a coalition challenge: a grant to the coalition
     return {
         "uri": package_url,
         "version": OCDS_VERSION,
