@@ -516,6 +516,7 @@ def _challenge_announced(world: World, client: FlaskClient) -> None:
         due_on=today + timedelta(days=9),
     )
     world.milestone_id = milestone.id
+    db.session.commit()
 
 
 def _a_coalition_challenge(world: World, client: FlaskClient) -> None:
