@@ -346,7 +346,12 @@ def answer(*, actor, procurement, invitation_id: int, accept: bool, today: date)
     ):
         raise NotYours(_("Deze uitnodiging bestaat niet."))
     entry = invitation.entry
+    coalition = invitation.coalition
     if accept:
+        if not coalition.lead.listed:
+            raise CoalitionError(
+                _("Deze coalitie staat niet meer op de lijst. U kunt er niet meer in meedoen.")
+            )
         if not entry.listed:
             raise CoalitionError(_("Zet uzelf eerst weer op de lijst ‘Wie doet mee’."))
         if invitation.status == InvitationStatus.ACCEPTED:
@@ -365,6 +370,17 @@ def answer(*, actor, procurement, invitation_id: int, accept: bool, today: date)
     else:
         if invitation.status == InvitationStatus.DECLINED:
             raise CoalitionError(_("U heeft deze uitnodiging al afgeslagen."))
+        if (
+            invitation.status == InvitationStatus.ACCEPTED
+            and len(coalition.accepted) == 1
+            and _has_own_offer(coalition.lead.organisation_id, procurement)
+        ):
+            raise CoalitionError(
+                _(
+                    "U bent de laatste partner van een ingediend plan. Vraag de penvoerder eerst het "
+                    "aanbod in te trekken; daarna kunt u uitstappen."
+                )
+            )
         invitation.status = InvitationStatus.DECLINED
     invitation.answered_at, invitation.answered_by_id = utcnow(), actor.id
     db.session.flush()
@@ -400,7 +416,11 @@ def _partner_names(offer: Offer) -> list[tuple[OfferNameKind, str]]:
     coalition = coalition_of_offer(offer)
     if coalition is None:
         return []
-    names = []
+    # The lead's list name and the coalition's name are public on the list: names of this offer.
+    names = [
+        (OfferNameKind.ALIAS, coalition.lead.shown_name),
+        (OfferNameKind.ALIAS, coalition.name),
+    ]
     for invitation in coalition.accepted:
         names.append((OfferNameKind.PARTNER, invitation.entry.shown_name))
         names.append((OfferNameKind.PARTNER, invitation.entry.organisation.name))
@@ -415,7 +435,7 @@ def _partner_identifiers(offer: Offer) -> list[str]:
     coalition = coalition_of_offer(offer)
     if coalition is None:
         return []
-    found = []
+    found = [coalition.lead.shown_name, coalition.name]
     for invitation in coalition.accepted:
         organisation: Organisation = invitation.entry.organisation
         found += [invitation.entry.shown_name, organisation.name]

@@ -26,6 +26,7 @@ from committee.i18n import names_list
 from committee.mail import send_mail
 from committee.offers.models import Offer
 from committee.procurement import phase_checks, policy
+from committee.procurement.models import Kind
 from committee.procurement.phase_checks import Step
 from committee.procurement.phases import Phase
 from committee.publication import markdown, merge, voting
@@ -309,9 +310,9 @@ def record_decision(
         raise ProcessError(_("Kies een of meer van de ingediende aanbiedingen."))
     chosen = sorted((released[i] for i in set(offer_ids)), key=lambda o: (len(o.pseudonym), o.pseudonym))
     asked = sum(o.budget_asked or 0 for o in chosen)
-    # A challenge's jury divides the start financing itself (committee.challenges.services.
-    # record_grants): what the entrants asked does not bind it.
-    if not procurement.kind.is_challenge and asked > procurement.budget_ceiling:
+    # A call-for-action jury divides the start financing itself (committee.challenges.services.
+    # record_grants): what the entrants asked does not bind it. A coalition gets what it asked.
+    if procurement.kind != Kind.CHALLENGE_ACTION and asked > procurement.budget_ceiling:
         raise ProcessError(
             _(
                 "Samen vragen deze aanbiedingen %(asked)s; het budget is %(ceiling)s.",

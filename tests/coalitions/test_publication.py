@@ -81,3 +81,28 @@ def test_the_declarable_names_pool_the_partners_without_saying_who_is_with_whom(
     login(client, world.seats[0].user)
     page = client.get(f"/commissie/{world.procurement.id}/").get_data(as_text=True)
     assert "Coalitie Samen Oost" not in page and "Coalitie Groen West" not in page
+
+
+def test_attack_the_jury_cannot_give_coalitions_more_than_the_start_financing(app_ctx):
+    """Before: the budget check was skipped for every challenge, but only the call for action has
+    its own check of the amounts; two coalitions asking 40 000 and 50 000 out of 60 000 were
+    both chosen and published. Now the decision is refused in Dutch and nothing is recorded."""
+    from committee.exceptions import ProcessError
+    from committee.publication import services as publication
+    from committee.publication.models import DecisionMethod
+    from committee.scoring import presentation
+    from tests.factories import write_rationale
+
+    world = published_challenge(stop_at="presented")
+    world.procurement.budget_ceiling = 60_000
+    presentation.close(actor=world.moderator, procurement=world.procurement)
+    write_rationale(world.procurement)
+    with pytest.raises(ProcessError, match="het budget is"):
+        publication.record_decision(
+            actor=world.moderator,
+            procurement=world.procurement,
+            offer_ids=[world.offer.id, world.other_offer.id],
+            method=DecisionMethod.CONSENSUS,
+            reasons="Allebei.",
+        )
+    assert publication.decision_of(world.procurement) is None

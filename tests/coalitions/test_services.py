@@ -222,3 +222,63 @@ def test_nothing_moves_after_offers_close(app_ctx):
         services.answer(
             actor=a, procurement=procurement, invitation_id=invitation.id, accept=False, today=local_today()
         )
+
+
+def test_attack_the_leads_list_name_and_the_coalitions_name_are_hidden_from_the_committee(app_ctx):
+    """The lead is on the public list as "Buurtkracht Noord" and the coalition is "Coalitie
+    Samen Sterk". Before: the plan kept both, so any member could match it to the public list
+    before the presentation round. Now both are frozen as names of the offer and hidden."""
+    procurement, moderator = challenge()
+    lead = listed(procurement, "Buurtkracht Noord", organisation="Stichting BKN")
+    partner = listed(procurement, "Alfa")
+    formed(procurement, lead, partner, name="Coalitie Samen Sterk")
+    offer = make_offer(
+        procurement, lead, plan="Buurtkracht Noord leidt Coalitie Samen Sterk, samen met Alfa."
+    )
+    close_offers(procurement, moderator)
+    text = offers.anonymised_view(offer)["plan"]
+    assert "Buurtkracht Noord" not in text and "Coalitie Samen Sterk" not in text and "Alfa" not in text
+    frozen = {n.name for n in db.session.scalars(sa.select(OfferName).where(OfferName.offer_id == offer.id))}
+    assert {"Buurtkracht Noord", "Coalitie Samen Sterk"} <= frozen  # members can declare them
+
+
+def test_attack_the_last_partner_cannot_leave_a_submitted_plan_without_partners(app_ctx):
+    """Before: a partner could step out after the lead submitted, leaving a coalition's plan with
+    no partner at all going into the close. Now the last partner of a submitted plan is told to
+    ask the lead to withdraw the plan first; with two partners, one can leave."""
+    procurement, _ = challenge()
+    lead, a, b = listed(procurement, "Lead"), listed(procurement, "Alfa"), listed(procurement, "Beta")
+    coalition = formed(procurement, lead, a, b)
+    make_offer(procurement, lead)
+    first, second = coalition.accepted
+    services.answer(
+        actor=a, procurement=procurement, invitation_id=first.id, accept=False, today=local_today()
+    )
+    with pytest.raises(services.CoalitionError, match="laatste partner"):
+        services.answer(
+            actor=b, procurement=procurement, invitation_id=second.id, accept=False, today=local_today()
+        )
+    assert [i.entry.shown_name for i in coalition.accepted] == ["Beta"]
+
+
+def test_attack_nobody_joins_the_coalition_of_a_lead_the_moderator_hid(app_ctx):
+    procurement, moderator = challenge()
+    lead, a = listed(procurement, "Lead"), listed(procurement, "Alfa")
+    services.create_coalition(actor=lead, procurement=procurement, name="Samen", today=local_today())
+    invitation = services.invite(
+        actor=lead,
+        procurement=procurement,
+        entry_id=services.entry_of(a.organisation_id, procurement).id,
+        today=local_today(),
+    )
+    services.hide_entry(
+        actor=moderator,
+        procurement=procurement,
+        entry_id=services.entry_of(lead.organisation_id, procurement).id,
+        reason="Reclame, geen welzijnswerk.",
+    )
+    with pytest.raises(services.CoalitionError):
+        services.answer(
+            actor=a, procurement=procurement, invitation_id=invitation.id, accept=True, today=local_today()
+        )
+    assert invitation.status != InvitationStatus.ACCEPTED
