@@ -94,6 +94,8 @@ MEMBER_ROUTES = {
     "stories.new",
     "stories.photo",
     "stories.withdraw",
+    "challenges.advice",
+    "challenges.committee",
     "presentation.offer",
     "presentation.offers",
     "presentation.result",
@@ -446,6 +448,10 @@ def _crawl(client, app, pid: int, pseudonyms: list[str], slug: str) -> dict[str,
     # No presentation round has started here: its pages must not name anyone either.
     get("presentation.offers", f"/commissie/{pid}/presentatie")
     get("presentation.result", f"/commissie/{pid}/uitslag/twee-rondes")
+    # The challenge pages of the committee (a call-for-action challenge only; 404 here).
+    get("challenges.committee", f"/commissie/{pid}/challenge")
+    for offer_id in range(0, 8):
+        post("challenges.advice", f"/commissie/{pid}/challenge/advies/{offer_id}", data={"body": "x"})
     for label in [*pseudonyms, "ZZ"]:
         get("presentation.offer", f"/commissie/{pid}/presentatie/{label}")
         post("presentation.save", f"/commissie/{pid}/presentatie/{label}", data={"score_0": "9"})
