@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from committee.audit import services as audit
 from committee.extensions import db
@@ -640,8 +641,19 @@ def submit_scores(*, member: CommitteeMember) -> None:
                 total=total,
             )
         )
-    member.submitted_at = utcnow()
-    db.session.flush()
+    # One conditional UPDATE, not a read then a write: two submits at the same moment (a retry
+    # while the first request is still running) must not both record "scores.submit".
+    now = utcnow()
+    locked = db.session.execute(
+        sa.update(CommitteeMember)
+        .where(CommitteeMember.id == member.id, CommitteeMember.submitted_at.is_(None))
+        .values(submitted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if locked.rowcount != 1:
+        db.session.refresh(member)
+        return  # the other request submitted; this one changes nothing
+    set_committed_value(member, "submitted_at", now)
     audit.record("scores.submit", actor=member.user, obj=member, procurement_id=procurement.id)
 
 

@@ -371,3 +371,21 @@ def test_the_score_sheet_is_read_in_one_query_and_knows_the_permission(app_ctx):
         member=recused, offer=offer_b, criterion_id=procurement.criteria[0].id, value=3, comment="Oké. "
     )
     assert sheet(recused, offer_b).stored == {procurement.criteria[0].id: (3, "Oké.")}
+
+
+def test_a_second_submit_that_read_the_member_before_the_first_landed_records_nothing(app_ctx):
+    """The race the kill storm found on PostgreSQL (tests/scoring/test_crash.py): a retried
+    submit runs while the first is still busy, both read "not submitted yet", and both wrote a
+    ``scores.submit`` event. Here the second request's stale read is made by hand."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from committee.audit.models import AuditEvent
+
+    procurement, _ = make_scoring_procurement(members=1)
+    score_everything(procurement)  # scores and submits: one event
+    member = procurement.members[0]
+    set_committed_value(member, "submitted_at", None)  # what the second request read
+    services.submit_scores(member=member)
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "scores.submit")).all()
+    assert len(events) == 1
+    assert member.submitted_at is not None
