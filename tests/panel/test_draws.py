@@ -173,6 +173,9 @@ def test_quotas_that_only_clash_together_are_explained_with_a_fix(app_ctx):
             ("leeftijd", "45-65"): (0, 1),
         },
     )
+    # Several changes of the same size work; which one the solver names follows the draw's seed,
+    # so the seed is fixed (a random one made this test fail now and then).
+    fix_seed(procurement, 4242)
     draw = draws.prepare_draw(actor=moderator, procurement=procurement)
     draws.start_draw(actor=moderator, draw=draw)
     db.session.commit()
