@@ -449,6 +449,12 @@ def _urls(app, world: World) -> dict[str, str]:
         "entry_id": 999_999,
         "story_id": 999_999,
     }
+    return every_get_route(app, values)
+
+
+def every_get_route(app, values: dict) -> dict[str, str]:
+    """Endpoint -> URL for every GET route, its arguments taken from ``values`` (a route whose
+    argument is missing there fails the test, so a new route cannot slip past the crawls)."""
     urls = {}
     for r in app.url_map.iter_rules():
         if "GET" not in r.methods or r.endpoint == "static":

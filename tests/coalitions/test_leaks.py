@@ -5,10 +5,10 @@ wat"). Every GET route is crawled as a member in the scoring and deliberation ph
 from __future__ import annotations
 
 import pytest
-from flask import url_for
 
 from tests.coalitions.helpers import published_challenge
 from tests.factories import login
+from tests.test_access_matrix import every_get_route
 
 COALITIONS = ["Coalitie Samen Oost", "Coalitie Groen West"]
 # On an offer's page a member reads no party of the list: that would tie the party to a pseudonym.
@@ -34,14 +34,7 @@ def _urls(app, world) -> dict[str, str]:
         "entry_id": 999_999,
         "story_id": 999_999,
     }
-    urls = {}
-    for r in app.url_map.iter_rules():
-        if "GET" not in r.methods or r.endpoint == "static":
-            continue
-        unknown = set(r.arguments) - set(values)
-        assert not unknown, f"{r.rule}: teach this test a value for {sorted(unknown)}"
-        urls[r.endpoint] = url_for(r.endpoint, **{k: values[k] for k in r.arguments})
-    return urls
+    return every_get_route(app, values)
 
 
 @pytest.mark.parametrize("stop_at", ["scoring", "deliberation"])
