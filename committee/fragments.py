@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -61,12 +61,23 @@ def cached(name: str, *values, caller) -> Markup:
     store: FragmentCache = current_app.extensions[EXTENSION]
     if store.size <= 0:
         return caller()
-    key = (name, str(get_locale()), request.script_root, *values)
+    key = (*_prefix(), name, *values)
     piece = store.get(key)
     if piece is None:
         piece = caller()  # a macro's output in an autoescaped template: Markup already
         store.put(key, piece)
     return piece
+
+
+def _prefix() -> tuple[str, str]:
+    """The language and the application root. A page has a few dozen pieces, so the text of both
+    is kept for the request, but only while the language is the same object: ``force_locale``
+    (a mail in the recipient's language) puts another one in place for a while."""
+    locale = get_locale()
+    kept = g.get("_fragment_prefix")
+    if kept is None or kept[0] is not locale:
+        kept = g._fragment_prefix = (locale, (str(locale), request.script_root))
+    return kept[1]
 
 
 def init_app(app) -> None:

@@ -110,15 +110,21 @@ def test_closed_scoring_shows_the_criteria_disabled_at_once(app):
     assert html.count('score-fieldset" aria-describedby=') == html.count(" disabled>") > 0
 
 
-def test_nothing_of_one_person_or_session_is_kept_in_a_piece(app):
+def test_nothing_of_one_person_or_session_is_kept_in_a_piece(app, monkeypatch):
     client, procurement_id, url = _member_page(app)
-    client.get(url)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # after the login, as in production
+    html = client.get(url).get_data(as_text=True)
+    # The session's CSRF token is on the page twice (the logout form and the score form), and
+    # in no piece: the pieces around it are cached, the token never.
+    tokens = set(re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', html))
+    assert tokens and html.count('name="csrf_token"') == 2
     with app.app_context():
         from committee.procurement.models import Procurement
 
         names = [m.user.name for m in db.session.get(Procurement, procurement_id).members]
     for piece in app.extensions[fragments.EXTENSION]._pieces.values():
-        assert "csrf_token" not in piece and "<textarea" not in piece and "Uitloggen" not in piece
+        assert "csrf_token" not in piece and "<textarea" not in piece
+        assert not any(token in piece for token in tokens)
         assert not any(name in piece for name in names)
 
 
@@ -143,3 +149,18 @@ def test_the_store_keeps_at_most_its_size_and_size_zero_keeps_nothing():
         fragments.cached("piece", caller=body)
         fragments.cached("piece", caller=body)
     assert len(calls) == 2
+
+
+def test_a_piece_follows_a_language_forced_inside_one_request(app):
+    """A mail in the recipient's language is rendered with ``force_locale`` inside someone
+    else's request: its pieces must be in that language, and the request's own pieces after it
+    in the request's language again (the language is looked up once per request, not kept)."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{% call cached('test-language') %}{{ _('Uitloggen') }}{% endcall %}"
+    with app.test_request_context():
+        assert render_template_string(template) == "Uitloggen"
+        with force_locale("en"):
+            assert render_template_string(template) == "Log out"
+        assert render_template_string(template) == "Uitloggen"

@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_user, logout_user
 
 from committee import ratelimit
 from committee.access import rule
@@ -356,19 +356,3 @@ def confirm_registration_post(token: str):
     db.session.commit()
     flash(_("Uw organisatie is geregistreerd."))
     return redirect(url_for("offers.dashboard"))
-
-
-class _LogoutFormWhenShown:
-    """The menu's logout form, built the first time a template reads it: a fragment (the score
-    save's answer, for one) has no menu and should not pay for a form and its CSRF token."""
-
-    def __getattr__(self, name):
-        if "form" not in self.__dict__:
-            # formdata=None: rendering the menu must never read the request body (a 413 page would fail).
-            self.__dict__["form"] = LogoutForm(formdata=None)
-        return getattr(self.__dict__["form"], name)
-
-
-@bp.app_context_processor
-def inject_logout_form():
-    return {"logout_form": _LogoutFormWhenShown() if current_user.is_authenticated else None}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
@@ -21,6 +22,7 @@ from committee.offers import anonymise, pdf
 from committee.offers import jobs as offer_jobs
 from committee.offers.models import (
     Annex,
+    AnnexPage,
     AnnexStatus,
     Call,
     Contact,
@@ -672,17 +674,48 @@ def anonymised_view(offer: Offer) -> dict[str, str]:
     }
 
 
-def member_annexes(offer: Offer) -> list[dict]:
-    """Per annex a member may see, in order: whether it can be opened, pages kept and left out."""
+@dataclass(frozen=True)
+class MemberAnnex:
+    """One annex as a committee member may see it: its number (1, 2, …), whether its copy can
+    be opened, how many pages it keeps and which were left out. Hashable, so a rendered list of
+    them can be cached by what it shows (committee/fragments.py)."""
+
+    number: int
+    member_file: str | None
+    pages: int
+    left_out: tuple[int, ...]
+
+    @property
+    def available(self) -> bool:
+        return self.member_file is not None
+
+
+@functools.cache
+def _member_annexes_query() -> sa.Select:
+    # One statement with the pages' numbers and choices only: never the pages' extracted text,
+    # which the ORM's ``annex.pages`` would load for every page of every annex.
+    return (
+        sa.select(Annex.id, Annex.member_file, AnnexPage.number, AnnexPage.excluded)
+        .outerjoin(AnnexPage, AnnexPage.annex_id == Annex.id)
+        .where(Annex.offer_id == sa.bindparam("offer_id"))
+        .where(Annex.status == AnnexStatus.OK)  # a refused or failed upload never reaches members
+        .order_by(Annex.position, AnnexPage.number)
+    )
+
+
+def member_annexes(offer: Offer) -> tuple[MemberAnnex, ...]:
+    """The annexes a member may see, in order, numbered 1, 2, … (only once the offer's review is
+    approved: before that, none)."""
     if not (offer.review and offer.review.approved_at and offer.pseudonym):
-        return []
-    return [
-        {
-            "annex": annex,
-            "available": annex.member_file is not None,
-            "pages": sum(1 for p in annex.pages if not p.excluded),
-            "left_out": [p.number for p in annex.pages if p.excluded],
-        }
-        for annex in offer.annexes
-        if annex.status == AnnexStatus.OK  # a refused or failed upload never reaches members
-    ]
+        return ()
+    annexes: dict[int, tuple[str | None, list[int], list[int]]] = {}
+    for annex_id, member_file, number, excluded in db.session.execute(
+        _member_annexes_query(), {"offer_id": offer.id}
+    ):
+        _file, kept, left_out = annexes.setdefault(annex_id, (member_file, [], []))
+        if number is not None:
+            (left_out if excluded else kept).append(number)
+    return tuple(
+        MemberAnnex(number=i, member_file=file, pages=len(kept), left_out=tuple(left_out))
+        for i, (file, kept, left_out) in enumerate(annexes.values(), 1)
+    )

@@ -1,7 +1,7 @@
 """The committee's pages: the declaration, the offers, the score form, the tally and the meeting;
 and the moderator's part in them (confirming declarations, reopening scores, meeting notes)."""
 
-from types import SimpleNamespace
+import functools
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -190,18 +190,34 @@ def briefing_post(procurement_id: int):
 # -- scoring ----------------------------------------------------------------------------------
 
 
-def _score_form_texts() -> SimpleNamespace:
+class _ScoreFormTexts:
     """The score form's fixed texts, translated once per page rather than once per criterion
-    and per radio button (the page has dozens of them)."""
-    return SimpleNamespace(
-        # Format strings, filled in by the template (gettext without values returns them as is).
-        score_label=_("%(criterion)s: %(n)s van 5"),
-        comment_label=_("Toelichting bij %(criterion)s"),
-        comment_help=_("Verplicht bij een 1 of een 5; anders mag het."),
-        low=_("zwak"),
-        middle=_("redelijk"),
-        high=_("sterk"),
-    )
+    and per radio button, and only when a piece that shows them is rendered: the cached pieces
+    (committee/fragments.py) mostly are not."""
+
+    @functools.cached_property
+    def score_label(self) -> str:  # a format string, filled in by the template
+        return _("%(criterion)s: %(n)s van 5")
+
+    @functools.cached_property
+    def comment_label(self) -> str:
+        return _("Toelichting bij %(criterion)s")
+
+    @functools.cached_property
+    def comment_help(self) -> str:
+        return _("Verplicht bij een 1 of een 5; anders mag het.")
+
+    @functools.cached_property
+    def low(self) -> str:
+        return _("zwak")
+
+    @functools.cached_property
+    def middle(self) -> str:
+        return _("redelijk")
+
+    @functools.cached_property
+    def high(self) -> str:
+        return _("sterk")
 
 
 def _render_offer(member, offer, form, status=200, *, mine=None, saved=None):
@@ -212,7 +228,7 @@ def _render_offer(member, offer, form, status=200, *, mine=None, saved=None):
     done, total = sum(o.complete for o in mine), len(mine)
     return render_template(
         "scoring/offer.html",
-        text_for=_score_form_texts(),
+        text_for=_ScoreFormTexts(),
         scale=SCALE,
         comment_max=COMMENT_MAX_LENGTH,
         crlf="\r\n",  # what WTForms writes after <textarea>; the browser drops it
@@ -220,6 +236,7 @@ def _render_offer(member, offer, form, status=200, *, mine=None, saved=None):
         procurement=procurement,
         offer=offer,
         text=offer_services.anonymised_view(offer),
+        annexes=offer_services.member_annexes(offer),
         form=form,
         editable=policy.scoring_open(procurement) and member.submitted_at is None,
         revealed=policy.identities_revealed(procurement),

@@ -239,6 +239,20 @@ def test_logout_ends_the_session_for_the_same_browser(client, app_ctx):
     assert redirects_to_login(client.get("/beheer/"))
 
 
+def test_the_menus_logout_form_carries_this_sessions_token_and_needs_it(app, client, app_ctx, monkeypatch):
+    """The menu is cached per role (committee/fragments.py); the logout form's CSRF token is
+    written outside the cached pieces, so it is this session's and logging out works."""
+    login(client, make_moderator())
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    page = client.get("/beheer/").get_data(as_text=True)
+    form = re.search(r'<form method="post" action="/uitloggen".*?</form>', page, re.S).group(0)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    assert client.post("/uitloggen").status_code == 400  # without the token: refused
+    assert client.get("/beheer/").status_code == 200  # and still logged in
+    assert client.post("/uitloggen", data={"csrf_token": token}).status_code == 302
+    assert redirects_to_login(client.get("/beheer/"))
+
+
 def test_a_session_cookie_replayed_after_logout_is_not_logged_in(app, client, app_ctx):
     login(client, make_moderator())
     stolen = session_cookie(client)

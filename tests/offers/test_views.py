@@ -451,3 +451,21 @@ def test_the_bidder_sees_the_check_running_then_its_result_with_and_without_java
         data={"plan": "Plan", "team": "Team", "results": "Zo", "budget_asked": "1000", "submit": "y"},
     )
     assert submit.status_code == 422 and "Bijlage 1 kunnen we niet gebruiken" in _text(submit)
+
+
+def test_a_member_sees_how_many_pages_each_annex_keeps_and_which_were_left_out(app, client):
+    procurement_id, _, _ = _two_bidders(app, release=True)
+    with app.app_context():
+        member = db.session.get(Procurement, procurement_id).members[0].user_id
+        offer = db.session.scalar(sa.select(Offer).filter_by(procurement_id=procurement_id, pseudonym="A"))
+        pages = offer.annexes[0].pages
+        assert pages, "the fixture's annex has pages"
+        pages[0].excluded = True
+        db.session.commit()
+        kept = len(pages) - 1
+        listed = offer_services.member_annexes(offer)
+    assert [(a.number, a.pages, a.left_out, a.available) for a in listed] == [(1, kept, (1,), True)]
+    _login(app, client, member)
+    page = _text(client.get(f"/commissie/{procurement_id}/aanbod/A"))
+    assert "Weggelaten pagina's: 1, omdat de aanbieder erin te herkennen was." in page
+    assert f"Bijlage 1 (PDF, {kept} pagina" in page

@@ -28,13 +28,6 @@ def member_annex(procurement_id: int, pseudonym: str, number: int):
     if offer is None or not policy.member_may_open_annex(member, offer):
         abort(404)
     annexes = services.member_annexes(offer)
-    if not 1 <= number <= len(annexes) or not annexes[number - 1]["available"]:
+    if not 1 <= number <= len(annexes) or not annexes[number - 1].available:
         abort(404)
-    annex = annexes[number - 1]["annex"]
-    return _pdf(annex.member_file, f"aanbod-{pseudonym}-bijlage-{number}.pdf")
-
-
-@bp.app_template_global()
-def member_annexes(offer):
-    """For the member's offer page: the annexes they may open, numbered 1, 2, …"""
-    return [dict(item, number=i) for i, item in enumerate(services.member_annexes(offer), 1)]
+    return _pdf(annexes[number - 1].member_file, f"aanbod-{pseudonym}-bijlage-{number}.pdf")
