@@ -13,23 +13,31 @@ from committee.panel.models import CommitteeMember
 from committee.procurement.phases import Phase
 
 
-def membership(user, procurement) -> CommitteeMember | None:
+def membership(user, procurement, *, with_criteria: bool = False) -> CommitteeMember | None:
     """The user's seat on this procurement's committee, if any. ``procurement`` is the object
-    or its id (a page that needs the seat first need not load the procurement on its own)."""
+    or its id (a page that needs the seat first need not load the procurement on its own).
+    ``with_criteria`` loads the procurement's criteria in the same statement, for the pages that
+    show them all (the scoring page): cheaper than loading them on their own afterwards."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_resident:
         return None
     procurement_id = procurement if isinstance(procurement, int) else procurement.id
-    return db.session.scalar(_membership_query(), {"procurement_id": procurement_id, "user_id": user.id})
+    result = db.session.execute(
+        _membership_query(with_criteria), {"procurement_id": procurement_id, "user_id": user.id}
+    )
+    return (result.unique() if with_criteria else result).scalar()
 
 
 @functools.cache
-def _membership_query() -> sa.Select:
+def _membership_query(with_criteria: bool = False) -> sa.Select:
     """Asked on nearly every page a member opens: built once per process."""
+    from committee.procurement.models import Procurement
+
+    # Loaded with the seat: the caller's procurement object may be gone by the time
+    # member.procurement is read, and loading it again would cost a query.
+    procurement = sa.orm.joinedload(CommitteeMember.procurement)
     return (
         sa.select(CommitteeMember)
-        # Loaded with the seat: the caller's procurement object may be gone by the time
-        # member.procurement is read, and loading it again would cost a query.
-        .options(sa.orm.joinedload(CommitteeMember.procurement))
+        .options(procurement.joinedload(Procurement.criteria) if with_criteria else procurement)
         .where(
             CommitteeMember.procurement_id == sa.bindparam("procurement_id"),
             CommitteeMember.user_id == sa.bindparam("user_id"),

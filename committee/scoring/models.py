@@ -21,8 +21,10 @@ def needs_reason(value: int, comment: str) -> bool:
 
 def needs_reason_sql(value, comment) -> sa.ColumnElement[bool]:
     """``needs_reason`` as an SQL condition on stored scores. The app stores every comment
-    stripped (``services._write_scores``), so "no reason" is the empty text there."""
-    return value.in_(EXTREMES) & (comment == "")
+    stripped (``services._write_scores``), so "no reason" is the empty text there. Written as
+    ``= 1 OR = 5`` rather than ``IN (1, 5)``: SQLAlchemy expands an IN list anew on every
+    execution, and the scoring page and the save ask this on every request."""
+    return sa.or_(*(value == n for n in EXTREMES)) & (comment == "")
 
 
 class Score(db.Model):

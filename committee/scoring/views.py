@@ -34,8 +34,9 @@ from committee.scoring.forms import (
 bp = Blueprint("scoring", __name__)
 
 
-def _membership(procurement_id: int) -> CommitteeMember:
-    member = policy.membership(current_user, procurement_id)  # the seat with its procurement
+def _membership(procurement_id: int, *, with_criteria: bool = False) -> CommitteeMember:
+    # The seat with its procurement (and its criteria, for the pages that show them all).
+    member = policy.membership(current_user, procurement_id, with_criteria=with_criteria)
     if member is None:
         abort(404)
     return member
@@ -254,7 +255,7 @@ def _render_offer(member, offer, form, status=200, *, mine=None, saved=None):
 @bp.get("/commissie/<int:procurement_id>/aanbod/<pseudonym>")
 @rule("resident")
 def offer(procurement_id: int, pseudonym: str):
-    member = _membership(procurement_id)
+    member = _membership(procurement_id, with_criteria=True)
     offer = _offer(member, pseudonym)
     saved = services.scores_of(member, offer)
     form_class = score_form_class(member.procurement.criteria)
