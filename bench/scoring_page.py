@@ -10,7 +10,10 @@ the same load:
 - ``GET /commissie/<id>/aanbod/<pseudonym>``: the member's scoring page (15 members, 50 offers,
   five criteria, half of the member's offers scored);
 - ``POST`` of the same URL with ``HX-Request``: the score save the page sends on every change
-  (CSRF on, as in production).
+  (CSRF on, as in production), as static/js/scoring.js sends it: the whole form with
+  ``changed_only`` and the one criterion changed, each time a real change;
+- the same save of all five criteria without ``changed_only`` (to another offer), the request
+  this benchmark measured before 2026-12-07.
 
 Run from the repository root:
 
@@ -127,6 +130,9 @@ def _seed(app):
                 )
         db.session.commit()
         url = f"/commissie/{procurement.id}/aanbod/{offers[1].pseudonym}"
+        # The save of all five criteria goes to another offer, so the taps on the first one see
+        # only their own changes.
+        other_url = f"/commissie/{procurement.id}/aanbod/{offers[3].pseudonym}"
         criteria = [c.id for c in procurement.criteria]
         client = app.test_client()
         client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
@@ -135,14 +141,20 @@ def _seed(app):
     # Through the real invitation link, with CSRF on, as a phone logs in.
     invitation = client.get(f"/uitnodiging/{token}").get_data(as_text=True)
     client.post(f"/uitnodiging/{token}", data={"csrf_token": CSRF.search(invitation).group(1)})
-    return client, url, criteria
+    return client, url, other_url, criteria
 
 
-def _save_body(csrf: str, criteria: list[int], i: int) -> dict:
+def _save_body(csrf: str, criteria: list[int], i: int, *, tap: bool = False) -> dict:
     body = {"csrf_token": csrf}
     for n, criterion_id in enumerate(criteria):
         body[f"score_{criterion_id}"] = str(2 + (i + n) % 3)  # a change on every save
         body[f"comment_{criterion_id}"] = "Goed onderbouwd plan."
+    if tap:
+        # Round i changes criterion i mod 5 to 2 + (i // 5) mod 3: never what that criterion had
+        # (its last change, five rounds before, gave the value before), so every tap writes.
+        changed = criteria[i % len(criteria)]
+        body[f"score_{changed}"] = str(2 + (i // len(criteria)) % 3)
+        body |= {"changed_only": "1", "changed": str(changed)}
     return body
 
 
@@ -150,18 +162,25 @@ def measure(kind: str, iterations: int, profile: str | None) -> dict:
     url = _database(kind)
     app = _app(url)
     try:
-        member, page_url, criteria = _seed(app)
+        member, page_url, other_url, criteria = _seed(app)
         anonymous = app.test_client()
         page = member.get(page_url)
         assert page.status_code == 200, page.status_code
         csrf = CSRF.search(page.get_data(as_text=True)).group(1)
-        counter = iter(range(10**9))
+        taps, saves = iter(range(10**9)), iter(range(10**9))
         requests = {
             "healthz (anonymous)": lambda: anonymous.get("/healthz"),
             "logged-in no-op": lambda: member.get("/healthz"),
             "scoring page": lambda: member.get(page_url),
+            # A tap, as static/js/scoring.js sends it: the form, ``changed_only`` and the one
+            # criterion changed (a different one each time, each time with a new score).
             "score save": lambda: member.post(
-                page_url, data=_save_body(csrf, criteria, next(counter)), headers={"HX-Request": "true"}
+                page_url,
+                data=_save_body(csrf, criteria, next(taps), tap=True),
+                headers={"HX-Request": "true"},
+            ),
+            "score save (5 criteria)": lambda: member.post(
+                other_url, data=_save_body(csrf, criteria, next(saves)), headers={"HX-Request": "true"}
             ),
         }
         for call in requests.values():  # warm up, and check that each one works

@@ -18,7 +18,9 @@ For each size the data is grown (bench/seed.py), then:
    the yardstick, measured in the same run just before the app, so both see the same machine load.
 2. The app under the same configuration: the published decision page as an anonymous visitor
    (cached after its first render), a member's scoring page for one offer (logged in; never
-   cached), a score save (the htmx POST the scoring page sends), and a logged-in ``GET /healthz``
+   cached), a score save (the htmx POST the scoring page sends on a tap: the whole form with
+   ``changed_only`` and the one criterion changed), the same save of all five criteria (the form
+   without ``changed_only``, as before 2026-12-07), and a logged-in ``GET /healthz``
    (only ``SELECT 1``: what every logged-in request costs before it does anything).
 3. SQL statements per request, counted in-process with the test client against the same data
    (the public page counted both uncached and from the cache).
@@ -214,12 +216,17 @@ def _targets(app, templates) -> Targets:
         )
 
 
-def _save_form(targets: Targets, csrf: str = "") -> dict:
+def _save_form(targets: Targets, csrf: str = "", *, tap: bool = True) -> dict:
+    """The body of a score save. ``tap``: as static/js/scoring.js sends it on a phone, the whole
+    form with ``changed_only`` and the one criterion just changed; otherwise the form alone (all
+    five criteria read and saved, as without JavaScript, here with an htmx answer)."""
     form = {"csrf_token": csrf} if csrf else {}
     for i, criterion_id in enumerate(targets.criteria):
         # wrk puts a different score in place of {v} for every request (bench/wrk.lua).
         form[f"score_{criterion_id}"] = "{v}" if csrf else str(2 + i % 3)
         form[f"comment_{criterion_id}"] = "Goed onderbouwd plan."
+    if tap:
+        form |= {"changed_only": "1", "changed": str(targets.criteria[0])}
     return form
 
 
@@ -269,6 +276,11 @@ def _count_statements(app, targets: Targets) -> dict[str, int]:
         "scoring page": measure(lambda: member.get(targets.scoring_url)),
         "score save": measure(
             lambda: member.post(targets.scoring_url, data=_save_form(targets), headers={"HX-Request": "true"})
+        ),
+        "score save (5 criteria)": measure(
+            lambda: member.post(
+                targets.scoring_url, data=_save_form(targets, tap=False), headers={"HX-Request": "true"}
+            )
         ),
     }
 
@@ -327,8 +339,12 @@ def _measure_size(app, url, targets, size, args, log, worker_env=None) -> SizeRe
         cookie, csrf = _login(server.base, app, targets)
         gz = {"Accept-Encoding": "gzip"}
         member = {"Cookie": cookie, "User-Agent": USER_AGENT, **gz}
-        body = "&".join(
-            f"{k}={requests.utils.quote(v, safe='{}')}" for k, v in _save_form(targets, csrf).items()
+        body, body_all = (
+            "&".join(
+                f"{k}={requests.utils.quote(v, safe='{}')}"
+                for k, v in _save_form(targets, csrf, tap=tap).items()
+            )
+            for tap in (True, False)
         )
         save_headers = {
             **member,
@@ -338,7 +354,7 @@ def _measure_size(app, url, targets, size, args, log, worker_env=None) -> SizeRe
         # Every worker renders the page once for its own cache: warm them all first.
         wrk("warm", server.base + targets.public_url, duration=5, connections=args.connections, headers=gz)
         wanted = set(args.only.split(",")) if args.only else set(REQUESTS)
-        if wanted & {"scoring", "save"}:
+        if wanted & {"scoring", "save", "save-all"}:
             wrk(
                 "warm",
                 server.base + targets.scoring_url,
@@ -356,6 +372,15 @@ def _measure_size(app, url, targets, size, args, log, worker_env=None) -> SizeRe
                 server.base + targets.scoring_url,
                 method="POST",
                 body=body,
+                headers=save_headers,
+                **load,
+            )
+        if "save-all" in wanted:
+            runs["score save (5 criteria)"] = wrk(
+                "save",
+                server.base + targets.scoring_url,
+                method="POST",
+                body=body_all,
                 headers=save_headers,
                 **load,
             )
@@ -409,7 +434,7 @@ def bench_database(kind: str, args, log: Path) -> list[SizeResult]:
     return results, compare
 
 
-REQUESTS = ("public", "scoring", "save", "noop")
+REQUESTS = ("public", "scoring", "save", "save-all", "noop")
 
 WORKER_MODELS = {
     "sync, 5 workers": {"GUNICORN_WORKER_CLASS": "sync", "GUNICORN_WORKERS": "5", "GUNICORN_THREADS": "1"},

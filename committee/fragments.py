@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from flask import current_app, g, request
+from flask import current_app, g, render_template, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -65,6 +65,22 @@ def cached(name: str, *values, caller) -> Markup:
     piece = store.get(key)
     if piece is None:
         piece = caller()  # a macro's output in an autoescaped template: Markup already
+        store.put(key, piece)
+    return piece
+
+
+def render(template: str, **context) -> str:
+    """``render_template(template, **context)``, kept per language, application root and
+    context: for a small template whose output depends on nothing but the values it is given
+    (no request, no session, no flashed message), such as the answer to a score save. Every
+    value must be hashable; the whole context is the key, so the answer cannot be another's."""
+    store: FragmentCache = current_app.extensions[EXTENSION]
+    if store.size <= 0:
+        return render_template(template, **context)
+    key = (*_prefix(), "template", template, *sorted(context.items()))
+    piece = store.get(key)
+    if piece is None:
+        piece = render_template(template, **context)
         store.put(key, piece)
     return piece
 

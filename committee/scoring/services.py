@@ -460,6 +460,16 @@ class SaveResult:
     saved: list[int] = field(default_factory=list)  # criterion ids
     reasons_missing: list[int] = field(default_factory=list)  # extreme score, no reason yet
     comment_without_score: list[int] = field(default_factory=list)  # not saved: no score
+    # Whether the offer counts as scored (``not incomplete``) before and after this save: when
+    # both are the same, the member's progress did not change and need not be counted again.
+    was_complete: bool = False
+    complete: bool = False
+
+
+def _complete_sheet(criteria, scores: dict[int, tuple[int, str]]) -> bool:
+    """``not incomplete`` for the scores of one sheet: every criterion scored, no extreme score
+    without its reason (the rule the progress query counts with, ``_complete``)."""
+    return criteria <= scores.keys() and not any(needs_reason(*scores[c]) for c in criteria)
 
 
 def save_scores(
@@ -498,6 +508,8 @@ def save_answers(sheet: ScoreSheet, answers: dict[int, tuple[int | None, str]]) 
     _write_scores(sheet, writes)
     after = stored | writes
     result.reasons_missing = [c for c in sorted(after) if needs_reason(*after[c])]
+    result.was_complete = _complete_sheet(sheet.criteria.keys(), stored)
+    result.complete = _complete_sheet(sheet.criteria.keys(), after)
     return result
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from committee import fragments
 from committee.access import rule
 from committee.auth.forms import ContinueForm
 from committee.extensions import db
@@ -282,25 +283,31 @@ def save(procurement_id: int, pseudonym: str):
     sheet = services.score_sheet(user_id=current_user.id, procurement_id=procurement_id, pseudonym=pseudonym)
     if sheet is None or not sheet.may_open:
         abort(404)
+    # With JavaScript only the criteria the member changed are saved (``_changed_criteria``);
+    # without it, the whole form. The htmx answer shows no form, so there only those criteria
+    # are read and validated too; a page shown again must have every criterion's field.
+    only = _changed_criteria()
+    saved_criteria = sheet.criteria
+    if only is not None:
+        saved_criteria = {c: name for c, name in sheet.criteria.items() if c in only}
+    criteria = saved_criteria if is_htmx() else sheet.criteria
     # The htmx answer is a fragment without a form, and CSRFProtect has checked this request
     # already: the form need not sign a new token. (The page shown again without htmx needs one.)
-    form = score_form_class(sheet.criteria)(meta={"csrf": False} if is_htmx() and g.get("csrf_valid") else {})
+    form = score_form_class(criteria)(meta={"csrf": False} if is_htmx() and g.get("csrf_valid") else {})
     error, result, progress = None, None, None
     if form.validate_on_submit():
-        only = _changed_criteria()
         answers = {}
-        for criterion_id in sheet.criteria:
-            if only is None or criterion_id in only:
-                value = form[f"score_{criterion_id}"].data
-                answers[criterion_id] = (
-                    int(value) if value else None,
-                    form[f"comment_{criterion_id}"].data or "",
-                )
+        for criterion_id in saved_criteria:
+            value = form[f"score_{criterion_id}"].data
+            comment = form[f"comment_{criterion_id}"].data or ""
+            answers[criterion_id] = (int(value) if value else None, comment)
         try:
             result = services.save_answers(sheet, answers)
-            # Counted before the commit, in the write's own transaction (it sees the write):
-            # after it, the count would begin a second transaction just for itself.
-            progress = services.sheet_progress(sheet) if is_htmx() else None
+            # Counted only when this save made the offer scored or unscored (otherwise the
+            # count is what the page shows already), and before the commit, in the write's own
+            # transaction: after it, the count would begin a second transaction for itself.
+            if is_htmx() and result.complete != result.was_complete:
+                progress = services.sheet_progress(sheet)
             db.session.commit()
         except services.ScoringError as exc:
             db.session.rollback()
@@ -308,17 +315,17 @@ def save(procurement_id: int, pseudonym: str):
     else:
         error = _("Niet opgeslagen. Kijk bij de vragen wat er mis is.")
     if is_htmx():
-        done, total = progress or services.sheet_progress(sheet)
         names = sheet.criteria
-        return render_template(
+        # Its output follows from these values alone, so it is kept per value (fragments.render).
+        return fragments.render(
             "scoring/_save_status.html",
             error=error,
-            result=result,
-            criteria=list(names),
-            reason_names=[names[c] for c in result.reasons_missing] if result else [],
-            unsaved_names=[names[c] for c in result.comment_without_score] if result else [],
-            done=done,
-            total=total,
+            saved=result is not None,
+            criteria=tuple(names),
+            reasons_missing=tuple(result.reasons_missing) if result else (),
+            reason_names=tuple(names[c] for c in result.reasons_missing) if result else (),
+            unsaved_names=tuple(names[c] for c in result.comment_without_score) if result else (),
+            progress=progress,
         ), 422 if error else 200
     if result is not None and result.comment_without_score:
         for criterion_id in result.comment_without_score:

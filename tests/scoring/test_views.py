@@ -99,10 +99,37 @@ def test_with_htmx_the_answer_is_only_the_saved_status_fragment(app, client):
     body = response.get_data(as_text=True)
     assert body.strip().splitlines()[0] == "Opgeslagen"
     assert "<html" not in body
-    # Out of band: the reason hint beside each criterion and the progress line.
-    assert body.count('hx-swap-oob="true"') == len(criteria) + 1
+    # Out of band: the reason hint beside each criterion. The offer is no more scored than
+    # before, so the progress line the page shows stands and is not sent (nor counted).
+    assert body.count('hx-swap-oob="true"') == len(criteria)
+    assert 'id="offer-progress"' not in body
     assert "HX-Request" in response.headers["Vary"]
     assert _scores(app) == [(criteria[1], 2)]
+
+
+def test_the_htmx_answer_sends_the_progress_when_the_save_makes_the_offer_scored_or_unscored(app, client):
+    procurement_id, resident, criteria = _setup(app)
+    with app.test_request_context():
+        login(client, resident)
+    url = f"/commissie/{procurement_id}/aanbod/B"
+
+    def tap(criterion_id, value, comment=""):
+        data = {f"score_{criterion_id}": str(value), f"comment_{criterion_id}": comment}
+        data |= {"changed_only": "1", "changed": str(criterion_id)}  # as static/js/scoring.js sends it
+        response = client.post(url, data=data, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    for criterion_id in criteria[:-1]:
+        assert 'id="offer-progress"' not in tap(criterion_id, 3)
+    # The last criterion makes the offer scored: the count comes along.
+    assert "1 van 2 beoordeeld" in tap(criteria[-1], 4)
+    # A changed score that leaves it scored: no count.
+    assert 'id="offer-progress"' not in tap(criteria[0], 2)
+    # A 5 without its reason makes it unscored again (the reason is missing): the count comes.
+    assert "0 van 2 beoordeeld" in tap(criteria[0], 5)
+    # The reason makes it scored again.
+    assert "1 van 2 beoordeeld" in tap(criteria[0], 5, "Heel sterk plan voor de wijk.")
 
 
 def test_a_repeated_save_from_a_second_device_leaves_one_score(app, client):
@@ -306,3 +333,27 @@ def test_a_recused_member_does_not_see_that_offers_scores_beside_the_rationale(a
     _login(app, client, user_id)
     page = client.get(f"/commissie/{procurement_id}/motivering").get_data(as_text=True)
     assert "Aanbod A" in page and "Aanbod B" not in page
+
+
+def test_with_javascript_only_the_changed_criterion_is_validated_and_saved(app, client):
+    # A second criterion's field holds something no form would send (a stale or broken page):
+    # the tap on the first is saved all the same, and the other is neither read nor stored.
+    procurement_id, resident, criteria = _setup(app)
+    with app.test_request_context():
+        login(client, resident)
+    data = {
+        f"score_{criteria[0]}": "4",
+        f"score_{criteria[1]}": "9",
+        f"comment_{criteria[1]}": "x" * 5000,
+        "changed_only": "1",
+        "changed": str(criteria[0]),
+    }
+    response = client.post(f"/commissie/{procurement_id}/aanbod/B", data=data, headers={"HX-Request": "true"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert _scores(app) == [(criteria[0], 4)]
+    # The changed criterion itself is still checked: a 9 is refused with a message, nothing stored.
+    data |= {f"score_{criteria[0]}": "9"}
+    response = client.post(f"/commissie/{procurement_id}/aanbod/B", data=data, headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert "Niet opgeslagen" in response.get_data(as_text=True)
+    assert _scores(app) == [(criteria[0], 4)]
