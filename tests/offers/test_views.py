@@ -469,3 +469,26 @@ def test_a_member_sees_how_many_pages_each_annex_keeps_and_which_were_left_out(a
     page = _text(client.get(f"/commissie/{procurement_id}/aanbod/A"))
     assert "Weggelaten pagina's: 1, omdat de aanbieder erin te herkennen was." in page
     assert f"Bijlage 1 (PDF, {kept} pagina" in page
+    # The page is kept in pieces (committee/fragments.py): the moderator's next choice shows at
+    # once. The page is put back, and an annex whose check failed never reaches the member.
+    with app.app_context():
+        offer = db.session.scalar(sa.select(Offer).filter_by(procurement_id=procurement_id, pseudonym="A"))
+        offer.annexes[0].pages[0].excluded = False
+        db.session.add(
+            Annex(
+                offer=offer,
+                position=2,
+                original_name="kapot.pdf",
+                size=1,
+                sha256="0" * 64,
+                page_count=1,
+                original_file="f" * 32 + ".pdf",
+                clean_file="e" * 32 + ".pdf",
+                status=AnnexStatus.FAILED,
+            )
+        )
+        db.session.commit()
+    page = _text(client.get(f"/commissie/{procurement_id}/aanbod/A"))
+    assert "Weggelaten pagina's" not in page
+    assert f"Bijlage 1 (PDF, {kept + 1} pagina" in page
+    assert "Bijlage 2" not in page
