@@ -370,24 +370,19 @@ def _measure_size(app, url, targets, size, args, log, worker_env=None) -> SizeRe
             runs["public page"] = wrk("public", server.base + targets.public_url, headers=gz, **load)
         if "scoring" in wanted:
             runs["scoring page"] = wrk("scoring", server.base + targets.scoring_url, headers=member, **load)
-        if "save" in wanted:
-            runs["score save"] = wrk(
-                "save",
-                server.base + targets.scoring_url,
-                method="POST",
-                body=body,
-                headers=save_headers,
-                **load,
-            )
-        if "save-all" in wanted:
-            runs["score save (5 criteria)"] = wrk(
-                "save",
-                server.base + targets.scoring_url,
-                method="POST",
-                body=body_all,
-                headers=save_headers,
-                **load,
-            )
+        for kind, label, save_body in (
+            ("save", "score save", body),
+            ("save-all", "score save (5 criteria)", body_all),
+        ):
+            if kind in wanted:
+                runs[label] = wrk(
+                    "save",
+                    server.base + targets.scoring_url,
+                    method="POST",
+                    body=save_body,
+                    headers=save_headers,
+                    **load,
+                )
         if "noop" in wanted:
             # The floor under every page a member opens: a logged-in request that only asks SELECT 1.
             runs["logged-in no-op"] = wrk("no-op", server.base + "/healthz", headers=member, **load)

@@ -1,11 +1,12 @@
 """The committee's pages: the declaration, the offers, the score form, the tally and the meeting;
 and the moderator's part in them (confirming declarations, reopening scores, meeting notes)."""
 
-import functools
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -192,34 +193,16 @@ def briefing_post(procurement_id: int):
 # -- scoring ----------------------------------------------------------------------------------
 
 
-class _ScoreFormTexts:
-    """The score form's fixed texts, translated once per page rather than once per criterion
-    and per radio button, and only when a piece that shows them is rendered: the cached pieces
-    (committee/fragments.py) mostly are not."""
-
-    @functools.cached_property
-    def score_label(self) -> str:  # a format string, filled in by the template
-        return _("%(criterion)s: %(n)s van 5")
-
-    @functools.cached_property
-    def comment_label(self) -> str:
-        return _("Toelichting bij %(criterion)s")
-
-    @functools.cached_property
-    def comment_help(self) -> str:
-        return _("Verplicht bij een 1 of een 5; anders mag het.")
-
-    @functools.cached_property
-    def low(self) -> str:
-        return _("zwak")
-
-    @functools.cached_property
-    def middle(self) -> str:
-        return _("redelijk")
-
-    @functools.cached_property
-    def high(self) -> str:
-        return _("sterk")
+# The score form's fixed texts: translated only when a piece that shows them is rendered (the
+# cached pieces of committee/fragments.py mostly are not), in the language of that moment.
+_SCORE_FORM_TEXTS = SimpleNamespace(
+    score_label=_l("%(criterion)s: %(n)s van 5"),  # a format string, filled in by the template
+    comment_label=_l("Toelichting bij %(criterion)s"),
+    comment_help=_l("Verplicht bij een 1 of een 5; anders mag het."),
+    low=_l("zwak"),
+    middle=_l("redelijk"),
+    high=_l("sterk"),
+)
 
 
 def _render_offer(member, offer, form, status=200, *, mine=None, saved=None):
@@ -230,7 +213,7 @@ def _render_offer(member, offer, form, status=200, *, mine=None, saved=None):
     done, total = sum(o.complete for o in mine), len(mine)
     return render_template(
         "scoring/offer.html",
-        text_for=_ScoreFormTexts(),
+        text_for=_SCORE_FORM_TEXTS,
         scale=SCALE,
         comment_max=COMMENT_MAX_LENGTH,
         crlf="\r\n",  # what WTForms writes after <textarea>; the browser drops it
