@@ -64,7 +64,7 @@ class Assets:
         data = self._compressed.get(key)
         if data is None:
             raw = self.files[filename]
-            data = brotli.compress(raw, quality=11) if encoding == "br" else gzip.compress(raw, 9)
+            data = brotli.compress(raw, quality=11) if encoding == "br" else gzip.compress(raw, 9, mtime=0)
             self._compressed[key] = data
         return data
 

@@ -155,7 +155,7 @@ def serve(key: tuple, version: object, last_modified: datetime | None, render) -
             etag=hashlib.sha256(repr(full_key).encode() + html).hexdigest()[:20],
             last_modified=last_modified,
             html=html,
-            gzip=gzip.compress(html, compresslevel=9),
+            gzip=gzip.compress(html, compresslevel=9, mtime=0),
             br=brotli.compress(html, quality=11),
             stored_at=time.monotonic(),
         )

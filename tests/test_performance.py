@@ -241,3 +241,17 @@ def test_static_files_have_a_content_hash_in_their_name_and_are_cached_for_a_yea
     assert client.get("/static/css/app.css").headers["Cache-Control"] == "no-cache"
     assert client.get("/static/css/app.0123456789.css").headers["Cache-Control"] == "no-cache"
     assert client.get("/static/../committee/config.py").status_code == 404
+
+
+def test_gzip_copies_carry_no_timestamp_so_every_process_sends_the_same_bytes(app, client):
+    """A page or file rendered in two processes, or a second apart, must be byte for byte the same:
+    the gzip header's MTIME field (bytes 4-8) is zero, not the second it was compressed."""
+    url = _published(app, members=3, offers=2)
+    page = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip"
+    css = re.search(r'href="(/static/css/app\.[0-9a-f]{10}\.css)"', client.get("/").get_data(as_text=True)).group(1)
+    static = client.get(css, headers={"Accept-Encoding": "gzip"})
+    assert static.headers["Content-Encoding"] == "gzip"
+    for body in (page.get_data(), static.get_data()):
+        assert body[:2] == b"\x1f\x8b"
+        assert body[4:8] == b"\0\0\0\0"
