@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import Flask, has_request_context, redirect, request, session
 from flask_login import current_user
 
-from committee import assets, fragments, ratelimit, security
+from committee import assets, fragments, ratelimit, readonly, security
 from committee.config import load_config
 from committee.extensions import babel, compress, csrf, db, login_manager, migrate
 from committee.extensions import mail as mailman
@@ -67,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     with app.app_context():
         _tune_sqlite(app)
+    readonly.init_app(app)
 
     from committee import models  # noqa: F401  (registers every model)
     from committee.auth.services import user_for_session

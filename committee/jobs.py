@@ -139,6 +139,11 @@ def enqueue_after_commit(fn: Callable, *args) -> None:
     db.session.info.setdefault(_PENDING, []).append((current_app._get_current_object(), fn, args))
 
 
+def waiting_for_commit(session) -> bool:
+    """Whether jobs wait for ``session``'s transaction to commit."""
+    return bool(session.info.get(_PENDING))
+
+
 @sa.event.listens_for(Session, "after_commit")
 def _after_commit(session) -> None:
     for app, fn, args in session.info.pop(_PENDING, []):
