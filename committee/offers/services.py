@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from committee import jobs
+from committee import jobs, sqljson
 from committee.audit import services as audit
 from committee.extensions import db
 from committee.offers import anonymise, pdf
@@ -690,28 +690,40 @@ class MemberAnnex:
         return self.member_file is not None
 
 
-@functools.cache
-def _member_annexes_query() -> sa.Select:
-    # One statement with the pages' numbers and choices only: never the pages' extracted text,
-    # which the ORM's ``annex.pages`` would load for every page of every annex.
+def member_annex_rows(offer_id) -> sa.ScalarSelect:
+    """The annexes a member may see of offer ``offer_id`` (a number, a column or a parameter),
+    with their pages' numbers and choices, as one JSON column (``sqljson.rows``), so the scoring
+    page reads them with the offer. Never the pages' extracted text, which the ORM's
+    ``annex.pages`` would load for every page of every annex."""
     return (
-        sa.select(Annex.id, Annex.member_file, AnnexPage.number, AnnexPage.excluded)
+        sa.select(
+            sqljson.rows(Annex.position, Annex.id, Annex.member_file, AnnexPage.number, AnnexPage.excluded)
+        )
+        .select_from(Annex)
         .outerjoin(AnnexPage, AnnexPage.annex_id == Annex.id)
-        .where(Annex.offer_id == sa.bindparam("offer_id"))
+        .where(Annex.offer_id == offer_id)
         .where(Annex.status == AnnexStatus.OK)  # a refused or failed upload never reaches members
-        .order_by(Annex.position, AnnexPage.number)
+        .scalar_subquery()
     )
 
 
-def member_annexes(offer: Offer) -> tuple[MemberAnnex, ...]:
+@functools.cache
+def _member_annexes_query() -> sa.Select:
+    return sa.select(member_annex_rows(sa.bindparam("offer_id")))
+
+
+def member_annexes(offer: Offer, rows=None) -> tuple[MemberAnnex, ...]:
     """The annexes a member may see, in order, numbered 1, 2, … (only once the offer's review is
-    approved: before that, none)."""
+    approved: before that, none). ``rows``: the offer's ``member_annex_rows`` if the caller read
+    them with the offer; else they are read here."""
     if not (offer.review and offer.review.approved_at and offer.pseudonym):
         return ()
+    if rows is None:
+        rows = db.session.scalar(_member_annexes_query(), {"offer_id": offer.id})
     annexes: dict[int, tuple[str | None, list[int], list[int]]] = {}
-    for annex_id, member_file, number, excluded in db.session.execute(
-        _member_annexes_query(), {"offer_id": offer.id}
-    ):
+    # In the annexes' order, each one's pages by number (an annex without pages has one row).
+    ordered = sorted(sqljson.decoded(rows), key=lambda r: (r[0], r[1], -1 if r[3] is None else r[3]))
+    for _position, annex_id, member_file, number, excluded in ordered:
         _file, kept, left_out = annexes.setdefault(annex_id, (member_file, [], []))
         if number is not None:
             (left_out if excluded else kept).append(number)

@@ -15,8 +15,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from committee import sqljson
 from committee.audit import services as audit
 from committee.extensions import db
+from committee.offers import services as offer_services
 from committee.offers.models import Offer, OfferName, OfferStatus
 from committee.panel.models import CommitteeMember
 from committee.procurement import policy
@@ -75,10 +77,32 @@ def released_offer(procurement, pseudonym: str) -> Offer | None:
     return db.session.scalar(sa.select(Offer).where(*_released(procurement.id), Offer.pseudonym == pseudonym))
 
 
-def openable_offer(member: CommitteeMember, pseudonym: str) -> Offer | None:
+@dataclass(frozen=True)
+class ShownScore:
+    """A member's stored score of one criterion, as their scoring page shows it."""
+
+    value: int
+    comment: str
+
+    @property
+    def needs_reason(self) -> bool:
+        return needs_reason(self.value, self.comment)
+
+
+@dataclass(frozen=True)
+class OpenedOffer:
+    """An offer a member may open, with what their scoring page shows of it besides: their
+    scores of it (by criterion) and its annexes' rows (``offers.services.member_annexes``)."""
+
+    offer: Offer
+    scores: dict[int, ShownScore]
+    annex_rows: list
+
+
+def openable_offer(member: CommitteeMember, pseudonym: str) -> OpenedOffer | None:
     """The released offer with this pseudonym if ``policy.may_open_offer`` lets this member open
-    it, else None: the offer and the permission in one query (the scoring page asks this on
-    every visit)."""
+    it, else None. One query reads the offer, the permission, the member's scores of it and its
+    annexes (the scoring page asks this on every visit; each statement is a round trip)."""
     if not policy.offers_released(member.procurement):
         return None
     row = db.session.execute(
@@ -87,14 +111,28 @@ def openable_offer(member: CommitteeMember, pseudonym: str) -> Offer | None:
     ).first()
     if row is None or not row[1]:
         return None
-    return row[0]
+    offer, _may_open, scores, annex_rows = row
+    return OpenedOffer(
+        offer=offer,
+        scores={
+            criterion_id: ShownScore(value=value, comment=comment)
+            for criterion_id, value, comment in sqljson.decoded(scores)
+        },
+        annex_rows=sqljson.decoded(annex_rows),
+    )
 
 
 @functools.cache
 def _openable_offer_query() -> sa.Select:
     """Built once per process; only the parameters change."""
+    member_id = sa.bindparam("member_id")
+    scores = (
+        sa.select(sqljson.rows(Score.criterion_id, Score.value, Score.comment))
+        .where(Score.member_id == member_id, Score.offer_id == Offer.id)
+        .scalar_subquery()
+    )
     return (
-        sa.select(Offer, policy.opens_offer(sa.bindparam("member_id"), Offer.id))
+        sa.select(Offer, policy.opens_offer(member_id, Offer.id), scores, offer_services.member_annex_rows(Offer.id))
         .options(sa.orm.joinedload(Offer.review))  # the page reads the approved text
         .where(*_released(sa.bindparam("procurement_id")), Offer.pseudonym == sa.bindparam("pseudonym"))
     )

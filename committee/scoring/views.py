@@ -44,12 +44,13 @@ def _membership(procurement_id: int, *, with_criteria: bool = False) -> Committe
     return member
 
 
-def _offer(member: CommitteeMember, pseudonym: str):
-    """The offer, if this member may open it; a recused member gets the same 404 as anyone."""
-    offer = services.openable_offer(member, pseudonym)
-    if offer is None:
+def _offer(member: CommitteeMember, pseudonym: str) -> services.OpenedOffer:
+    """The offer with the member's scores of it and its annexes, if this member may open it; a
+    recused member gets the same 404 as anyone."""
+    opened = services.openable_offer(member, pseudonym)
+    if opened is None:
         abort(404)
-    return offer
+    return opened
 
 
 @bp.get("/commissie/")
@@ -205,11 +206,10 @@ _SCORE_FORM_TEXTS = SimpleNamespace(
 )
 
 
-def _render_offer(member, offer, form, status=200, *, mine=None, saved=None):
-    procurement = member.procurement
+def _render_offer(member, opened: services.OpenedOffer, form, status=200, *, mine=None):
+    procurement, offer, saved = member.procurement, opened.offer, opened.scores
     mine = services.offer_labels(member) if mine is None else mine
     position = next(i for i, o in enumerate(mine) if o.id == offer.id)
-    saved = services.scores_of(member, offer) if saved is None else saved
     done, total = sum(o.complete for o in mine), len(mine)
     return render_template(
         "scoring/offer.html",
@@ -221,7 +221,7 @@ def _render_offer(member, offer, form, status=200, *, mine=None, saved=None):
         procurement=procurement,
         offer=offer,
         text=offer_services.anonymised_view(offer),
-        annexes=offer_services.member_annexes(offer),
+        annexes=offer_services.member_annexes(offer, opened.annex_rows),
         form=form,
         editable=policy.scoring_open(procurement) and member.submitted_at is None,
         revealed=policy.identities_revealed(procurement),
@@ -240,14 +240,13 @@ def _render_offer(member, offer, form, status=200, *, mine=None, saved=None):
 @rule("resident")
 def offer(procurement_id: int, pseudonym: str):
     member = _membership(procurement_id, with_criteria=True)
-    offer = _offer(member, pseudonym)
-    saved = services.scores_of(member, offer)
+    opened = _offer(member, pseudonym)
     form_class = score_form_class(member.procurement.criteria)
     data = {}
-    for criterion_id, score in saved.items():
+    for criterion_id, score in opened.scores.items():
         data[f"score_{criterion_id}"] = str(score.value)
         data[f"comment_{criterion_id}"] = score.comment
-    return _render_offer(member, offer, form_class(data=data), saved=saved)
+    return _render_offer(member, opened, form_class(data=data))
 
 
 def _changed_criteria() -> set[int] | None:
