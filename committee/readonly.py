@@ -19,6 +19,10 @@ otherwise leaves everything as it was (the session's close rolls back):
   really went to the database, Core statements and savepoints included).
 
 A view that wrote and then gave up without committing is therefore still rolled back, as before.
+What this does not see: a ``SELECT`` that changes something itself (``SELECT set_config(...,
+false)``, ``SELECT nextval(...)``, a function that writes). The app sends none that outlives the
+transaction (``pg_advisory_xact_lock`` in the audit log ends with it either way); a new one must
+not rely on a rollback to undo it.
 On SQLite a read transaction costs nothing either way; the same rule runs there, so the test
 suite on SQLite checks it too.
 """
