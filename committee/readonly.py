@@ -8,11 +8,12 @@ rolls back. So every request of every member planned every statement anew: on th
 that was most of PostgreSQL's work (``bench/results-scoring-page.md``, fourth round).
 
 For a transaction that wrote nothing, COMMIT and ROLLBACK have the same effect: there is nothing
-to keep or to undo, and both release its locks. So at the end of a request this module commits
+to keep or to undo, and both release its locks. So at the end of a request (of its app context;
+a job's too) this module commits
 instead of leaving the rollback to the session's close, but only when all of this holds, and
 otherwise leaves everything as it was (the session's close rolls back):
 
-- the request ended without an unhandled error;
+- the request (or job) ended without an unhandled error;
 - the session holds no new, changed or deleted object (a commit would flush them);
 - no job waits for a commit (``jobs.enqueue_after_commit``);
 - every statement the transaction sent was a ``SELECT`` (the engine event below watches what
@@ -64,7 +65,10 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         _watch(db.engine)
 
-    @app.teardown_request
+    # At the end of the app context, not of the request: a request context pushed inside a job
+    # or a command (``test_request_context`` to build a link) shares that work's session, whose
+    # transaction must stay open. Registered after Flask-SQLAlchemy's teardown, so it runs first.
+    @app.teardown_appcontext
     def _end_read_with_commit(exc) -> None:
         if exc is not None:
             return

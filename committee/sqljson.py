@@ -34,6 +34,8 @@ def _sqlite(element, compiler, **kw):
 
 @compiles(rows)
 def _other(element, compiler, **kw):
+    if compiler.dialect.name == "default":  # str(query), for logs and debugging
+        return f"json_rows({compiler.process(element.clauses, **kw)})"
     raise NotImplementedError(f"sqljson.rows has no spelling for {compiler.dialect.name}")
 
 

@@ -121,3 +121,24 @@ def test_postgresql_plans_a_members_page_once_not_on_every_visit(app):
         with db.engine.connect() as conn:  # the pool's one idle connection, the one the pages used
             prepared = conn.scalars(sa.text("SELECT statement FROM pg_prepared_statements")).all()
     assert any("FROM score" in statement for statement in prepared), prepared
+
+
+def test_a_changed_or_deleted_object_not_yet_flushed_is_not_committed(app):
+    with app.test_request_context():
+        db.session.add(Organisation(name="Buurtkracht"))
+        db.session.commit()
+    with app.test_request_context():
+        db.session.scalar(sa.select(Organisation)).name = "Nooit bewaard"
+    with app.test_request_context():
+        db.session.delete(db.session.scalar(sa.select(Organisation)))
+    assert _organisations(app) == ["Buurtkracht"]
+
+
+def test_a_request_context_pushed_inside_other_work_leaves_its_transaction_open(app):
+    """A job or command that builds a link in a request context shares its session: the end of
+    that inner context must not end the work's transaction (and release its locks)."""
+    with app.app_context():
+        db.session.scalar(sa.select(sa.literal(1)))
+        with app.test_request_context():
+            pass
+        assert db.session().in_transaction()

@@ -18,3 +18,7 @@ def test_rows_come_back_as_lists_of_their_columns_and_none_as_an_empty_list(app_
         sa.select(sqljson.rows(Organisation.name)).where(Organisation.name == "Niemand")
     )
     assert sqljson.decoded(none) == []
+
+
+def test_a_query_with_rows_can_be_printed_for_a_log():
+    assert "json_rows(organisation.name)" in str(sa.select(sqljson.rows(Organisation.name)))
