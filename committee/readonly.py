@@ -5,13 +5,12 @@ times on a connection, so PostgreSQL plans it once instead of on every request. 
 forgets every prepared statement at each ROLLBACK (a rolled-back transaction may have dropped
 what a plan relies on), and Flask-SQLAlchemy ends every request by closing the session, which
 rolls back. So every request of every member planned every statement anew: on the scoring page
-that was most of PostgreSQL's work (``bench/results-scoring-page.md``, fourth round).
+that was about 40 % of PostgreSQL's own work (``bench/results-scoring-page.md``, fourth round).
 
 For a transaction that wrote nothing, COMMIT and ROLLBACK have the same effect: there is nothing
 to keep or to undo, and both release its locks. So at the end of a request (of its app context;
-a job's too) this module commits
-instead of leaving the rollback to the session's close, but only when all of this holds, and
-otherwise leaves everything as it was (the session's close rolls back):
+a job's too) this module commits instead of leaving the rollback to the session's close, but
+only when all of this holds, and otherwise leaves everything as it was (the close rolls back):
 
 - the request (or job) ended without an unhandled error;
 - the session holds no new, changed or deleted object (a commit would flush them);
@@ -24,6 +23,7 @@ What this does not see: a ``SELECT`` that changes something itself (``SELECT set
 false)``, ``SELECT nextval(...)``, a function that writes). The app sends none that outlives the
 transaction (``pg_advisory_xact_lock`` in the audit log ends with it either way); a new one must
 not rely on a rollback to undo it.
+
 On SQLite a read transaction costs nothing either way; the same rule runs there, so the test
 suite on SQLite checks it too.
 """
