@@ -33,6 +33,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask
 
+from committee import jobs
 from committee.extensions import db
 
 _WROTE = "wijkiezen.wrote"  # in the connection's info: this transaction sent more than SELECTs
@@ -51,8 +52,6 @@ def _watch(engine: sa.engine.Engine) -> None:
 
 def only_read(session) -> bool:
     """Whether committing ``session``'s transaction now would change nothing in the database."""
-    from committee import jobs
-
     if not session.in_transaction() or session.new or session.dirty or session.deleted:
         return False
     if jobs.waiting_for_commit(session):

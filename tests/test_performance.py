@@ -249,7 +249,9 @@ def test_gzip_copies_carry_no_timestamp_so_every_process_sends_the_same_bytes(ap
     url = _published(app, members=3, offers=2)
     page = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert page.headers["Content-Encoding"] == "gzip"
-    css = re.search(r'href="(/static/css/app\.[0-9a-f]{10}\.css)"', client.get("/").get_data(as_text=True)).group(1)
+    css = re.search(
+        r'href="(/static/css/app\.[0-9a-f]{10}\.css)"', client.get("/").get_data(as_text=True)
+    ).group(1)
     static = client.get(css, headers={"Accept-Encoding": "gzip"})
     assert static.headers["Content-Encoding"] == "gzip"
     for body in (page.get_data(), static.get_data()):

@@ -10,13 +10,13 @@ from committee.offers.models import Organisation
 
 
 def test_rows_come_back_as_lists_of_their_columns_and_none_as_an_empty_list(app_ctx):
-    db.session.add_all([Organisation(name="Buurtkracht", kvk_number="12345678"), Organisation(name="Wijkwerk")])
+    db.session.add_all(
+        [Organisation(name="Buurtkracht", kvk_number="12345678"), Organisation(name="Wijkwerk")]
+    )
     db.session.flush()
     both = db.session.scalar(sa.select(sqljson.rows(Organisation.name, Organisation.kvk_number)))
     assert sorted(sqljson.decoded(both)) == [["Buurtkracht", "12345678"], ["Wijkwerk", None]]
-    none = db.session.scalar(
-        sa.select(sqljson.rows(Organisation.name)).where(Organisation.name == "Niemand")
-    )
+    none = db.session.scalar(sa.select(sqljson.rows(Organisation.name)).where(Organisation.name == "Niemand"))
     assert sqljson.decoded(none) == []
 
 

@@ -132,7 +132,9 @@ def _openable_offer_query() -> sa.Select:
         .scalar_subquery()
     )
     return (
-        sa.select(Offer, policy.opens_offer(member_id, Offer.id), scores, offer_services.member_annex_rows(Offer.id))
+        sa.select(
+            Offer, policy.opens_offer(member_id, Offer.id), scores, offer_services.member_annex_rows(Offer.id)
+        )
         .options(sa.orm.joinedload(Offer.review))  # the page reads the approved text
         .where(*_released(sa.bindparam("procurement_id")), Offer.pseudonym == sa.bindparam("pseudonym"))
     )

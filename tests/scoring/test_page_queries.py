@@ -41,7 +41,10 @@ def test_annexes_read_with_the_offer_are_those_read_alone_in_order(app_ctx):
     db.session.flush()
     opened = services.openable_offer(member, offer.pseudonym)
     expected = [(1, None, 0, ()), (2, "m2" + "0" * 30, 2, (2,))]
-    for listed in (offer_services.member_annexes(offer), offer_services.member_annexes(offer, opened.annex_rows)):
+    for listed in (
+        offer_services.member_annexes(offer),
+        offer_services.member_annexes(offer, opened.annex_rows),
+    ):
         assert [(a.number, a.member_file, a.pages, a.left_out) for a in listed] == expected
 
 
